@@ -1,0 +1,90 @@
+/*
+ * The handler's errors are plain `Error`s with a `name` and their data, built by functions rather
+ * than classes: Pulumi serializes handler/ into the function's code by value, and its rewrite of
+ * a class constructor breaks `Error` subclasses (the message is dropped, `new.target` is undefined).
+ * ESLint forbids classes in handler/ for that reason.
+ */
+
+/** An error of the handler's, told apart by `name`. */
+export type ChangeFeedError<Name extends string, Data extends object = object> = Error &
+    Readonly<Data> & { readonly name: Name };
+
+/** A stream record the handler cannot apply; that record fails, the rest of the batch goes on. */
+export type MalformedRecordError = ChangeFeedError<
+    "MalformedRecordError",
+    { eventID: string | undefined; reason: string }
+>;
+
+/** The batch's archive object could not be stored; the whole batch fails so it is retried. */
+export type ArchiveWriteError = ChangeFeedError<"ArchiveWriteError", { objectKey: string }>;
+
+/** The function was deployed without a setting it needs. */
+export type MissingSettingError = ChangeFeedError<"MissingSettingError", { variable: string }>;
+
+/** The event is not a DynamoDB Streams batch at all: a wiring mistake, not a bad record. */
+export type InvalidEventError = ChangeFeedError<"InvalidEventError">;
+
+/**
+ * Failed records without a sequence number cannot be named in `batchItemFailures` (Powertools
+ * would drop them silently), so the whole batch fails instead: nothing is lost, and bisecting
+ * isolates the record for the failure destination.
+ */
+export type UnreportableRecordError = ChangeFeedError<
+    "UnreportableRecordError",
+    { eventIDs: readonly string[] }
+>;
+
+export function malformedRecordError(eventID: string | undefined, reason: string): MalformedRecordError {
+    return changeFeedError(
+        "MalformedRecordError",
+        `Stream record ${eventID ?? "(no eventID)"} is malformed: ${reason}`,
+        { eventID, reason },
+    );
+}
+
+export function archiveWriteError(objectKey: string, cause: unknown): ArchiveWriteError {
+    return changeFeedError(
+        "ArchiveWriteError",
+        `Archiving the batch to ${objectKey} failed: ${describeError(cause)}`,
+        { objectKey },
+        cause,
+    );
+}
+
+export function missingSettingError(variable: string): MissingSettingError {
+    return changeFeedError(
+        "MissingSettingError",
+        `Environment variable ${variable} is not set; the Pulumi program sets it on the ` +
+            `function (run pulumi up again, or set it for a local run).`,
+        { variable },
+    );
+}
+
+export function invalidEventError(reason: string): InvalidEventError {
+    return changeFeedError("InvalidEventError", `Not a DynamoDB Streams event: ${reason}`, {});
+}
+
+export function unreportableRecordError(records: readonly { eventID?: string }[]): UnreportableRecordError {
+    const eventIDs = records.map((record) => record.eventID ?? "(no eventID)");
+    return changeFeedError(
+        "UnreportableRecordError",
+        `Failed stream records without a sequence number cannot be reported one by one, so ` +
+            `the whole batch fails: ${eventIDs.join(", ")}`,
+        { eventIDs },
+    );
+}
+
+/** `Name: message` of an error, or the value as text. */
+export function describeError(error: unknown): string {
+    return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+function changeFeedError<Name extends string, Data extends object>(
+    name: Name,
+    message: string,
+    data: Data,
+    cause?: unknown,
+): ChangeFeedError<Name, Data> {
+    const error = new Error(message, cause === undefined ? undefined : { cause });
+    return Object.assign(error, data, { name });
+}

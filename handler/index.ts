@@ -1,0 +1,34 @@
+import { BatchProcessor, EventType } from "@aws-lambda-powertools/batch";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { S3Client } from "@aws-sdk/client-s3";
+import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
+import { createArchiveWriter } from "./archive-writer";
+import { processStreamBatch } from "./process-batch";
+import { createProjectionWriter } from "./projection-writer";
+import { readSettings } from "./settings";
+
+export type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse>;
+
+/**
+ * The Lambda's factory, handed to `aws.lambda.CallbackFunction` as `callbackFactory`: it runs once
+ * per container, so clients and the batch processor are built here and reused by every batch.
+ * (A module-level `BatchProcessor` cannot be serialized into the function's code.)
+ *
+ * Endpoints, region and credentials come from the standard AWS SDK environment, which is what
+ * lets the same code run against DynamoDB Local and s3rver (`AWS_ENDPOINT_URL_DYNAMODB`,
+ * `AWS_ENDPOINT_URL_S3`).
+ *
+ * @throws {MissingSettingError} at cold start when the function's environment lacks a setting
+ * @example
+ * new aws.lambda.CallbackFunction("changefeed-handler", { callbackFactory: createStreamHandler, ... });
+ */
+export function createStreamHandler(): StreamHandler {
+    const settings = readSettings(process.env);
+    const dependencies = {
+        processor: new BatchProcessor(EventType.DynamoDBStreams),
+        writeProjection: createProjectionWriter(new DynamoDBClient({}), settings.projectionTable),
+        writeArchive: createArchiveWriter(new S3Client({}), settings.archiveBucket),
+        archivePrefix: settings.archivePrefix,
+    };
+    return (event, context) => processStreamBatch(event, dependencies, context);
+}

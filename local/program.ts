@@ -1,0 +1,184 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse as parseYaml } from "yaml";
+
+/** The repository root: where Pulumi.yaml, index.ts and stacks/ live. */
+export const PROJECT_ROOT = path.resolve(__dirname, "..");
+export const PROJECT_NAME = "ddb-changefeed";
+const LOCAL_ACCOUNT_ID = "000000000000";
+
+/** A resource the program declared, with the inputs it was given (Outputs resolved). */
+export type DeclaredResource = {
+    readonly type: string;
+    readonly name: string;
+    readonly inputs: Record<string, unknown>;
+    /** The state the mock engine answered with: physical names and ARNs the program then used. */
+    readonly state: Record<string, unknown>;
+};
+
+/** What running index.ts under Pulumi's mock engine produced. */
+export type ProgramRun = {
+    readonly stack: string;
+    readonly config: Record<string, string>;
+    readonly resources: readonly DeclaredResource[];
+    readonly outputs: Record<string, unknown>;
+};
+
+/**
+ * Reads `stacks/Pulumi.<stack>.yaml` into the flat `namespace:key` → string map Pulumi's runtime
+ * holds (numbers and booleans as text, objects as JSON).
+ *
+ * @throws {Error} naming the file when the stack has no config file
+ */
+export function readStackConfig(stack: string): Record<string, string> {
+    const file = path.join(PROJECT_ROOT, "stacks", `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(file)) {
+        const known = fs
+            .readdirSync(path.join(PROJECT_ROOT, "stacks"))
+            .map((name) => /^Pulumi\.(.+)\.yaml$/.exec(name)?.[1])
+            .filter((name): name is string => name !== undefined);
+        throw new Error(
+            `Stack "${stack}" has no config file ${path.relative(PROJECT_ROOT, file)}; known stacks: ${known.join(", ")}.`,
+        );
+    }
+    const parsed = (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+    const config: Record<string, string> = {};
+    for (const [key, value] of Object.entries(parsed.config ?? {})) {
+        config[key] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    return config;
+}
+
+/**
+ * Runs the real program (index.ts) under Pulumi's mock engine and records every resource it
+ * declares. Physical names are `<logical name>-<stack>`, so local stacks do not collide.
+ *
+ * @param stack - a stack with a config file in stacks/
+ * @param overrides - config to set on top of the stack file, as `namespace:key` → raw string
+ * @throws whatever the program throws, e.g. a ConfigError for invalid config
+ */
+export async function runProgram(stack: string, overrides: Record<string, string> = {}): Promise<ProgramRun> {
+    const config = { ...readStackConfig(stack), ...overrides };
+    const region = config["aws:region"] ?? "us-east-1";
+    const resources: DeclaredResource[] = [];
+
+    pulumi.runtime.setMocks(
+        {
+            newResource: async (args) => {
+                const state = mockState(args.type, args.name, args.inputs, stack, region);
+                resources.push({ type: args.type, name: args.name, inputs: args.inputs, state });
+                return { id: String(state.id), state };
+            },
+            call: async (args) => args.inputs,
+        },
+        PROJECT_NAME,
+        stack,
+        false,
+    );
+    pulumi.runtime.setAllConfig(config);
+
+    // A failure inside resource registration (e.g. closure serialization) surfaces only as an
+    // unhandled rejection; without this the outputs would never settle.
+    let onRejection: (reason: unknown) => void = () => undefined;
+    const registrationFailed = new Promise<never>((_, reject) => {
+        onRejection = reject;
+        process.on("unhandledRejection", onRejection);
+    });
+    try {
+        forgetProgramModules();
+        const program = require(path.join(PROJECT_ROOT, "index")) as Record<string, unknown>;
+        const outputs: Record<string, unknown> = {};
+        for (const [name, value] of Object.entries(program)) {
+            outputs[name] = pulumi.Output.isInstance(value)
+                ? await Promise.race([settle(value), registrationFailed])
+                : value;
+        }
+        return { stack, config, resources, outputs };
+    } finally {
+        process.off("unhandledRejection", onRejection);
+    }
+}
+
+/** Finds the one declared resource of a type and logical name. */
+export function findResource(run: ProgramRun, type: string, name: string): DeclaredResource {
+    const found = run.resources.find((resource) => resource.type === type && resource.name === name);
+    if (!found) {
+        const declared = run.resources.map((resource) => `${resource.type} ${resource.name}`);
+        throw new Error(`The program declared no ${type} named ${name}; it declared: ${declared.join("; ")}`);
+    }
+    return found;
+}
+
+function mockState(
+    type: string,
+    name: string,
+    inputs: Record<string, unknown>,
+    stack: string,
+    region: string,
+): Record<string, unknown> {
+    const physicalName = `${name}-${stack}`;
+    const arn = (service: string, resource: string): string =>
+        `arn:aws:${service}:${region}:${LOCAL_ACCOUNT_ID}:${resource}`;
+    switch (type) {
+        case "aws:dynamodb/table:Table":
+            return {
+                ...inputs,
+                id: physicalName,
+                name: physicalName,
+                arn: arn("dynamodb", `table/${physicalName}`),
+                ...(inputs.streamEnabled
+                    ? {
+                          streamArn: arn("dynamodb", `table/${physicalName}/stream/local`),
+                          streamLabel: "local",
+                      }
+                    : {}),
+            };
+        case "aws:s3/bucket:Bucket":
+            return { ...inputs, id: physicalName, bucket: physicalName, arn: `arn:aws:s3:::${physicalName}` };
+        case "aws:cloudwatch/logGroup:LogGroup": {
+            const logGroupName = `${String(inputs.namePrefix ?? "")}${stack}`;
+            return {
+                ...inputs,
+                id: logGroupName,
+                name: logGroupName,
+                arn: arn("logs", `log-group:${logGroupName}`),
+            };
+        }
+        case "aws:iam/role:Role":
+            return {
+                ...inputs,
+                id: physicalName,
+                name: physicalName,
+                arn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${physicalName}`,
+            };
+        case "aws:lambda/function:Function":
+            return {
+                ...inputs,
+                id: physicalName,
+                name: physicalName,
+                arn: arn("lambda", `function:${physicalName}`),
+            };
+        case "aws:lambda/eventSourceMapping:EventSourceMapping":
+            return { ...inputs, id: physicalName, uuid: `${physicalName}-uuid` };
+        default:
+            return { ...inputs, id: physicalName, name: physicalName };
+    }
+}
+
+/** Program modules are cached by `require`; drop them so the next run declares its resources again. */
+function forgetProgramModules(): void {
+    for (const file of Object.keys(require.cache)) {
+        const inProject =
+            file.startsWith(PROJECT_ROOT + path.sep) && !file.includes(`${path.sep}node_modules${path.sep}`);
+        const isProgram =
+            inProject &&
+            !file.startsWith(path.join(PROJECT_ROOT, "local") + path.sep) &&
+            !file.startsWith(path.join(PROJECT_ROOT, "test") + path.sep);
+        if (isProgram) delete require.cache[file];
+    }
+}
+
+function settle<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply((value) => resolve(value)));
+}

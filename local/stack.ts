@@ -1,0 +1,134 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
+import { S3Client } from "@aws-sdk/client-s3";
+import { deployLocally, type LocalDeployment } from "./deploy";
+import { dynamoDBClientConfig, startDynamoDBLocal } from "./dynamodb-local";
+import { LocalFunction } from "./lambda-runner";
+import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalServer } from "./local-server";
+import { runProgram, type ProgramRun } from "./program";
+import { prepareRuntimeModules } from "./runtime-modules";
+import { s3ClientConfig, startS3rver } from "./s3rver";
+
+/** The program deployed to local servers, with its function ready to invoke. */
+export type LocalStack = {
+    readonly run: ProgramRun;
+    readonly deployment: LocalDeployment;
+    readonly dynamodbServer: LocalServer;
+    readonly s3Server: LocalServer;
+    readonly clients: {
+        readonly dynamodb: DynamoDBClient;
+        readonly streams: DynamoDBStreamsClient;
+        readonly s3: S3Client;
+    };
+    readonly handler: LocalFunction;
+    /** Names the program's outputs gave each resource. */
+    readonly names: {
+        readonly sourceTable: string;
+        readonly projectionTable: string;
+        readonly archiveBucket: string;
+        readonly failureBucket: string;
+    };
+    /** The source table's stream ARN on DynamoDB Local (not the one the mock engine invented). */
+    readonly sourceStreamArn: string;
+    readonly region: string;
+    /** Stops the function's environment and both servers, by pid, and removes the work directory. */
+    stop(): Promise<void>;
+};
+
+export type LocalStackOptions = {
+    readonly stack?: string;
+    readonly configOverrides?: Record<string, string>;
+    /** Receives each line the function logs. */
+    readonly onFunctionLog?: (line: string) => void;
+};
+
+/**
+ * Starts DynamoDB Local and s3rver on 127.0.0.1, runs index.ts under Pulumi's mock engine,
+ * creates what it declared on those servers and prepares the packaged function to run as Lambda
+ * would. On any failure everything started so far is stopped.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+    const stackName = options.stack ?? "dev";
+    const run = await runProgram(stackName, options.configOverrides);
+    const workDirectory = fs.mkdtempSync(path.join(os.tmpdir(), `changefeed-${stackName}-`));
+    const started: { stop(): Promise<void> }[] = [];
+    const stopAll = async (): Promise<void> => {
+        for (const item of started.reverse()) await item.stop().catch(() => undefined);
+        fs.rmSync(workDirectory, { recursive: true, force: true });
+    };
+    try {
+        const [dynamodbServer, s3Server] = await Promise.all([
+            startDynamoDBLocal().then((server) => (started.push(server), server)),
+            startS3rver().then((server) => (started.push(server), server)),
+        ]);
+        const clients = {
+            dynamodb: new DynamoDBClient(dynamoDBClientConfig(dynamodbServer.endpoint)),
+            streams: new DynamoDBStreamsClient(dynamoDBClientConfig(dynamodbServer.endpoint)),
+            s3: new S3Client(s3ClientConfig(s3Server.endpoint)),
+        };
+        started.push({
+            stop: async () => Object.values(clients).forEach((client) => client.destroy()),
+        });
+        const deployment = await deployLocally(run, clients, workDirectory);
+        const names = {
+            sourceTable: String(run.outputs.sourceTableName),
+            projectionTable: String(run.outputs.projectionTableName),
+            archiveBucket: String(run.outputs.archiveBucketName),
+            failureBucket: String(run.outputs.failureBucketName),
+        };
+        const sourceStreamArn = deployment.streamArns.get(names.sourceTable);
+        if (!sourceStreamArn) throw new Error(`Table ${names.sourceTable} was created without a stream.`);
+        const [deployedFunction] = deployment.functions;
+        if (!deployedFunction) throw new Error("The program declared no Lambda function.");
+        const region = run.config["aws:region"] ?? LOCAL_REGION;
+        const inputs = deployedFunction.resource.inputs as {
+            handler: string;
+            timeout: number;
+            memorySize: number;
+            environment?: { variables?: Record<string, string> };
+        };
+        const handler = new LocalFunction({
+            functionName: String(deployedFunction.resource.state.name),
+            functionArn: String(deployedFunction.resource.state.arn),
+            codeDirectory: deployedFunction.codeDirectory,
+            handler: inputs.handler,
+            timeoutSeconds: inputs.timeout,
+            memoryMb: inputs.memorySize,
+            environment: inputs.environment?.variables ?? {},
+            awsEnvironment: {
+                AWS_REGION: region,
+                AWS_DEFAULT_REGION: region,
+                AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+                AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+                AWS_ENDPOINT_URL_DYNAMODB: dynamodbServer.endpoint,
+                AWS_ENDPOINT_URL_S3: s3Server.endpoint,
+                // s3rver predates the SDK's default flexible checksums.
+                AWS_REQUEST_CHECKSUM_CALCULATION: "WHEN_REQUIRED",
+                AWS_RESPONSE_CHECKSUM_VALIDATION: "WHEN_REQUIRED",
+                // Lambda runs Node 22+, where the SDK has nothing to warn about; Node 20 here does.
+                AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+            },
+            runtimeModules: prepareRuntimeModules(path.join(workDirectory, "runtime")),
+            ...(options.onFunctionLog ? { onLog: options.onFunctionLog } : {}),
+        });
+        started.push(handler);
+        return {
+            run,
+            deployment,
+            dynamodbServer,
+            s3Server,
+            clients,
+            handler,
+            names,
+            sourceStreamArn,
+            region,
+            stop: stopAll,
+        };
+    } catch (error) {
+        await stopAll();
+        throw error;
+    }
+}

@@ -1,0 +1,113 @@
+import { strict as assert } from "node:assert";
+import type { DynamoDBRecord } from "aws-lambda";
+import { routeRecord } from "../../handler/route";
+import { dynamodbRecordFactory } from "../helpers/records";
+
+describe("routeRecord", () => {
+    it("puts the new image of an INSERT", () => {
+        const record = dynamodbRecordFactory({
+            eventName: "INSERT",
+            keys: { id: { S: "order-1" } },
+            newImage: { id: { S: "order-1" }, total: { N: "42.50" } },
+        });
+
+        const change = routeRecord(record);
+
+        assert.deepEqual(change, {
+            kind: "put",
+            key: { id: { S: "order-1" } },
+            item: { id: { S: "order-1" }, total: { N: "42.50" } },
+        });
+    });
+
+    it("puts the new image of a MODIFY, not the old one", () => {
+        const record = dynamodbRecordFactory({
+            eventName: "MODIFY",
+            keys: { id: { S: "order-1" } },
+            oldImage: { id: { S: "order-1" }, status: { S: "open" } },
+            newImage: { id: { S: "order-1" }, status: { S: "paid" } },
+        });
+
+        const change = routeRecord(record);
+
+        assert.deepEqual(change, {
+            kind: "put",
+            key: { id: { S: "order-1" } },
+            item: { id: { S: "order-1" }, status: { S: "paid" } },
+        });
+    });
+
+    it("deletes by key on REMOVE", () => {
+        const record = dynamodbRecordFactory({
+            eventName: "REMOVE",
+            keys: { id: { S: "order-1" }, at: { N: "7" } },
+        });
+
+        assert.deepEqual(routeRecord(record), {
+            kind: "delete",
+            key: { id: { S: "order-1" }, at: { N: "7" } },
+        });
+    });
+
+    it("turns base64 binary from the event into bytes for the SDK", () => {
+        const record = dynamodbRecordFactory({
+            keys: { id: { B: "AAEC" } },
+            newImage: { id: { B: "AAEC" }, blobs: { BS: ["/w==", ""] } },
+        });
+
+        const change = routeRecord(record);
+
+        assert.equal(change.kind, "put");
+        assert.deepEqual(change.key.id?.B, Buffer.from([0, 1, 2]));
+        assert.deepEqual(change.kind === "put" && change.item.blobs?.BS, [
+            Buffer.from([255]),
+            Buffer.alloc(0),
+        ]);
+    });
+
+    const malformed: [string, (record: DynamoDBRecord) => DynamoDBRecord, RegExp][] = [
+        ["has no dynamodb section", ({ dynamodb: _, ...rest }) => rest, /no `dynamodb` section/],
+        [
+            "has no keys",
+            (record) => ({ ...record, dynamodb: { ...record.dynamodb, Keys: {} } }),
+            /Keys` is missing or empty/,
+        ],
+        [
+            "is an INSERT without a new image",
+            (record) => ({
+                ...record,
+                dynamodb: { ...record.dynamodb, NewImage: undefined },
+            }),
+            /INSERT has no NewImage; the stream must use NEW_AND_OLD_IMAGES/,
+        ],
+        [
+            "has an unknown eventName",
+            (record) => ({ ...record, eventName: "UPSERT" as DynamoDBRecord["eventName"] }),
+            /eventName "UPSERT" is not INSERT, MODIFY or REMOVE/,
+        ],
+        [
+            "has a value without a type",
+            (record) => ({
+                ...record,
+                dynamodb: { ...record.dynamodb, NewImage: { id: { S: "x" }, bad: {} } },
+            }),
+            /attribute bad has no DynamoDB type/,
+        ],
+    ];
+    for (const [situation, corrupt, reason] of malformed) {
+        it(`rejects a record that ${situation}, naming the record and the reason`, () => {
+            const record = corrupt(dynamodbRecordFactory({ sequenceNumber: "000000000000000000777" }));
+
+            assert.throws(
+                () => routeRecord(record),
+                (error: Error & { eventID?: string }) => {
+                    assert.equal(error.name, "MalformedRecordError");
+                    assert.equal(error.eventID, "event-000000000000000000777");
+                    assert.match(error.message, /Stream record event-000000000000000000777 is malformed/);
+                    assert.match(error.message, reason);
+                    return true;
+                },
+            );
+        });
+    }
+});

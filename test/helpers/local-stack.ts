@@ -1,0 +1,24 @@
+import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
+import type { LocalStack } from "../../local/stack";
+import { readAllStreamRecords } from "../../local/stream-reader";
+import { toLambdaRecord } from "../../local/stream-records";
+
+/**
+ * Reads the source table's real stream and returns, as Lambda would deliver them, the records
+ * this reader has not returned before.
+ */
+export function streamTail(stack: LocalStack): () => Promise<DynamoDBRecord[]> {
+    const seen = new Set<string>();
+    return async () => {
+        const records = await readAllStreamRecords(stack.clients.streams, stack.sourceStreamArn);
+        const fresh = records.filter((record) => !seen.has(record.eventID ?? ""));
+        for (const record of fresh) seen.add(record.eventID ?? "");
+        return fresh.map((record) =>
+            toLambdaRecord(record, { eventSourceArn: stack.sourceStreamArn, region: stack.region }),
+        );
+    };
+}
+
+export function asEvent(records: DynamoDBRecord[]): DynamoDBStreamEvent {
+    return { Records: records };
+}

@@ -1,0 +1,162 @@
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { CONFIG_DEFAULTS, CONFIG_KEYS, INTEGER_RULES } from "../../config";
+import { findResource, PROJECT_ROOT, runProgram } from "../../local/program";
+
+const MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping";
+
+/** Runs the program with one config key overridden and returns the ConfigError's message. */
+async function rejection(settings: Record<string, string>): Promise<string> {
+    const overrides = Object.fromEntries(
+        Object.entries(settings).map(([key, value]) => [`ddb-changefeed:${key}`, value]),
+    );
+    try {
+        await runProgram("dev", overrides);
+    } catch (error) {
+        assert.equal((error as Error).name, "ConfigError");
+        return (error as Error).message;
+    }
+    assert.fail(`the program accepted ${JSON.stringify(settings)}`);
+}
+
+describe("stack config validation (Pulumi mocks)", () => {
+    const integerCases: [keyof typeof INTEGER_RULES, string, string][] = [
+        ["batchSize", "0", "an integer from 1 to 10000"],
+        ["batchSize", "10001", "an integer from 1 to 10000"],
+        ["batchingWindowSeconds", "301", "an integer from 0 to 300"],
+        ["maxRetryAttempts", "10001", "an integer from 0 to 10000"],
+        ["maxRecordAgeSeconds", "59", "an integer from 60 to 604800"],
+        ["maxRecordAgeSeconds", "604801", "an integer from 60 to 604800"],
+        ["parallelizationFactor", "11", "an integer from 1 to 10"],
+        ["memoryMb", "127", "an integer from 128 to 10240"],
+        ["timeoutSeconds", "901", "an integer from 1 to 900"],
+    ];
+    for (const [key, value, allowed] of integerCases) {
+        it(`refuses ${key} = ${value}, naming the key, the value and the range`, async () => {
+            const message = await rejection({ [key]: value });
+            assert.match(message, new RegExp(`ddb-changefeed:${key} is ${value}; allowed: ${allowed}\\.`));
+        });
+    }
+
+    for (const key of ["maxRetryAttempts", "maxRecordAgeSeconds"] as const) {
+        it(`refuses ${key} = -1 (infinite) and says why`, async () => {
+            const message = await rejection({ [key]: "-1" });
+            assert.match(message, new RegExp(`ddb-changefeed:${key} is -1; allowed: an integer from`));
+            assert.match(message, /one poison record would block its shard for up to 24 hours/);
+        });
+    }
+
+    it("refuses a number that is not a whole number", async () => {
+        assert.match(
+            await rejection({ batchSize: "2.5" }),
+            /ddb-changefeed:batchSize is "2\.5"; allowed: an integer/,
+        );
+    });
+
+    it("accepts the ends of every range", async () => {
+        const lowest = Object.fromEntries(
+            Object.entries(INTEGER_RULES).map(([key, rule]) => [`ddb-changefeed:${key}`, String(rule.min)]),
+        );
+        const highest = Object.fromEntries(
+            Object.entries(INTEGER_RULES).map(([key, rule]) => [`ddb-changefeed:${key}`, String(rule.max)]),
+        );
+
+        const low = findResource(await runProgram("dev", lowest), MAPPING, "changefeed-mapping").inputs;
+        const high = findResource(await runProgram("dev", highest), MAPPING, "changefeed-mapping").inputs;
+
+        assert.equal(low.maximumRetryAttempts, 0);
+        assert.equal(high.batchSize, 10_000);
+    });
+
+    it("refuses a key type other than S, N or B", async () => {
+        assert.match(
+            await rejection({ partitionKey: "id:BOOL" }),
+            /ddb-changefeed:partitionKey is "id:BOOL"; allowed: name:type .* type of S, N, B/,
+        );
+    });
+
+    it("refuses a key without a type", async () => {
+        assert.match(
+            await rejection({ sortKey: "createdAt" }),
+            /ddb-changefeed:sortKey is "createdAt"; allowed: name:type/,
+        );
+    });
+
+    it("refuses a sort key on the partition key's attribute", async () => {
+        assert.match(
+            await rejection({ sortKey: "id:N" }),
+            /ddb-changefeed:sortKey names "id", the partition key's attribute/,
+        );
+    });
+
+    it("refuses a starting position other than TRIM_HORIZON or LATEST", async () => {
+        assert.match(
+            await rejection({ startingPosition: "AT_TIMESTAMP" }),
+            /ddb-changefeed:startingPosition is "AT_TIMESTAMP"; allowed: TRIM_HORIZON or LATEST\./,
+        );
+    });
+
+    for (const prefix of ["/changes/", "changes", "changes//x/", "chan ges/"]) {
+        it(`refuses the archive prefix "${prefix}"`, async () => {
+            assert.match(
+                await rejection({ archivePrefix: prefix }),
+                new RegExp(
+                    `ddb-changefeed:archivePrefix is "${prefix}"; allowed: .*path segments each ending in "/"`,
+                ),
+            );
+        });
+    }
+
+    it("refuses a log retention CloudWatch does not offer", async () => {
+        assert.match(
+            await rejection({ logRetentionDays: "10" }),
+            /ddb-changefeed:logRetentionDays is "10"; allowed: one of 1, 3, 5, 7, 14, 30/,
+        );
+    });
+
+    it("reports an unknown key in the project's namespace, with the command that removes it", async () => {
+        assert.match(
+            await rejection({ batchsize: "10" }),
+            /ddb-changefeed:batchsize is not a known key; known keys: partitionKey, .*Remove it with: pulumi config rm batchsize/,
+        );
+    });
+
+    it("reports every problem at once", async () => {
+        const message = await rejection({
+            batchSize: "0",
+            parallelizationFactor: "0",
+            startingPosition: "x",
+        });
+        assert.equal(message.split("\n").filter((line) => line.startsWith("  - ")).length, 3);
+    });
+});
+
+describe("Pulumi.yaml config block", () => {
+    type Declared = { type?: string; description?: string; default?: unknown };
+    const project = parseYaml(fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8")) as {
+        name: string;
+        stackConfigDir: string;
+        config: Record<string, Declared>;
+    };
+
+    it("names the project and the stack config directory", () => {
+        assert.equal(project.name, "ddb-changefeed");
+        assert.equal(project.stackConfigDir, "stacks");
+    });
+
+    it("declares exactly the keys the program reads", () => {
+        assert.deepEqual(Object.keys(project.config).sort(), [...CONFIG_KEYS].sort());
+    });
+
+    for (const key of CONFIG_KEYS) {
+        it(`types, describes and defaults ${key} as config.ts does`, () => {
+            const declared = project.config[key];
+            const expected = CONFIG_DEFAULTS[key];
+            assert.ok(declared?.description && declared.description.length > 10, `${key} has no description`);
+            assert.equal(declared?.type, typeof expected === "number" ? "integer" : "string");
+            assert.equal(declared?.default, expected);
+        });
+    }
+});

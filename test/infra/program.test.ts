@@ -1,0 +1,270 @@
+import { strict as assert } from "node:assert";
+import { parse as parseYaml } from "yaml";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { zipCodeArchive } from "../../local/code-archive";
+import { findResource, PROJECT_ROOT, runProgram, type ProgramRun } from "../../local/program";
+
+const TABLE = "aws:dynamodb/table:Table";
+const BUCKET = "aws:s3/bucket:Bucket";
+const FUNCTION = "aws:lambda/function:Function";
+const MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping";
+const ROLE = "aws:iam/role:Role";
+const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
+const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
+
+type Statement = { Sid: string; Effect: string; Action: string[] | string; Resource: string };
+
+/** The dependencies of the handler's code; everything else in package.json is tooling. */
+const PACKAGED_DEPENDENCIES = [
+    "@aws-lambda-powertools/batch",
+    "@aws-lambda-powertools/commons",
+    "@aws-sdk/util-dynamodb",
+    "@aws/lambda-invoke-store",
+    "@standard-schema/spec",
+    "tslib",
+];
+const ZIP_CEILING_BYTES = 500 * 1024;
+
+for (const stack of ["dev", "prod"]) {
+    describe(`the program on the ${stack} stack (Pulumi mocks)`, function () {
+        let run: ProgramRun;
+        let stackConfig: Record<string, unknown>;
+        const setting = (key: string): unknown => stackConfig[`ddb-changefeed:${key}`];
+
+        before(async () => {
+            run = await runProgram(stack);
+            const file = path.join(PROJECT_ROOT, "stacks", `Pulumi.${stack}.yaml`);
+            stackConfig = (parseYaml(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> })
+                .config;
+        });
+
+        it("declares exactly the change feed's resources", () => {
+            assert.deepEqual(
+                run.resources.map((resource) => `${resource.type} ${resource.name}`).sort(),
+                [
+                    `${BUCKET} changefeed-archive`,
+                    `${BUCKET} changefeed-failures`,
+                    `${LOG_GROUP} changefeed-handler-logs`,
+                    `${TABLE} changefeed-projection`,
+                    `${TABLE} changefeed-source`,
+                    `${FUNCTION} changefeed-handler`,
+                    `${ROLE_POLICY} changefeed-handler-policy`,
+                    `${ROLE} changefeed-handler-role`,
+                    `${MAPPING} changefeed-mapping`,
+                ].sort(),
+            );
+        });
+
+        it("streams the source table's changes with both images, on demand", () => {
+            const source = findResource(run, TABLE, "changefeed-source").inputs;
+            assert.equal(source.billingMode, "PAY_PER_REQUEST");
+            assert.equal(source.streamEnabled, true);
+            assert.equal(source.streamViewType, "NEW_AND_OLD_IMAGES");
+            assert.equal(source.hashKey, "id");
+            assert.deepEqual(source.attributes, [{ name: "id", type: "S" }]);
+        });
+
+        it("gives the projection table the source's key schema and no stream", () => {
+            const source = findResource(run, TABLE, "changefeed-source").inputs;
+            const projection = findResource(run, TABLE, "changefeed-projection").inputs;
+            assert.equal(projection.billingMode, "PAY_PER_REQUEST");
+            assert.equal(projection.hashKey, source.hashKey);
+            assert.equal(projection.rangeKey, source.rangeKey);
+            assert.deepEqual(projection.attributes, source.attributes);
+            assert.equal(projection.streamEnabled, undefined);
+        });
+
+        it("runs the handler on arm64 Node.js 22+ with the stack's memory, timeout and settings", () => {
+            const fn = findResource(run, FUNCTION, "changefeed-handler");
+            const role = findResource(run, ROLE, "changefeed-handler-role");
+            const logGroup = findResource(run, LOG_GROUP, "changefeed-handler-logs");
+            assert.match(String(fn.inputs.runtime), /^nodejs(2[2-9]|[3-9]\d)\.x$/);
+            assert.deepEqual(fn.inputs.architectures, ["arm64"]);
+            assert.equal(fn.inputs.memorySize, setting("memoryMb"));
+            assert.equal(fn.inputs.timeout, setting("timeoutSeconds"));
+            assert.equal(fn.inputs.handler, "__index.handler");
+            assert.equal(fn.inputs.role, role.state.arn);
+            assert.deepEqual(fn.inputs.environment, {
+                variables: {
+                    PROJECTION_TABLE: run.outputs.projectionTableName,
+                    ARCHIVE_BUCKET: run.outputs.archiveBucketName,
+                    ARCHIVE_PREFIX: setting("archivePrefix"),
+                },
+            });
+            assert.deepEqual(fn.inputs.loggingConfig, { logFormat: "JSON", logGroup: logGroup.state.name });
+            assert.equal(logGroup.inputs.retentionInDays, setting("logRetentionDays"));
+        });
+
+        it("configures the mapping for partial failures, bisecting, bounded retries and an S3 destination", () => {
+            const mapping = findResource(run, MAPPING, "changefeed-mapping").inputs;
+            const failures = findResource(run, BUCKET, "changefeed-failures");
+            const source = findResource(run, TABLE, "changefeed-source");
+            const fn = findResource(run, FUNCTION, "changefeed-handler");
+            assert.deepEqual(mapping, {
+                eventSourceArn: source.state.streamArn,
+                functionName: fn.state.arn,
+                startingPosition: setting("startingPosition"),
+                batchSize: setting("batchSize"),
+                maximumBatchingWindowInSeconds: setting("batchingWindowSeconds"),
+                parallelizationFactor: setting("parallelizationFactor"),
+                maximumRetryAttempts: setting("maxRetryAttempts"),
+                maximumRecordAgeInSeconds: setting("maxRecordAgeSeconds"),
+                bisectBatchOnFunctionError: true,
+                functionResponseTypes: ["ReportBatchItemFailures"],
+                destinationConfig: { onFailure: { destinationArn: failures.state.arn } },
+            });
+            assert.ok(Number(mapping.maximumRetryAttempts) >= 0, "retries must be bounded, never -1");
+            assert.ok(
+                Number(mapping.maximumRecordAgeInSeconds) >= 60,
+                "record age must be bounded, never -1",
+            );
+        });
+
+        it("lets only Lambda assume the handler's role and attaches no managed policy", () => {
+            const role = findResource(run, ROLE, "changefeed-handler-role").inputs;
+            assert.deepEqual(JSON.parse(String(role.assumeRolePolicy)), {
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Effect: "Allow",
+                        Principal: { Service: "lambda.amazonaws.com" },
+                        Action: "sts:AssumeRole",
+                    },
+                ],
+            });
+            assert.equal(role.managedPolicyArns, undefined);
+            const attachments = run.resources.filter((resource) => /PolicyAttachment/.test(resource.type));
+            assert.deepEqual(attachments, []);
+        });
+
+        it("grants the handler's role least privilege, statement by statement", () => {
+            const policy = findResource(run, ROLE_POLICY, "changefeed-handler-policy");
+            const role = findResource(run, ROLE, "changefeed-handler-role");
+            const arnOf = (type: string, name: string): string =>
+                String(findResource(run, type, name).state.arn);
+            const streamArn = String(findResource(run, TABLE, "changefeed-source").state.streamArn);
+            const document = JSON.parse(String(policy.inputs.policy)) as { Statement: Statement[] };
+
+            assert.equal(policy.inputs.role, role.state.id);
+            assert.deepEqual(document.Statement, [
+                {
+                    Sid: "ReadSourceStream",
+                    Effect: "Allow",
+                    Action: [
+                        "dynamodb:DescribeStream",
+                        "dynamodb:GetRecords",
+                        "dynamodb:GetShardIterator",
+                        "dynamodb:ListStreams",
+                    ],
+                    Resource: streamArn,
+                },
+                {
+                    Sid: "WriteProjection",
+                    Effect: "Allow",
+                    Action: ["dynamodb:PutItem", "dynamodb:DeleteItem"],
+                    Resource: arnOf(TABLE, "changefeed-projection"),
+                },
+                {
+                    Sid: "ArchiveBatches",
+                    Effect: "Allow",
+                    Action: ["s3:PutObject"],
+                    Resource: `${arnOf(BUCKET, "changefeed-archive")}/${String(setting("archivePrefix"))}*`,
+                },
+                {
+                    Sid: "SendFailedBatches",
+                    Effect: "Allow",
+                    Action: ["s3:PutObject"],
+                    Resource: `${arnOf(BUCKET, "changefeed-failures")}/*`,
+                },
+                {
+                    Sid: "ListFailureDestination",
+                    Effect: "Allow",
+                    Action: ["s3:ListBucket"],
+                    Resource: arnOf(BUCKET, "changefeed-failures"),
+                },
+                {
+                    Sid: "WriteLogs",
+                    Effect: "Allow",
+                    Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                    Resource: `${arnOf(LOG_GROUP, "changefeed-handler-logs")}:*`,
+                },
+            ]);
+            for (const statement of document.Statement) {
+                for (const action of [statement.Action].flat()) {
+                    assert.doesNotMatch(action, /\*/, `${statement.Sid} grants a wildcard action ${action}`);
+                }
+                assert.notEqual(statement.Resource, "*", `${statement.Sid} is not scoped to a resource`);
+            }
+        });
+
+        it("packages the handler with its runtime dependencies only, well under 500 KB zipped", async function () {
+            const fn = findResource(run, FUNCTION, "changefeed-handler");
+            const archive = await zipCodeArchive(fn.inputs.code);
+            const packages = new Set(
+                archive.entries
+                    .map((entry) => /^node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(entry)?.[1])
+                    .filter((name): name is string => name !== undefined),
+            );
+
+            assert.ok(archive.entries.includes("__index.js"), "the serialized handler is missing");
+            assert.deepEqual([...packages].sort(), [...PACKAGED_DEPENDENCIES].sort());
+            for (const name of packages) {
+                assert.doesNotMatch(name, /^@aws-sdk\/client-/, `${name} ships with the Lambda runtime`);
+                assert.doesNotMatch(
+                    name,
+                    /^(@pulumi|typescript|ts-node|mocha|eslint|prettier|@types)/,
+                    `${name} is a dev tool`,
+                );
+            }
+            assert.ok(
+                archive.zip.length < ZIP_CEILING_BYTES,
+                `code archive is ${archive.zip.length} bytes zipped; the ceiling is ${ZIP_CEILING_BYTES}`,
+            );
+            this.test!.title += ` (${(archive.zip.length / 1024).toFixed(0)} KB)`;
+        });
+
+        it("exports the names and ARNs an operator needs", () => {
+            const source = findResource(run, TABLE, "changefeed-source").state;
+            const projection = findResource(run, TABLE, "changefeed-projection").state;
+            assert.deepEqual(run.outputs, {
+                sourceTableName: source.name,
+                sourceTableArn: source.arn,
+                sourceStreamArn: source.streamArn,
+                projectionTableName: projection.name,
+                projectionTableArn: projection.arn,
+                archiveBucketName: findResource(run, BUCKET, "changefeed-archive").state.bucket,
+                failureBucketName: findResource(run, BUCKET, "changefeed-failures").state.bucket,
+                functionName: findResource(run, FUNCTION, "changefeed-handler").state.name,
+                eventSourceMappingUuid: findResource(run, MAPPING, "changefeed-mapping").state.uuid,
+            });
+        });
+    });
+}
+
+describe("stack differences (Pulumi mocks)", () => {
+    it("gives production larger batches, more retries, a longer record age and more memory than dev", async () => {
+        const dev = findResource(await runProgram("dev"), MAPPING, "changefeed-mapping").inputs;
+        const prodRun = await runProgram("prod");
+        const prod = findResource(prodRun, MAPPING, "changefeed-mapping").inputs;
+        const prodFunction = findResource(prodRun, FUNCTION, "changefeed-handler").inputs;
+
+        assert.ok(Number(prod.batchSize) > Number(dev.batchSize));
+        assert.ok(Number(prod.maximumRetryAttempts) > Number(dev.maximumRetryAttempts));
+        assert.ok(Number(prod.maximumRecordAgeInSeconds) > Number(dev.maximumRecordAgeInSeconds));
+        assert.ok(Number(prodFunction.memorySize) >= 1024);
+    });
+
+    it("adds the sort key to both tables when one is configured", async () => {
+        const run = await runProgram("dev", { "ddb-changefeed:sortKey": "version:N" });
+
+        for (const name of ["changefeed-source", "changefeed-projection"]) {
+            const table = findResource(run, TABLE, name).inputs;
+            assert.equal(table.rangeKey, "version", name);
+            assert.deepEqual(table.attributes, [
+                { name: "id", type: "S" },
+                { name: "version", type: "N" },
+            ]);
+        }
+    });
+});
