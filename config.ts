@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { TTL_EXPIRATION_MODES, type TtlExpirationMode } from "./handler/ttl";
 
 /** The Pulumi config namespace: the project name in Pulumi.yaml. */
 export const CONFIG_NAMESPACE = "ddb-changefeed";
@@ -31,6 +32,9 @@ export type ChangeFeedConfig = {
     readonly timeoutSeconds: number;
     readonly archivePrefix: string;
     readonly logRetentionDays: number;
+    readonly writeConcurrency: number;
+    readonly tombstoneRetentionDays: number;
+    readonly ttlExpirations: TtlExpirationMode;
 };
 
 type IntegerRule = { readonly min: number; readonly max: number; readonly why?: string };
@@ -55,6 +59,9 @@ export const INTEGER_RULES = {
     parallelizationFactor: { min: 1, max: 10 },
     memoryMb: { min: 128, max: 10_240 },
     timeoutSeconds: { min: 1, max: 900 },
+    writeConcurrency: { min: 1, max: 100 },
+    // At least the stream's 24-hour retention, so no re-delivery can outlive a tombstone.
+    tombstoneRetentionDays: { min: 1, max: 365 },
 } as const satisfies Record<string, IntegerRule>;
 
 type IntegerKey = keyof typeof INTEGER_RULES;
@@ -73,6 +80,9 @@ export const CONFIG_DEFAULTS = {
     timeoutSeconds: 60,
     archivePrefix: "changes/",
     logRetentionDays: 30,
+    writeConcurrency: 16,
+    tombstoneRetentionDays: 7,
+    ttlExpirations: "delete",
 } as const;
 
 export type ConfigKey = keyof typeof CONFIG_DEFAULTS;
@@ -167,6 +177,13 @@ export function parseConfig(read: RawConfigReader, setKeys: readonly string[]): 
         );
     }
 
+    const ttlExpirations = raw("ttlExpirations");
+    if (!isOneOf(TTL_EXPIRATION_MODES, ttlExpirations)) {
+        problems.push(
+            `${qualified("ttlExpirations")} is "${ttlExpirations}"; allowed: ${TTL_EXPIRATION_MODES.join(" or ")}.`,
+        );
+    }
+
     const archivePrefix = raw("archivePrefix");
     if (!ARCHIVE_PREFIX_PATTERN.test(archivePrefix) || archivePrefix.length > MAX_ARCHIVE_PREFIX_LENGTH) {
         problems.push(
@@ -192,9 +209,16 @@ export function parseConfig(read: RawConfigReader, setKeys: readonly string[]): 
         parallelizationFactor: integer("parallelizationFactor"),
         memoryMb: integer("memoryMb"),
         timeoutSeconds: integer("timeoutSeconds"),
+        writeConcurrency: integer("writeConcurrency"),
+        tombstoneRetentionDays: integer("tombstoneRetentionDays"),
     };
 
-    if (problems.length > 0 || !partitionKey || !isOneOf(STARTING_POSITIONS, startingPosition)) {
+    if (
+        problems.length > 0 ||
+        !partitionKey ||
+        !isOneOf(STARTING_POSITIONS, startingPosition) ||
+        !isOneOf(TTL_EXPIRATION_MODES, ttlExpirations)
+    ) {
         throw new ConfigError(problems);
     }
     return {
@@ -204,6 +228,7 @@ export function parseConfig(read: RawConfigReader, setKeys: readonly string[]): 
         startingPosition,
         archivePrefix,
         logRetentionDays,
+        ttlExpirations,
     };
 }
 

@@ -2,7 +2,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { readConfig, type KeyAttribute } from "./config";
 import { createStreamHandler } from "./handler";
+import { archiveTableDdl } from "./athena";
 import { RUNTIME_PROVIDED_PACKAGES } from "./handler/packaging";
+import { RESERVED_ATTRIBUTES } from "./handler/projection-item";
 import { SETTING_VARIABLES } from "./handler/settings";
 import { handlerPolicyDocument, lambdaAssumeRolePolicy } from "./permissions";
 
@@ -26,10 +28,12 @@ const sourceTable = new aws.dynamodb.Table(`${baseName}-source`, {
     streamViewType: "NEW_AND_OLD_IMAGES",
 });
 
-// The projection holds the latest state of every source item.
+// The projection holds the latest state of every source item; deleted items stay as tombstones
+// (so a late replay cannot resurrect them) until TTL removes them.
 const projectionTable = new aws.dynamodb.Table(`${baseName}-projection`, {
     ...keySchema,
     billingMode: "PAY_PER_REQUEST",
+    ttl: { attributeName: RESERVED_ATTRIBUTES.expiresAt, enabled: true },
 });
 
 // Every batch becomes one gzip NDJSON object here.
@@ -82,6 +86,9 @@ const handlerFunction = new aws.lambda.CallbackFunction(
                 [SETTING_VARIABLES.projectionTable]: projectionTable.name,
                 [SETTING_VARIABLES.archiveBucket]: archiveBucket.bucket,
                 [SETTING_VARIABLES.archivePrefix]: config.archivePrefix,
+                [SETTING_VARIABLES.writeConcurrency]: String(config.writeConcurrency),
+                [SETTING_VARIABLES.tombstoneTtlSeconds]: String(config.tombstoneRetentionDays * 86_400),
+                [SETTING_VARIABLES.ttlExpirations]: config.ttlExpirations,
             },
         },
         loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
@@ -119,3 +126,6 @@ export const archiveBucketName = archiveBucket.bucket;
 export const failureBucketName = failureBucket.bucket;
 export const functionName = handlerFunction.name;
 export const eventSourceMappingUuid = eventSourceMapping.uuid;
+export const archiveAthenaDdl = archiveBucket.bucket.apply((bucket) =>
+    archiveTableDdl({ bucket, prefix: config.archivePrefix, tableName: "changefeed_archive" }),
+);

@@ -10,8 +10,11 @@ export type HandlerPermissionsArgs = {
     readonly logGroupArn: string;
 };
 
-/** The DynamoDB calls the handler makes on the projection table (see handler/projection-writer.ts). */
-export const PROJECTION_WRITE_ACTIONS = ["dynamodb:PutItem", "dynamodb:DeleteItem"] as const;
+/**
+ * The DynamoDB calls the handler makes on the projection table (see handler/projection-writer.ts):
+ * deletes are written as tombstones, so PutItem is all it needs.
+ */
+export const PROJECTION_WRITE_ACTIONS = ["dynamodb:PutItem"] as const;
 
 /** What an event source mapping needs to read a DynamoDB stream. */
 export const STREAM_READ_ACTIONS = [

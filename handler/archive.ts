@@ -1,16 +1,18 @@
-import { gzip } from "node:zlib";
+import { gunzipSync, gzip } from "node:zlib";
 import type { DynamoDBRecord } from "aws-lambda";
-import type { ArchiveLine, ArchiveObject } from "./types";
-
-/** Sequence numbers have 21-40 digits; padding to 40 makes object names sort in stream order. */
-const SEQUENCE_NUMBER_WIDTH = 40;
+import { toSdkItem } from "./attribute-values";
+import { archiveObjectKey } from "./archive-key";
+import { isTtlExpiration } from "./ttl";
+import type { ArchiveLine, ArchiveObject, SdkItem } from "./types";
 
 export const ARCHIVE_CONTENT_TYPE = "application/x-ndjson";
 export const ARCHIVE_CONTENT_ENCODING = "gzip";
 
 /**
- * One archive line for a stream record, in DynamoDB JSON so every type round-trips exactly.
- * Tolerates malformed records (missing parts become null): the archive keeps what arrived.
+ * One archive line for a stream record. Keys and images stay in DynamoDB JSON, the stream's own
+ * typed encoding: numbers as decimal strings (all 38 digits), binary as base64, sets typed as
+ * SS/NS/BS, so every value round-trips exactly (see `decodeArchiveLine`). Tolerates malformed
+ * records (missing parts become null): the archive keeps what arrived.
  */
 export function toArchiveLine(record: DynamoDBRecord): ArchiveLine {
     const stream = record.dynamodb;
@@ -21,30 +23,11 @@ export function toArchiveLine(record: DynamoDBRecord): ArchiveLine {
         sequenceNumber: stream?.SequenceNumber ?? null,
         approximateCreationDateTime:
             epochSeconds === undefined ? null : new Date(epochSeconds * 1000).toISOString(),
+        ttlExpired: isTtlExpiration(record),
         keys: stream?.Keys ?? null,
         oldImage: stream?.OldImage ?? null,
         newImage: stream?.NewImage ?? null,
     };
-}
-
-/**
- * The object key of a batch's archive:
- * `<prefix>dt=YYYY-MM-DD/hour=HH/<stream>/<first sequence>-<last sequence>.ndjson.gz`.
- *
- * Deterministic, so a re-delivered identical batch overwrites its object instead of duplicating it;
- * partitioned by the first record's creation time (UTC), so Athena can prune by date and hour.
- */
-export function archiveObjectKey(prefix: string, records: readonly DynamoDBRecord[]): string {
-    const sequenceNumbers = records
-        .map((record) => record.dynamodb?.SequenceNumber)
-        .filter((sequence): sequence is string => sequence !== undefined);
-    const first = sequenceNumbers[0] ?? "none";
-    const last = sequenceNumbers[sequenceNumbers.length - 1] ?? "none";
-    const epochSeconds = records.find((record) => record.dynamodb?.ApproximateCreationDateTime)?.dynamodb
-        ?.ApproximateCreationDateTime;
-    const partition = epochSeconds === undefined ? "dt=unknown/hour=unknown" : hourPartition(epochSeconds);
-    const stream = streamName(records.find((record) => record.eventSourceARN)?.eventSourceARN);
-    return `${prefix}${partition}/${stream}/${pad(first)}-${pad(last)}.ndjson.gz`;
 }
 
 /** Encodes a batch as one gzip NDJSON archive object (one line per record, in batch order). */
@@ -59,20 +42,40 @@ export async function encodeArchiveObject(
     return { key: archiveObjectKey(prefix, records), body, lineCount: records.length };
 }
 
-function hourPartition(epochSeconds: number): string {
-    const iso = new Date(epochSeconds * 1000).toISOString();
-    return `dt=${iso.slice(0, 10)}/hour=${iso.slice(11, 13)}`;
+/** An archive line decoded for a reader: keys and images as the AWS SDK takes them. */
+export type DecodedChange = Omit<ArchiveLine, "keys" | "oldImage" | "newImage"> & {
+    readonly keys: SdkItem | null;
+    readonly oldImage: SdkItem | null;
+    readonly newImage: SdkItem | null;
+};
+
+/**
+ * Decodes one archive line: the inverse of the encoding, exact for every DynamoDB type. Pass an
+ * image to `unmarshall` from `@aws-sdk/util-dynamodb` (with `wrapNumbers`) for plain values.
+ *
+ * @example
+ * for (const line of gunzipSync(body).toString("utf8").split("\n").filter(Boolean)) {
+ *     const change = decodeArchiveLine(line);
+ *     await dynamodb.send(new PutItemCommand({ TableName, Item: change.newImage! }));
+ * }
+ */
+export function decodeArchiveLine(line: string): DecodedChange {
+    const parsed = JSON.parse(line) as ArchiveLine;
+    const sdk = (image: ArchiveLine["keys"]) => (image === null ? null : toSdkItem(image));
+    return {
+        ...parsed,
+        ttlExpired: parsed.ttlExpired === true,
+        keys: sdk(parsed.keys),
+        oldImage: sdk(parsed.oldImage),
+        newImage: sdk(parsed.newImage),
+    };
 }
 
-/** `arn:…:table/Orders/stream/2026-11-27T00:00:00.000` → `Orders.2026-11-27T00-00-00.000`. */
-function streamName(eventSourceArn: string | undefined): string {
-    const match = /:table\/([^/]+)\/stream\/(.+)$/.exec(eventSourceArn ?? "");
-    if (!match) return "unknown-stream";
-    return `${match[1]}.${match[2]}`.replace(/[^A-Za-z0-9._-]/g, "-");
-}
-
-function pad(sequenceNumber: string): string {
-    return /^\d+$/.test(sequenceNumber)
-        ? sequenceNumber.padStart(SEQUENCE_NUMBER_WIDTH, "0")
-        : sequenceNumber;
+/** Decodes a whole archive object (gzip NDJSON) into its changes, in batch order. */
+export function decodeArchiveObject(body: Uint8Array): DecodedChange[] {
+    return gunzipSync(body)
+        .toString("utf8")
+        .split("\n")
+        .filter((line) => line.length > 0)
+        .map(decodeArchiveLine);
 }

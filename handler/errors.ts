@@ -21,6 +21,9 @@ export type ArchiveWriteError = ChangeFeedError<"ArchiveWriteError", { objectKey
 /** The function was deployed without a setting it needs. */
 export type MissingSettingError = ChangeFeedError<"MissingSettingError", { variable: string }>;
 
+/** The function was deployed with a setting out of range. */
+export type InvalidSettingError = ChangeFeedError<"InvalidSettingError", { variable: string; value: string }>;
+
 /** The event is not a DynamoDB Streams batch at all: a wiring mistake, not a bad record. */
 export type InvalidEventError = ChangeFeedError<"InvalidEventError">;
 
@@ -57,6 +60,15 @@ export function missingSettingError(variable: string): MissingSettingError {
         `Environment variable ${variable} is not set; the Pulumi program sets it on the ` +
             `function (run pulumi up again, or set it for a local run).`,
         { variable },
+    );
+}
+
+export function invalidSettingError(variable: string, value: string, allowed: string): InvalidSettingError {
+    return changeFeedError(
+        "InvalidSettingError",
+        `Environment variable ${variable} is "${value}"; allowed: ${allowed}. The Pulumi program sets it ` +
+            `from stack config (run pulumi up again, or fix it for a local run).`,
+        { variable, value },
     );
 }
 

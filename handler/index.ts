@@ -26,9 +26,13 @@ export function createStreamHandler(): StreamHandler {
     const settings = readSettings(process.env);
     const dependencies = {
         processor: new BatchProcessor(EventType.DynamoDBStreams),
-        writeProjection: createProjectionWriter(new DynamoDBClient({}), settings.projectionTable),
+        writeProjection: createProjectionWriter(new DynamoDBClient({}), settings.projectionTable, {
+            tombstoneTtlSeconds: settings.tombstoneTtlSeconds,
+        }),
         writeArchive: createArchiveWriter(new S3Client({}), settings.archiveBucket),
         archivePrefix: settings.archivePrefix,
+        writeConcurrency: settings.writeConcurrency,
+        ttlExpirations: settings.ttlExpirations,
     };
     return (event, context) => processStreamBatch(event, dependencies, context);
 }

@@ -19,3 +19,16 @@ export function logRecordFailure(record: DynamoDBRecord, error: unknown): void {
         }),
     );
 }
+
+/** One line per batch: its sequence range and what became of its records. */
+export function logBatchSummary(records: readonly DynamoDBRecord[], counts: Record<string, number>): void {
+    console.log(
+        JSON.stringify({
+            level: "INFO",
+            message: "batch processed",
+            firstSequenceNumber: records[0]?.dynamodb?.SequenceNumber ?? null,
+            lastSequenceNumber: records[records.length - 1]?.dynamodb?.SequenceNumber ?? null,
+            ...counts,
+        }),
+    );
+}

@@ -3,9 +3,12 @@ import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEven
 import { encodeArchiveObject } from "./archive";
 import type { ArchiveWriter } from "./archive-writer";
 import { invalidEventError, unreportableRecordError } from "./errors";
-import { logRecordFailure } from "./log";
+import { createLimiter } from "./limiter";
+import { logBatchSummary, logRecordFailure } from "./log";
+import { planBatch } from "./plan";
 import type { ProjectionWriter } from "./projection-writer";
-import { routeRecord } from "./route";
+import type { TtlExpirationMode } from "./ttl";
+import type { WriteOutcome } from "./types";
 
 /** What one batch needs; built once per container by the factory in `index.ts`. */
 export type BatchDependencies = {
@@ -13,14 +16,29 @@ export type BatchDependencies = {
     readonly writeProjection: ProjectionWriter;
     readonly writeArchive: ArchiveWriter;
     readonly archivePrefix: string;
+    readonly writeConcurrency: number;
+    readonly ttlExpirations: TtlExpirationMode;
+};
+
+/** What happened to a batch's records, for the summary log line. */
+export type BatchSummary = {
+    records: number;
+    writes: number;
+    applied: number;
+    stale: number;
+    superseded: number;
+    archiveOnly: number;
+    failed: number;
 };
 
 /**
  * Applies a DynamoDB Streams batch to the projection table and archives it as one object.
  *
- * Records are applied in stream order; a record that fails is logged and reported by its sequence
- * number while the others still land. The archive is written concurrently; if it fails the whole
- * batch fails, so the mapping retries (and bisects) it.
+ * Changes are coalesced per key (one guarded write carries each key's latest state; the earlier
+ * records count as processed) and distinct keys are written concurrently, at most
+ * `writeConcurrency` at once. A record that fails is logged and reported by its sequence number
+ * while the others still land. The archive is written concurrently; if it fails the whole batch
+ * fails, so the mapping retries (and bisects) it.
  *
  * @throws {InvalidEventError} when the event has no `Records` array
  * @throws {ArchiveWriteError} when the archive object could not be stored
@@ -35,11 +53,43 @@ export async function processStreamBatch(
     if (!Array.isArray(event?.Records)) throw invalidEventError("`Records` is not an array");
     if (event.Records.length === 0) return { batchItemFailures: [] };
 
+    const plan = planBatch(event.Records, { ttlExpirations: dependencies.ttlExpirations });
+    const summary: BatchSummary = {
+        records: event.Records.length,
+        writes: plan.writes.size,
+        applied: 0,
+        stale: 0,
+        superseded: 0,
+        archiveOnly: 0,
+        failed: 0,
+    };
+    const limit = createLimiter(dependencies.writeConcurrency);
+    const writeKey = (keyId: string): Promise<WriteOutcome> => {
+        const change = plan.writes.get(keyId);
+        if (!change) throw new Error(`no planned write for key ${keyId}`);
+        return limit(() => dependencies.writeProjection(change));
+    };
+
     const unreportable: DynamoDBRecord[] = [];
     const applyRecord = async (record: DynamoDBRecord): Promise<void> => {
+        const recordPlan = plan.records.get(record);
         try {
-            await dependencies.writeProjection(routeRecord(record));
+            if (!recordPlan) throw new Error("record was not planned");
+            switch (recordPlan.kind) {
+                case "malformed":
+                    throw recordPlan.error;
+                case "write":
+                    summary[await writeKey(recordPlan.keyId)]++;
+                    return;
+                case "superseded":
+                    summary.superseded++;
+                    return;
+                case "archiveOnly":
+                    summary.archiveOnly++;
+                    return;
+            }
         } catch (error) {
+            summary.failed++;
             logRecordFailure(record, error);
             if (!record.dynamodb?.SequenceNumber) unreportable.push(record);
             throw error;
@@ -51,10 +101,11 @@ export async function processStreamBatch(
     );
     const applying = processPartialResponse(event, applyRecord, dependencies.processor, {
         ...(context ? { context } : {}),
-        // In order: two changes to one key must not race.
-        processInParallel: false,
+        // Safe: each key has at most one write in the batch, and the limiter bounds the I/O.
+        processInParallel: true,
     });
     const [archived, applied] = await Promise.allSettled([archiving, applying]);
+    logBatchSummary(event.Records, summary);
     if (archived.status === "rejected") throw archived.reason;
     if (applied.status === "rejected") throw applied.reason;
     if (unreportable.length > 0) throw unreportableRecordError(unreportable);

@@ -1,16 +1,40 @@
-import { DeleteItemCommand, PutItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import type { ProjectionChange } from "./types";
+import { PutItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { toGuardedPut } from "./projection-item";
+import type { ProjectionChange, WriteOutcome } from "./types";
 
-/** Applies one projection change; rejects with the SDK's error so the record is reported failed. */
-export type ProjectionWriter = (change: ProjectionChange) => Promise<void>;
+/** Applies one change, guarded by its sequence; rejects with the SDK's error on any other failure. */
+export type ProjectionWriter = (change: ProjectionChange) => Promise<WriteOutcome>;
 
-/** A thin sink: the decision of what to write was made by `routeRecord`. */
-export function createProjectionWriter(client: DynamoDBClient, tableName: string): ProjectionWriter {
+/**
+ * A thin sink: the item and its guard were built by `toGuardedPut`. A write that loses to a newer
+ * change (the condition fails) is a success: the projection already holds something newer.
+ */
+export function createProjectionWriter(
+    client: DynamoDBClient,
+    tableName: string,
+    options: { readonly tombstoneTtlSeconds: number; readonly now?: () => number },
+): ProjectionWriter {
+    const now = options.now ?? Date.now;
     return async (change) => {
-        if (change.kind === "put") {
-            await client.send(new PutItemCommand({ TableName: tableName, Item: change.item }));
-        } else {
-            await client.send(new DeleteItemCommand({ TableName: tableName, Key: change.key }));
+        const put = toGuardedPut(change, {
+            nowSeconds: now() / 1000,
+            tombstoneTtlSeconds: options.tombstoneTtlSeconds,
+        });
+        try {
+            await client.send(
+                new PutItemCommand({
+                    TableName: tableName,
+                    Item: put.item,
+                    ConditionExpression: put.conditionExpression,
+                    ExpressionAttributeNames: put.expressionAttributeNames,
+                    ExpressionAttributeValues: put.expressionAttributeValues,
+                }),
+            );
+            return "applied";
+        } catch (error) {
+            // By name: the SDK's exception classes come from the runtime, not from this bundle.
+            if ((error as { name?: string }).name === "ConditionalCheckFailedException") return "stale";
+            throw error;
         }
     };
 }

@@ -1,5 +1,6 @@
 import type { AttributeValue as SdkAttributeValue } from "@aws-sdk/client-dynamodb";
 import type { AttributeValue as StreamAttributeValue } from "aws-lambda";
+import type { TtlExpirationMode } from "./ttl";
 
 /** An item as the AWS SDK writes it: binary values are bytes. */
 export type SdkItem = Record<string, SdkAttributeValue>;
@@ -7,10 +8,21 @@ export type SdkItem = Record<string, SdkAttributeValue>;
 /** An item as it arrives in a Lambda stream event: binary values are base64 strings. */
 export type StreamImage = Record<string, StreamAttributeValue>;
 
-/** What one stream record asks of the projection table. */
+/**
+ * What one stream record asks of the projection table. `sequence` is the record's sequence
+ * number padded to 40 digits: the guard that keeps an older change from overwriting a newer one.
+ */
 export type ProjectionChange =
-    | { readonly kind: "put"; readonly key: SdkItem; readonly item: SdkItem }
-    | { readonly kind: "delete"; readonly key: SdkItem };
+    | { readonly kind: "put"; readonly key: SdkItem; readonly item: SdkItem; readonly sequence: string }
+    | {
+          readonly kind: "delete";
+          readonly key: SdkItem;
+          readonly sequence: string;
+          readonly ttlExpired: boolean;
+      };
+
+/** What a guarded projection write did: landed, or lost to a change with a higher sequence. */
+export type WriteOutcome = "applied" | "stale";
 
 /** One line of an archive object: a stream record, kept in DynamoDB JSON so it round-trips. */
 export type ArchiveLine = {
@@ -18,6 +30,8 @@ export type ArchiveLine = {
     readonly eventName: string | null;
     readonly sequenceNumber: string | null;
     readonly approximateCreationDateTime: string | null;
+    /** True for a REMOVE made by DynamoDB's TTL process. */
+    readonly ttlExpired: boolean;
     readonly keys: StreamImage | null;
     readonly oldImage: StreamImage | null;
     readonly newImage: StreamImage | null;
@@ -35,4 +49,9 @@ export type HandlerSettings = {
     readonly projectionTable: string;
     readonly archiveBucket: string;
     readonly archivePrefix: string;
+    /** Distinct keys written at once. */
+    readonly writeConcurrency: number;
+    /** How long a delete's tombstone outlives it before the projection's TTL removes it. */
+    readonly tombstoneTtlSeconds: number;
+    readonly ttlExpirations: TtlExpirationMode;
 };

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import {
     CreateTableCommand,
     DescribeTableCommand,
+    UpdateTimeToLiveCommand,
     waitUntilTableExists,
     type AttributeDefinition,
     type DynamoDBClient,
@@ -99,6 +100,7 @@ type TableInputs = {
     attributes?: { name: string; type: string }[];
     streamEnabled?: boolean;
     streamViewType?: string;
+    ttl?: { attributeName?: string; enabled?: boolean };
 };
 
 async function createTable(
@@ -133,6 +135,14 @@ async function createTable(
         }),
     );
     await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName: name });
+    if (table.ttl?.enabled && table.ttl.attributeName) {
+        await client.send(
+            new UpdateTimeToLiveCommand({
+                TableName: name,
+                TimeToLiveSpecification: { AttributeName: table.ttl.attributeName, Enabled: true },
+            }),
+        );
+    }
     const described = await client.send(new DescribeTableCommand({ TableName: name }));
     return described.Table?.LatestStreamArn;
 }

@@ -23,7 +23,13 @@ export type LocalStack = {
         readonly streams: DynamoDBStreamsClient;
         readonly s3: S3Client;
     };
+    /** The program's function, packaged, talking to the local servers. */
     readonly handler: LocalFunction;
+    /**
+     * Another execution of the same packaged function with some settings changed, e.g. endpoints
+     * pointed at a fault-injecting proxy or a shorter timeout. The caller stops it.
+     */
+    createFunction(overrides?: FunctionOverrides): LocalFunction;
     /** Names the program's outputs gave each resource. */
     readonly names: {
         readonly sourceTable: string;
@@ -36,6 +42,15 @@ export type LocalStack = {
     readonly region: string;
     /** Stops the function's environment and both servers, by pid, and removes the work directory. */
     stop(): Promise<void>;
+};
+
+export type FunctionOverrides = {
+    readonly dynamodbEndpoint?: string;
+    readonly s3Endpoint?: string;
+    readonly timeoutSeconds?: number;
+    /** Extra variables for the function's environment (e.g. AWS_MAX_ATTEMPTS). */
+    readonly environment?: Readonly<Record<string, string>>;
+    readonly onLog?: (line: string) => void;
 };
 
 export type LocalStackOptions = {
@@ -90,30 +105,35 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
             memorySize: number;
             environment?: { variables?: Record<string, string> };
         };
-        const handler = new LocalFunction({
-            functionName: String(deployedFunction.resource.state.name),
-            functionArn: String(deployedFunction.resource.state.arn),
-            codeDirectory: deployedFunction.codeDirectory,
-            handler: inputs.handler,
-            timeoutSeconds: inputs.timeout,
-            memoryMb: inputs.memorySize,
-            environment: inputs.environment?.variables ?? {},
-            awsEnvironment: {
-                AWS_REGION: region,
-                AWS_DEFAULT_REGION: region,
-                AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-                AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-                AWS_ENDPOINT_URL_DYNAMODB: dynamodbServer.endpoint,
-                AWS_ENDPOINT_URL_S3: s3Server.endpoint,
-                // s3rver predates the SDK's default flexible checksums.
-                AWS_REQUEST_CHECKSUM_CALCULATION: "WHEN_REQUIRED",
-                AWS_RESPONSE_CHECKSUM_VALIDATION: "WHEN_REQUIRED",
-                // Lambda runs Node 22+, where the SDK has nothing to warn about; Node 20 here does.
-                AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-            },
-            runtimeModules: prepareRuntimeModules(path.join(workDirectory, "runtime")),
-            ...(options.onFunctionLog ? { onLog: options.onFunctionLog } : {}),
-        });
+        const runtimeModules = prepareRuntimeModules(path.join(workDirectory, "runtime"));
+        const createFunction = (overrides: FunctionOverrides = {}): LocalFunction =>
+            new LocalFunction({
+                functionName: String(deployedFunction.resource.state.name),
+                functionArn: String(deployedFunction.resource.state.arn),
+                codeDirectory: deployedFunction.codeDirectory,
+                handler: inputs.handler,
+                timeoutSeconds: overrides.timeoutSeconds ?? inputs.timeout,
+                memoryMb: inputs.memorySize,
+                environment: { ...inputs.environment?.variables, ...overrides.environment },
+                awsEnvironment: {
+                    AWS_REGION: region,
+                    AWS_DEFAULT_REGION: region,
+                    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+                    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+                    AWS_ENDPOINT_URL_DYNAMODB: overrides.dynamodbEndpoint ?? dynamodbServer.endpoint,
+                    AWS_ENDPOINT_URL_S3: overrides.s3Endpoint ?? s3Server.endpoint,
+                    // s3rver predates the SDK's default flexible checksums.
+                    AWS_REQUEST_CHECKSUM_CALCULATION: "WHEN_REQUIRED",
+                    AWS_RESPONSE_CHECKSUM_VALIDATION: "WHEN_REQUIRED",
+                    // Lambda runs Node 22+, where the SDK has nothing to warn about; Node 20 here does.
+                    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+                },
+                runtimeModules,
+                ...((overrides.onLog ?? options.onFunctionLog)
+                    ? { onLog: overrides.onLog ?? options.onFunctionLog }
+                    : {}),
+            });
+        const handler = createFunction();
         started.push(handler);
         return {
             run,
@@ -122,6 +142,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
             s3Server,
             clients,
             handler,
+            createFunction,
             names,
             sourceStreamArn,
             region,

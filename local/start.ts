@@ -5,6 +5,7 @@ import { gunzipSync } from "node:zlib";
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
+import { isTombstone } from "../handler/projection-item";
 import { PROJECT_ROOT } from "./program";
 import { startLocalStack, type LocalStack } from "./stack";
 
@@ -89,9 +90,13 @@ async function printProjection(stack: LocalStack): Promise<void> {
     const items =
         (await stack.clients.dynamodb.send(new ScanCommand({ TableName: stack.names.projectionTable })))
             .Items ?? [];
-    console.log(`\nProjection table ${stack.names.projectionTable} (${items.length} items):`);
+    const live = items.filter((item) => !isTombstone(item));
+    console.log(
+        `\nProjection table ${stack.names.projectionTable} (${live.length} items, ${items.length - live.length} tombstones):`,
+    );
     for (const item of items) {
-        console.log(`  ${JSON.stringify(unmarshall(item, { wrapNumbers: (text) => text }), plainJson)}`);
+        const plain = JSON.stringify(unmarshall(item, { wrapNumbers: (text) => text }), plainJson);
+        console.log(`  ${isTombstone(item) ? "tombstone " : ""}${plain}`);
     }
 }
 

@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { gunzipSync } from "node:zlib";
-import { archiveObjectKey, encodeArchiveObject, toArchiveLine } from "../../handler/archive";
+import { encodeArchiveObject, toArchiveLine } from "../../handler/archive";
+import { archiveObjectKey } from "../../handler/archive-key";
 import { dynamodbRecordFactory } from "../helpers/records";
 
 describe("archive encoding", () => {
@@ -19,6 +20,7 @@ describe("archive encoding", () => {
             eventName: "MODIFY",
             sequenceNumber: "000000000000000000042",
             approximateCreationDateTime: "2026-11-27T13:45:00.000Z",
+            ttlExpired: false,
             keys: { id: { S: "a" } },
             oldImage: { id: { S: "a" }, n: { N: "1" } },
             newImage: { id: { S: "a" }, n: { N: "2" } },
@@ -49,7 +51,7 @@ describe("archive encoding", () => {
 
         assert.equal(
             key,
-            "changes/dt=2026-11-27/hour=13/orders.2026-11-27T00-00-00.000/" +
+            "changes/dt=2026-11-27/hour=13/orders.2026-11-27T00-00-00.000_" +
                 "0000000000000000000100000000000000000001-0000000000000000000100000000000000000009.ndjson.gz",
         );
     });

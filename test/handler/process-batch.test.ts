@@ -1,87 +1,150 @@
 import { strict as assert } from "node:assert";
 import { BatchProcessor, EventType, FullBatchFailureError } from "@aws-lambda-powertools/batch";
-import type { DynamoDBStreamEvent } from "aws-lambda";
+import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import { processStreamBatch, type BatchDependencies } from "../../handler/process-batch";
-import type { ArchiveObject, ProjectionChange } from "../../handler/types";
-import { dynamodbRecordFactory, streamEvent } from "../helpers/records";
+import type { TtlExpirationMode } from "../../handler/ttl";
+import type { ArchiveObject, ProjectionChange, WriteOutcome } from "../../handler/types";
+import { dynamodbRecordFactory, streamEvent, ttlExpiryRecordFactory } from "../helpers/records";
 
 type Harness = {
     readonly dependencies: BatchDependencies;
     readonly written: ProjectionChange[];
     readonly archived: ArchiveObject[];
-    readonly logged: Record<string, unknown>[];
+    readonly errors: Record<string, unknown>[];
+    readonly summaries: Record<string, unknown>[];
+    maxInFlight: number;
 };
 
-/** In-memory sinks; `failKey` makes writes of that `id` fail, `failArchive` the archive. */
-function harness(options: { failKey?: string; failArchive?: boolean } = {}): Harness {
-    const written: ProjectionChange[] = [];
-    const archived: ArchiveObject[] = [];
-    const logged: Record<string, unknown>[] = [];
-    const dependencies: BatchDependencies = {
-        processor: new BatchProcessor(EventType.DynamoDBStreams),
-        archivePrefix: "changes/",
-        writeProjection: async (change) => {
-            if (change.key.id?.S === options.failKey) throw new Error("ProvisionedThroughputExceeded");
-            written.push(change);
-        },
-        writeArchive: async (archive) => {
-            if (options.failArchive) throw new Error("archive bucket unavailable");
-            archived.push(archive);
+type HarnessOptions = {
+    /** Writes of keys starting with this fail. */
+    failKey?: string;
+    failArchive?: boolean;
+    staleKey?: string;
+    writeConcurrency?: number;
+    ttlExpirations?: TtlExpirationMode;
+};
+
+/** In-memory sinks that record what the handler asked of them. */
+function harness(options: HarnessOptions = {}): Harness {
+    let inFlight = 0;
+    const state: Harness = {
+        written: [],
+        archived: [],
+        errors: [],
+        summaries: [],
+        maxInFlight: 0,
+        dependencies: {
+            processor: new BatchProcessor(EventType.DynamoDBStreams),
+            archivePrefix: "changes/",
+            writeConcurrency: options.writeConcurrency ?? 4,
+            ttlExpirations: options.ttlExpirations ?? "delete",
+            writeProjection: async (change): Promise<WriteOutcome> => {
+                inFlight++;
+                state.maxInFlight = Math.max(state.maxInFlight, inFlight);
+                await new Promise((resolve) => setTimeout(resolve, 2));
+                inFlight--;
+                if (options.failKey && change.key.id?.S?.startsWith(options.failKey))
+                    throw new Error("ProvisionedThroughputExceeded");
+                state.written.push(change);
+                return change.key.id?.S === options.staleKey ? "stale" : "applied";
+            },
+            writeArchive: async (archive) => {
+                if (options.failArchive) throw new Error("archive bucket unavailable");
+                state.archived.push(archive);
+            },
         },
     };
-    return { dependencies, written, archived, logged };
+    return state;
 }
 
-async function withCapturedErrors<T>(logged: Record<string, unknown>[], work: () => Promise<T>): Promise<T> {
-    const original = console.error;
-    console.error = (line: string) => logged.push(JSON.parse(line) as Record<string, unknown>);
+/** Runs the batch with console output captured into the harness. */
+async function run(state: Harness, event: DynamoDBStreamEvent) {
+    const { error, log } = console;
+    console.error = (line: string) => state.errors.push(JSON.parse(line) as Record<string, unknown>);
+    console.log = (line: string) => state.summaries.push(JSON.parse(line) as Record<string, unknown>);
     try {
-        return await work();
+        return await processStreamBatch(event, state.dependencies);
     } finally {
-        console.error = original;
+        Object.assign(console, { error, log });
     }
 }
 
-describe("processStreamBatch", () => {
-    it("applies every record in stream order and archives the batch once", async () => {
-        const { dependencies, written, archived } = harness();
-        const event = streamEvent(
-            dynamodbRecordFactory({ eventName: "INSERT", keys: { id: { S: "a" } } }),
-            dynamodbRecordFactory({ eventName: "MODIFY", keys: { id: { S: "a" } } }),
-            dynamodbRecordFactory({ eventName: "REMOVE", keys: { id: { S: "a" } } }),
-        );
+const record = (id: string, eventName = "INSERT"): DynamoDBRecord =>
+    dynamodbRecordFactory({ eventName, keys: { id: { S: id } } });
 
-        const response = await processStreamBatch(event, dependencies);
+describe("processStreamBatch", () => {
+    it("coalesces the changes of one key into one write of its latest state", async () => {
+        const state = harness();
+        const [insertA, modifyA, removeA, insertB] = [
+            record("a"),
+            record("a", "MODIFY"),
+            record("a", "REMOVE"),
+            record("b"),
+        ];
+
+        const response = await run(state, streamEvent(insertA, modifyA, removeA, insertB));
 
         assert.deepEqual(response, { batchItemFailures: [] });
         assert.deepEqual(
-            written.map((change) => change.kind),
-            ["put", "put", "delete"],
+            state.written
+                .map((change) => [change.key.id?.S, change.kind, change.sequence.replace(/^0+/, "")])
+                .sort(),
+            [
+                ["a", "delete", removeA.dynamodb?.SequenceNumber?.replace(/^0+/, "")],
+                ["b", "put", insertB.dynamodb?.SequenceNumber?.replace(/^0+/, "")],
+            ].sort(),
         );
-        assert.equal(archived.length, 1);
-        assert.equal(archived[0]?.lineCount, 3);
+        assert.deepEqual(
+            state.archived.map((archive) => archive.lineCount),
+            [4],
+        );
+        assert.deepEqual(
+            { ...state.summaries[0], firstSequenceNumber: undefined, lastSequenceNumber: undefined },
+            {
+                level: "INFO",
+                message: "batch processed",
+                firstSequenceNumber: undefined,
+                lastSequenceNumber: undefined,
+                records: 4,
+                writes: 2,
+                applied: 2,
+                stale: 0,
+                superseded: 2,
+                archiveOnly: 0,
+                failed: 0,
+            },
+        );
+    });
+
+    it("writes distinct keys concurrently, never more than writeConcurrency at once", async () => {
+        const state = harness({ writeConcurrency: 3 });
+        const records = Array.from({ length: 12 }, (_, index) => record(`key-${index}`));
+
+        await run(state, streamEvent(...records));
+
+        assert.equal(state.written.length, 12);
+        assert.equal(state.maxInFlight, 3);
+    });
+
+    it("counts a write that lost to a newer change as a success", async () => {
+        const state = harness({ staleKey: "old" });
+
+        const response = await run(state, streamEvent(record("old"), record("new")));
+
+        assert.deepEqual(response, { batchItemFailures: [] });
+        assert.equal(state.summaries[0]?.stale, 1);
+        assert.equal(state.summaries[0]?.applied, 1);
     });
 
     it("completes processing with some failures, reporting each by its sequence number", async () => {
-        const { dependencies, written, logged } = harness({ failKey: "bad" });
-        const good = dynamodbRecordFactory({ keys: { id: { S: "good" } } });
-        const bad = dynamodbRecordFactory({ keys: { id: { S: "bad" } } });
-        const after = dynamodbRecordFactory({ keys: { id: { S: "after" } } });
+        const state = harness({ failKey: "bad" });
+        const [good, bad, after] = [record("good"), record("bad"), record("after")];
 
-        const response = await withCapturedErrors(logged, () =>
-            processStreamBatch(streamEvent(good, bad, after), dependencies),
-        );
+        const response = await run(state, streamEvent(good, bad, after));
 
-        assert.deepEqual(response, {
-            batchItemFailures: [{ itemIdentifier: bad.dynamodb?.SequenceNumber }],
-        });
-        assert.deepEqual(
-            written.map((change) => change.key.id?.S),
-            ["good", "after"],
-        );
-        assert.equal(logged.length, 1);
-        assert.deepEqual(
-            { ...logged[0] },
+        assert.deepEqual(response, { batchItemFailures: [{ itemIdentifier: bad.dynamodb?.SequenceNumber }] });
+        assert.deepEqual(state.written.map((change) => change.key.id?.S).sort(), ["after", "good"]);
+        assert.deepEqual(state.errors, [
             {
                 level: "ERROR",
                 message: "stream record failed; it is reported for retry",
@@ -91,93 +154,128 @@ describe("processStreamBatch", () => {
                 key: '{"id":"bad"}',
                 reason: "Error: ProvisionedThroughputExceeded",
             },
-        );
+        ]);
+    });
+
+    it("reports only the latest change of a key whose write failed; the superseded ones are processed", async () => {
+        const state = harness({ failKey: "bad" });
+        const [first, second] = [record("bad"), record("bad", "MODIFY")];
+
+        const response = await run(state, streamEvent(record("fine"), first, second));
+
+        assert.deepEqual(response, {
+            batchItemFailures: [{ itemIdentifier: second.dynamodb?.SequenceNumber }],
+        });
     });
 
     it("fails only the malformed record and logs why", async () => {
-        const { dependencies, written, logged } = harness();
-        const fine = dynamodbRecordFactory({ keys: { id: { S: "fine" } } });
-        const unknownEvent = { ...dynamodbRecordFactory(), eventName: "UPSERT" } as unknown as typeof fine;
+        const state = harness();
+        const unknownEvent = { ...record("odd"), eventName: "UPSERT" } as unknown as DynamoDBRecord;
 
-        const response = await withCapturedErrors(logged, () =>
-            processStreamBatch(streamEvent(fine, unknownEvent), dependencies),
-        );
+        const response = await run(state, streamEvent(record("fine"), unknownEvent));
 
         assert.deepEqual(response.batchItemFailures, [
             { itemIdentifier: unknownEvent.dynamodb?.SequenceNumber },
         ]);
-        assert.equal(written.length, 1);
-        assert.match(String(logged[0]?.reason), /^MalformedRecordError: .*eventName "UPSERT"/);
+        assert.equal(state.written.length, 1);
+        assert.match(String(state.errors[0]?.reason), /^MalformedRecordError: .*eventName "UPSERT"/);
+    });
+
+    it("writes the last well-formed change of a key when a later one is malformed", async () => {
+        const state = harness();
+        const valid = record("k");
+        const broken = { ...record("k", "MODIFY"), eventName: "UPSERT" } as unknown as DynamoDBRecord;
+
+        const response = await run(state, streamEvent(valid, broken));
+
+        assert.deepEqual(response.batchItemFailures, [{ itemIdentifier: broken.dynamodb?.SequenceNumber }]);
+        assert.equal(
+            state.written[0]?.sequence.replace(/^0+/, ""),
+            valid.dynamodb?.SequenceNumber?.replace(/^0+/, ""),
+        );
+    });
+
+    it("deletes on a TTL expiration by default, marked as one", async () => {
+        const state = harness();
+
+        await run(state, streamEvent(ttlExpiryRecordFactory({ keys: { id: { S: "expired" } } })));
+
+        assert.deepEqual(
+            state.written.map((change) => change.kind === "delete" && change.ttlExpired),
+            [true],
+        );
+    });
+
+    it("only archives a TTL expiration when configured to, leaving the projection's item", async () => {
+        const state = harness({ ttlExpirations: "archiveOnly" });
+        const put = record("kept");
+        const expiry = ttlExpiryRecordFactory({ keys: { id: { S: "kept" } } });
+
+        const response = await run(state, streamEvent(put, expiry, record("k", "REMOVE")));
+
+        assert.deepEqual(response, { batchItemFailures: [] });
+        assert.deepEqual(state.written.map((change) => [change.key.id?.S, change.kind]).sort(), [
+            ["k", "delete"],
+            ["kept", "put"],
+        ]);
+        assert.equal(state.summaries[0]?.archiveOnly, 1);
+        assert.equal(state.archived[0]?.lineCount, 3);
     });
 
     it("throws FullBatchFailureError when every record fails, so the mapping bisects", async () => {
-        const { dependencies, logged } = harness({ failKey: "bad" });
-        const event = streamEvent(
-            dynamodbRecordFactory({ keys: { id: { S: "bad" } } }),
-            dynamodbRecordFactory({ keys: { id: { S: "bad" } } }),
-        );
+        const state = harness({ failKey: "bad" });
 
-        await withCapturedErrors(logged, () =>
-            assert.rejects(processStreamBatch(event, dependencies), FullBatchFailureError),
+        await assert.rejects(
+            run(state, streamEvent(record("bad-1"), record("bad-2"))),
+            FullBatchFailureError,
         );
-        assert.equal(logged.length, 2);
+        assert.equal(state.errors.length, 2);
     });
 
     it("fails the whole batch when the archive cannot be written, even if the projection landed", async () => {
-        const { dependencies, written } = harness({ failArchive: true });
-        const event = streamEvent(dynamodbRecordFactory(), dynamodbRecordFactory());
+        const state = harness({ failArchive: true });
 
-        await assert.rejects(processStreamBatch(event, dependencies), {
+        await assert.rejects(run(state, streamEvent(record("a"), record("b"))), {
             name: "Error",
             message: "archive bucket unavailable",
         });
-        assert.equal(written.length, 2);
+        assert.equal(state.written.length, 2);
     });
 
     it("fails the whole batch when a failed record has no sequence number to report it by", async () => {
-        const { dependencies, written, logged } = harness();
-        const { dynamodb: _, ...noStreamData } = dynamodbRecordFactory();
-        const fine = dynamodbRecordFactory({ keys: { id: { S: "fine" } } });
+        const state = harness();
+        const { dynamodb: _, ...noStreamData } = record("lost");
 
-        await withCapturedErrors(logged, () =>
-            assert.rejects(processStreamBatch(streamEvent(fine, noStreamData), dependencies), {
-                name: "UnreportableRecordError",
-                message: new RegExp(`whole batch fails: ${noStreamData.eventID}`),
-            }),
-        );
+        await assert.rejects(run(state, streamEvent(record("fine"), noStreamData)), {
+            name: "UnreportableRecordError",
+            message: new RegExp(`whole batch fails: ${noStreamData.eventID}`),
+        });
         assert.deepEqual(
-            written.map((change) => change.key.id?.S),
+            state.written.map((change) => change.key.id?.S),
             ["fine"],
         );
     });
 
     it("reuses one processor across invocations without carrying failures over", async () => {
-        const { dependencies, logged } = harness({ failKey: "bad" });
-        const first = streamEvent(
-            dynamodbRecordFactory({ keys: { id: { S: "bad" } } }),
-            dynamodbRecordFactory({ keys: { id: { S: "ok" } } }),
-        );
+        const state = harness({ failKey: "bad" });
 
-        await withCapturedErrors(logged, () => processStreamBatch(first, dependencies));
-        const second = await processStreamBatch(
-            streamEvent(dynamodbRecordFactory({ keys: { id: { S: "ok" } } })),
-            dependencies,
-        );
+        await run(state, streamEvent(record("bad"), record("ok")));
+        const second = await run(state, streamEvent(record("ok")));
 
         assert.deepEqual(second, { batchItemFailures: [] });
     });
 
     it("answers an empty batch without writing anything", async () => {
-        const { dependencies, written, archived } = harness();
+        const state = harness();
 
-        assert.deepEqual(await processStreamBatch(streamEvent(), dependencies), { batchItemFailures: [] });
-        assert.equal(written.length + archived.length, 0);
+        assert.deepEqual(await run(state, streamEvent()), { batchItemFailures: [] });
+        assert.equal(state.written.length + state.archived.length, 0);
     });
 
     it("rejects an event that is not a stream batch", async () => {
-        const { dependencies } = harness();
+        const state = harness();
 
-        await assert.rejects(processStreamBatch({} as DynamoDBStreamEvent, dependencies), {
+        await assert.rejects(run(state, {} as DynamoDBStreamEvent), {
             name: "InvalidEventError",
             message: "Not a DynamoDB Streams event: `Records` is not an array",
         });

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import type { DynamoDBRecord } from "aws-lambda";
 import { routeRecord } from "../../handler/route";
-import { dynamodbRecordFactory } from "../helpers/records";
+import { dynamodbRecordFactory, ttlExpiryRecordFactory } from "../helpers/records";
 
 describe("routeRecord", () => {
     it("puts the new image of an INSERT", () => {
@@ -9,6 +9,7 @@ describe("routeRecord", () => {
             eventName: "INSERT",
             keys: { id: { S: "order-1" } },
             newImage: { id: { S: "order-1" }, total: { N: "42.50" } },
+            sequenceNumber: "400000000000000000001",
         });
 
         const change = routeRecord(record);
@@ -17,6 +18,7 @@ describe("routeRecord", () => {
             kind: "put",
             key: { id: { S: "order-1" } },
             item: { id: { S: "order-1" }, total: { N: "42.50" } },
+            sequence: "0000000000000000000400000000000000000001",
         });
     });
 
@@ -26,6 +28,7 @@ describe("routeRecord", () => {
             keys: { id: { S: "order-1" } },
             oldImage: { id: { S: "order-1" }, status: { S: "open" } },
             newImage: { id: { S: "order-1" }, status: { S: "paid" } },
+            sequenceNumber: "1".repeat(40),
         });
 
         const change = routeRecord(record);
@@ -34,6 +37,7 @@ describe("routeRecord", () => {
             kind: "put",
             key: { id: { S: "order-1" } },
             item: { id: { S: "order-1" }, status: { S: "paid" } },
+            sequence: "1".repeat(40),
         });
     });
 
@@ -41,12 +45,21 @@ describe("routeRecord", () => {
         const record = dynamodbRecordFactory({
             eventName: "REMOVE",
             keys: { id: { S: "order-1" }, at: { N: "7" } },
+            sequenceNumber: "000000000000000000042",
         });
 
         assert.deepEqual(routeRecord(record), {
             kind: "delete",
             key: { id: { S: "order-1" }, at: { N: "7" } },
+            sequence: "42".padStart(40, "0"),
+            ttlExpired: false,
         });
+    });
+
+    it("marks a REMOVE by DynamoDB's TTL process as an expiration", () => {
+        const change = routeRecord(ttlExpiryRecordFactory({ keys: { id: { S: "session-9" } } }));
+
+        assert.equal(change.kind === "delete" && change.ttlExpired, true);
     });
 
     it("turns base64 binary from the event into bytes for the SDK", () => {
@@ -84,6 +97,24 @@ describe("routeRecord", () => {
             "has an unknown eventName",
             (record) => ({ ...record, eventName: "UPSERT" as DynamoDBRecord["eventName"] }),
             /eventName "UPSERT" is not INSERT, MODIFY or REMOVE/,
+        ],
+        [
+            "has no sequence number",
+            (record) => ({ ...record, dynamodb: { ...record.dynamodb, SequenceNumber: undefined } }),
+            /SequenceNumber undefined is not 1-40 digits/,
+        ],
+        [
+            "has a sequence number longer than 40 digits",
+            (record) => ({ ...record, dynamodb: { ...record.dynamodb, SequenceNumber: "9".repeat(41) } }),
+            /SequenceNumber "9{41}" is not 1-40 digits/,
+        ],
+        [
+            "uses an attribute name the projection reserves",
+            (record) => ({
+                ...record,
+                dynamodb: { ...record.dynamodb, NewImage: { id: { S: "x" }, _cdc_sequence: { S: "1" } } },
+            }),
+            /attribute _cdc_sequence is reserved by the projection .*rename it in the source table/,
         ],
         [
             "has a value without a type",

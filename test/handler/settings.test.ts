@@ -7,15 +7,34 @@ describe("handler settings", () => {
         PROJECTION_TABLE: "projection",
         ARCHIVE_BUCKET: "archive",
         ARCHIVE_PREFIX: "changes/",
+        WRITE_CONCURRENCY: "16",
+        TOMBSTONE_TTL_SECONDS: "604800",
+        TTL_EXPIRATIONS: "archiveOnly",
     };
 
-    it("reads the table, bucket and prefix the program sets", () => {
+    it("reads every setting the program sets", () => {
         assert.deepEqual(readSettings(complete), {
             projectionTable: "projection",
             archiveBucket: "archive",
             archivePrefix: "changes/",
+            writeConcurrency: 16,
+            tombstoneTtlSeconds: 604_800,
+            ttlExpirations: "archiveOnly",
         });
     });
+
+    for (const [variable, value, allowed] of [
+        ["WRITE_CONCURRENCY", "0", "a whole number of 1 or more"],
+        ["TOMBSTONE_TTL_SECONDS", "1.5", "a whole number of 1 or more"],
+        ["TTL_EXPIRATIONS", "ignore", "delete or archiveOnly"],
+    ]) {
+        it(`names ${variable} when its value "${value}" is out of range`, () => {
+            assert.throws(() => readSettings({ ...complete, [String(variable)]: value }), {
+                name: "InvalidSettingError",
+                message: `Environment variable ${variable} is "${value}"; allowed: ${allowed}. The Pulumi program sets it from stack config (run pulumi up again, or fix it for a local run).`,
+            });
+        });
+    }
 
     for (const variable of Object.keys(complete)) {
         it(`names ${variable} when it is missing`, () => {

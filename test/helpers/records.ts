@@ -47,3 +47,11 @@ export function dynamodbRecordFactory(overrides: RecordOverrides = {}): DynamoDB
 export function streamEvent(...records: DynamoDBRecord[]): DynamoDBStreamEvent {
     return { Records: records };
 }
+
+/** A REMOVE made by DynamoDB's TTL process, as AWS delivers it. */
+export function ttlExpiryRecordFactory(overrides: RecordOverrides = {}): DynamoDBRecord {
+    return {
+        ...dynamodbRecordFactory({ ...overrides, eventName: "REMOVE" }),
+        userIdentity: { type: "Service", principalId: "dynamodb.amazonaws.com" },
+    };
+}

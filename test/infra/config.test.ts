@@ -32,6 +32,10 @@ describe("stack config validation (Pulumi mocks)", () => {
         ["parallelizationFactor", "11", "an integer from 1 to 10"],
         ["memoryMb", "127", "an integer from 128 to 10240"],
         ["timeoutSeconds", "901", "an integer from 1 to 900"],
+        ["writeConcurrency", "0", "an integer from 1 to 100"],
+        ["writeConcurrency", "101", "an integer from 1 to 100"],
+        ["tombstoneRetentionDays", "0", "an integer from 1 to 365"],
+        ["tombstoneRetentionDays", "366", "an integer from 1 to 365"],
     ];
     for (const [key, value, allowed] of integerCases) {
         it(`refuses ${key} = ${value}, naming the key, the value and the range`, async () => {
@@ -108,6 +112,13 @@ describe("stack config validation (Pulumi mocks)", () => {
             );
         });
     }
+
+    it("refuses a TTL expiration mode other than delete or archiveOnly", async () => {
+        assert.match(
+            await rejection({ ttlExpirations: "ignore" }),
+            /ddb-changefeed:ttlExpirations is "ignore"; allowed: delete or archiveOnly\./,
+        );
+    });
 
     it("refuses a log retention CloudWatch does not offer", async () => {
         assert.match(

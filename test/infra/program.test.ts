@@ -75,6 +75,11 @@ for (const stack of ["dev", "prod"]) {
             assert.equal(projection.streamEnabled, undefined);
         });
 
+        it("expires the projection's tombstones with TTL on the reserved attribute", () => {
+            const projection = findResource(run, TABLE, "changefeed-projection").inputs;
+            assert.deepEqual(projection.ttl, { attributeName: "_cdc_expires_at", enabled: true });
+        });
+
         it("runs the handler on arm64 Node.js 22+ with the stack's memory, timeout and settings", () => {
             const fn = findResource(run, FUNCTION, "changefeed-handler");
             const role = findResource(run, ROLE, "changefeed-handler-role");
@@ -90,6 +95,9 @@ for (const stack of ["dev", "prod"]) {
                     PROJECTION_TABLE: run.outputs.projectionTableName,
                     ARCHIVE_BUCKET: run.outputs.archiveBucketName,
                     ARCHIVE_PREFIX: setting("archivePrefix"),
+                    WRITE_CONCURRENCY: String(setting("writeConcurrency")),
+                    TOMBSTONE_TTL_SECONDS: String(Number(setting("tombstoneRetentionDays")) * 86_400),
+                    TTL_EXPIRATIONS: setting("ttlExpirations"),
                 },
             });
             assert.deepEqual(fn.inputs.loggingConfig, { logFormat: "JSON", logGroup: logGroup.state.name });
@@ -162,7 +170,7 @@ for (const stack of ["dev", "prod"]) {
                 {
                     Sid: "WriteProjection",
                     Effect: "Allow",
-                    Action: ["dynamodb:PutItem", "dynamodb:DeleteItem"],
+                    Action: ["dynamodb:PutItem"],
                     Resource: arnOf(TABLE, "changefeed-projection"),
                 },
                 {
@@ -237,7 +245,13 @@ for (const stack of ["dev", "prod"]) {
                 failureBucketName: findResource(run, BUCKET, "changefeed-failures").state.bucket,
                 functionName: findResource(run, FUNCTION, "changefeed-handler").state.name,
                 eventSourceMappingUuid: findResource(run, MAPPING, "changefeed-mapping").state.uuid,
+                archiveAthenaDdl: run.outputs.archiveAthenaDdl,
             });
+            const bucket = String(run.outputs.archiveBucketName);
+            assert.match(
+                String(run.outputs.archiveAthenaDdl),
+                new RegExp(`LOCATION 's3://${bucket}/${String(setting("archivePrefix"))}'`),
+            );
         });
     });
 }

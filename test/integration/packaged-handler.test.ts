@@ -15,6 +15,7 @@ import {
     ListObjectsV2Command,
 } from "@aws-sdk/client-s3";
 import type { DynamoDBRecord } from "aws-lambda";
+import { isTombstone, withoutReservedAttributes } from "../../handler/projection-item";
 import { startLocalStack, type LocalStack } from "../../local/stack";
 import { asEvent, streamTail } from "../helpers/local-stack";
 
@@ -42,12 +43,25 @@ describe("the packaged handler on DynamoDB Local and s3rver", function () {
         functionLog.length = 0;
     });
 
+    /** The records of the first test's batch, for replaying them later. */
+    let firstBatchRecords: DynamoDBRecord[] = [];
+    const firstInsertOf = (id: string): DynamoDBRecord | undefined =>
+        firstBatchRecords.find(
+            (record) => record.eventName === "INSERT" && record.dynamodb?.Keys?.id?.S === id,
+        );
     const put = (item: Item) =>
         stack.clients.dynamodb.send(new PutItemCommand({ TableName: stack.names.sourceTable, Item: item }));
     const scan = async (table: string): Promise<Item[]> =>
         ((await stack.clients.dynamodb.send(new ScanCommand({ TableName: table }))).Items ?? []).sort(
             (a, b) => String(a.id?.S).localeCompare(String(b.id?.S)),
         );
+    /** What a reader of the projection sees: tombstones skipped, reserved attributes dropped. */
+    const liveProjection = async (): Promise<Item[]> =>
+        (await scan(stack.names.projectionTable))
+            .filter((item) => !isTombstone(item))
+            .map(withoutReservedAttributes);
+    const projected = async (id: string): Promise<Item | undefined> =>
+        (await scan(stack.names.projectionTable)).find((item) => item.id?.S === id);
     const archiveKeys = async (): Promise<string[]> =>
         (
             (await stack.clients.s3.send(new ListObjectsV2Command({ Bucket: stack.names.archiveBucket })))
@@ -85,6 +99,7 @@ describe("the packaged handler on DynamoDB Local and s3rver", function () {
             new DeleteItemCommand({ TableName: stack.names.sourceTable, Key: { id: { S: "deleted" } } }),
         );
         const records = await nextRecords();
+        firstBatchRecords = records;
 
         const invocation = await stack.handler.invoke(asEvent(records));
 
@@ -93,7 +108,18 @@ describe("the packaged handler on DynamoDB Local and s3rver", function () {
             value: { batchItemFailures: [] },
             durationMs: invocation.durationMs,
         });
-        assert.deepEqual(await scan(stack.names.projectionTable), await scan(stack.names.sourceTable));
+        assert.deepEqual(await liveProjection(), await scan(stack.names.sourceTable));
+        const tombstone = await projected("deleted");
+        const expiresAt = Number(tombstone?._cdc_expires_at?.N);
+        assert.equal(tombstone?._cdc_tombstone?.BOOL, true);
+        assert.ok(
+            Math.abs(expiresAt - (Date.now() / 1000 + 2 * 86_400)) < 60,
+            `tombstone expires at ${expiresAt}`,
+        );
+        assert.equal(
+            (await projected("updated"))?._cdc_sequence?.S,
+            records[2]?.dynamodb?.SequenceNumber?.padStart(40, "0"),
+        );
         assert.deepEqual(
             records.map((record) => record.eventName),
             ["INSERT", "INSERT", "MODIFY", "INSERT", "REMOVE"],
@@ -106,7 +132,7 @@ describe("the packaged handler on DynamoDB Local and s3rver", function () {
         assert.deepEqual(others, []);
         assert.match(
             key,
-            /^changes\/dt=\d{4}-\d{2}-\d{2}\/hour=\d{2}\/changefeed-source-dev\.[^/]+\/\d{40}-\d{40}\.ndjson\.gz$/,
+            /^changes\/dt=\d{4}-\d{2}-\d{2}\/hour=\d{2}\/changefeed-source-dev\.[^/_]+_\d{40}-\d{40}\.ndjson\.gz$/,
         );
 
         const object = await stack.clients.s3.send(
@@ -134,6 +160,28 @@ describe("the packaged handler on DynamoDB Local and s3rver", function () {
         assert.deepEqual(lines[0]?.newImage?.bytes, { B: Buffer.from([0, 1, 2, 255]).toString("base64") });
     });
 
+    it("skips a late replay of older changes: no overwrite of newer state, no resurrection of a delete", async () => {
+        await put({ id: { S: "replayed" }, version: { N: "1" } });
+        const [firstPut] = await nextRecords();
+        await put({ id: { S: "replayed" }, version: { N: "2" } });
+        await stack.clients.dynamodb.send(
+            new DeleteItemCommand({ TableName: stack.names.sourceTable, Key: { id: { S: "every-type" } } }),
+        );
+        const later = await nextRecords();
+        assert.ok(firstPut && later.length === 2);
+        await stack.handler.invoke(asEvent([firstPut, ...later]));
+        const oldInsert = firstInsertOf("every-type");
+        assert.ok(oldInsert);
+
+        const replay = await stack.handler.invoke(asEvent([firstPut, oldInsert]));
+
+        assert.deepEqual(replay.ok && replay.value, { batchItemFailures: [] });
+        assert.equal((await projected("replayed"))?.version?.N, "2");
+        assert.equal(isTombstone((await projected("every-type")) ?? {}), true);
+        const summary = functionLog.map((line) => JSON.parse(line) as Record<string, unknown>).at(-1);
+        assert.equal(summary?.stale, 2);
+    });
+
     it("reports a malformed record by its sequence number while the rest of the batch lands", async () => {
         await put({ id: { S: "before" } });
         await put({ id: { S: "broken" } });
@@ -150,9 +198,9 @@ describe("the packaged handler on DynamoDB Local and s3rver", function () {
         assert.deepEqual(invocation.ok && invocation.value, {
             batchItemFailures: [{ itemIdentifier: broken.dynamodb?.SequenceNumber }],
         });
-        const projected = (await scan(stack.names.projectionTable)).map((item) => item.id?.S);
-        assert.ok(projected.includes("before") && projected.includes("after"));
-        assert.ok(!projected.includes("broken"));
+        const ids = (await liveProjection()).map((item) => item.id?.S);
+        assert.ok(ids.includes("before") && ids.includes("after"));
+        assert.ok(!ids.includes("broken"));
         const failure = functionLog
             .map((line) => JSON.parse(line) as Record<string, unknown>)
             .find((entry) => entry.level === "ERROR");

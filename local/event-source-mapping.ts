@@ -1,0 +1,166 @@
+import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
+import type { Invocation } from "./lambda-runner";
+
+/** The mapping's settings that shape delivery, as the program declares them. */
+export type MappingSettings = {
+    readonly batchSize: number;
+    readonly maximumRetryAttempts: number;
+    readonly maximumRecordAgeInSeconds: number;
+    readonly bisectBatchOnFunctionError: boolean;
+    readonly reportBatchItemFailures: boolean;
+};
+
+/** Why a batch was given up on, in AWS's words. */
+export type FailureCondition = "RetryAttemptsExhausted" | "RecordAgeExceeded";
+
+/** A batch sent to the on-failure destination. */
+export type DiscardedBatch = {
+    readonly records: readonly DynamoDBRecord[];
+    readonly condition: FailureCondition;
+    /** Invocations of these records, the last one included. */
+    readonly invokeCount: number;
+    readonly lastInvocation: Invocation | undefined;
+};
+
+/** What happened while delivering, for progress lines and tests. */
+export type DeliveryEvent =
+    | { readonly kind: "invoked"; readonly records: number; readonly invocation: Invocation }
+    | { readonly kind: "checkpointed"; readonly records: number; readonly sequenceNumber: string }
+    | { readonly kind: "bisected"; readonly records: number }
+    | { readonly kind: "discarded"; readonly batch: DiscardedBatch };
+
+/** Choices a real mapping makes that a test may want to vary; the defaults are AWS's. */
+export type DeliverySchedule = {
+    /** Records to take for the next batch, given the configured maximum (default: the maximum). */
+    readonly nextBatchSize?: (maximum: number) => number;
+    /** Whether to deliver a successful batch again, as at-least-once delivery may (default: never). */
+    readonly redeliverSucceededBatch?: () => boolean;
+};
+
+export type MappingHooks = {
+    readonly invoke: (event: DynamoDBStreamEvent) => Promise<Invocation>;
+    readonly discard: (batch: DiscardedBatch) => Promise<void>;
+    readonly now?: () => number;
+    readonly schedule?: DeliverySchedule;
+    readonly onEvent?: (event: DeliveryEvent) => void;
+};
+
+/**
+ * Delivers one shard's records, in order, to a function with the semantics of a Lambda event
+ * source mapping for DynamoDB Streams:
+ *
+ * - batches of up to `batchSize` records; the checkpoint only ever moves forward, in order;
+ * - with ReportBatchItemFailures, a response naming failed records checkpoints before the lowest
+ *   failed sequence number and re-delivers from it (an invalid or empty `itemIdentifier` counts
+ *   as a failure of the whole batch); that retry counts toward `maximumRetryAttempts`;
+ * - a function error (a thrown error, a timeout, a crash) with bisect on splits the batch in two
+ *   and delivers each half; splits do not count as retries; a batch of one is retried;
+ * - a batch whose retries are exhausted, or whose oldest record is older than
+ *   `maximumRecordAgeInSeconds`, is discarded to the on-failure destination and skipped.
+ *
+ * Resolves when every record is checkpointed or discarded.
+ */
+export async function deliverShard(
+    records: readonly DynamoDBRecord[],
+    settings: MappingSettings,
+    hooks: MappingHooks,
+): Promise<void> {
+    const now = hooks.now ?? Date.now;
+    const emit = hooks.onEvent ?? (() => undefined);
+    const invokeCounts = new Map<DynamoDBRecord, number>();
+
+    const invoke = async (batch: readonly DynamoDBRecord[]): Promise<Invocation> => {
+        for (const record of batch) invokeCounts.set(record, (invokeCounts.get(record) ?? 0) + 1);
+        const invocation = await hooks.invoke({ Records: [...batch] });
+        emit({ kind: "invoked", records: batch.length, invocation });
+        return invocation;
+    };
+    const discard = async (
+        batch: readonly DynamoDBRecord[],
+        condition: FailureCondition,
+        lastInvocation: Invocation | undefined,
+    ): Promise<void> => {
+        const discarded = {
+            records: batch,
+            condition,
+            invokeCount: Math.max(0, ...batch.map((record) => invokeCounts.get(record) ?? 0)),
+            lastInvocation,
+        };
+        await hooks.discard(discarded);
+        emit({ kind: "discarded", batch: discarded });
+    };
+    const checkpoint = (batch: readonly DynamoDBRecord[]): void => {
+        const last = batch[batch.length - 1]?.dynamodb?.SequenceNumber;
+        if (last) emit({ kind: "checkpointed", records: batch.length, sequenceNumber: last });
+    };
+    const tooOld = (batch: readonly DynamoDBRecord[]): boolean => {
+        const created = batch[0]?.dynamodb?.ApproximateCreationDateTime;
+        return created !== undefined && now() - created * 1000 > settings.maximumRecordAgeInSeconds * 1000;
+    };
+
+    const deliverBatch = async (initial: readonly DynamoDBRecord[], retriesSoFar: number): Promise<void> => {
+        let batch = initial;
+        let retries = retriesSoFar;
+        let lastInvocation: Invocation | undefined;
+        for (;;) {
+            if (tooOld(batch)) return discard(batch, "RecordAgeExceeded", lastInvocation);
+            lastInvocation = await invoke(batch);
+            const failedAt = lastInvocation.ok ? firstFailedIndex(batch, lastInvocation.value, settings) : -1;
+            if (lastInvocation.ok && failedAt === undefined) {
+                checkpoint(batch);
+                if (hooks.schedule?.redeliverSucceededBatch?.()) await invoke(batch);
+                return;
+            }
+            if (lastInvocation.ok && failedAt !== undefined && failedAt >= 0) {
+                checkpoint(batch.slice(0, failedAt));
+                batch = batch.slice(failedAt);
+            } else if (settings.bisectBatchOnFunctionError && batch.length > 1) {
+                emit({ kind: "bisected", records: batch.length });
+                const half = Math.ceil(batch.length / 2);
+                await deliverBatch(batch.slice(0, half), retries);
+                await deliverBatch(batch.slice(half), retries);
+                return;
+            }
+            retries++;
+            if (retries > settings.maximumRetryAttempts) {
+                return discard(batch, "RetryAttemptsExhausted", lastInvocation);
+            }
+        }
+    };
+
+    let position = 0;
+    while (position < records.length) {
+        const size = hooks.schedule?.nextBatchSize?.(settings.batchSize) ?? settings.batchSize;
+        const batch = records.slice(position, position + Math.max(1, Math.min(size, settings.batchSize)));
+        await deliverBatch(batch, 0);
+        position += batch.length;
+    }
+}
+
+/**
+ * Where a successful response says to resume: undefined when nothing failed, the index of the
+ * lowest failed sequence number, or -1 when the response fails the whole batch (an identifier
+ * that is empty or not in the batch, as AWS treats it).
+ */
+function firstFailedIndex(
+    batch: readonly DynamoDBRecord[],
+    response: unknown,
+    settings: MappingSettings,
+): number | undefined {
+    if (!settings.reportBatchItemFailures) return undefined;
+    const failures = (response as { batchItemFailures?: { itemIdentifier?: unknown }[] } | null)
+        ?.batchItemFailures;
+    if (!Array.isArray(failures) || failures.length === 0) return undefined;
+    let lowest = Number.POSITIVE_INFINITY;
+    for (const failure of failures) {
+        const index = batch.findIndex(
+            (record) =>
+                typeof failure?.itemIdentifier === "string" &&
+                failure.itemIdentifier !== "" &&
+                record.dynamodb?.SequenceNumber === failure.itemIdentifier,
+        );
+        if (index < 0) return -1;
+        lowest = Math.min(lowest, index);
+    }
+    return lowest;
+}

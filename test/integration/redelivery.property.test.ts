@@ -1,0 +1,317 @@
+import { strict as assert } from "node:assert";
+import {
+    DeleteItemCommand,
+    PutItemCommand,
+    ScanCommand,
+    UpdateItemCommand,
+    type AttributeValue,
+} from "@aws-sdk/client-dynamodb";
+import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
+import type { DynamoDBStreamEvent } from "aws-lambda";
+import fc from "fast-check";
+import { decodeArchiveObject } from "../../handler/archive";
+import { isTombstone, withoutReservedAttributes } from "../../handler/projection-item";
+import { deliverShard, type DeliveryEvent } from "../../local/event-source-mapping";
+import type { LocalFunction } from "../../local/lambda-runner";
+import { startLocalStack, type LocalStack } from "../../local/stack";
+import { canonicalItem } from "../helpers/canonical";
+import { startFaultProxy, type FaultProxy } from "../helpers/fault-proxy";
+import { streamTail } from "../helpers/local-stack";
+
+type Item = Record<string, AttributeValue>;
+
+/** Runs per `npm test`; raise with FC_NUM_RUNS, replay a failure with FC_SEED (and FC_PATH). */
+const NUM_RUNS = Number(process.env.FC_NUM_RUNS ?? 60);
+const KEYS_PER_RUN = 4;
+
+// ---- histories: random puts, updates and deletes over a small key space --------------------
+
+const numberText = fc.oneof(
+    fc.bigInt({ min: -(10n ** 38n) + 1n, max: 10n ** 38n - 1n }).map(String),
+    // DynamoDB's range is 1E-130 to 9.99…E+125 in magnitude.
+    fc
+        .tuple(fc.integer({ min: -99999, max: 99999 }), fc.integer({ min: -125, max: 120 }))
+        .map(([m, e]) => `${m}E${e}`),
+    fc
+        .double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 })
+        .filter((n) => n === 0 || Math.abs(n) > 1e-100)
+        .map(String),
+);
+const bytes = fc.uint8Array({ minLength: 0, maxLength: 24 });
+const scalar: fc.Arbitrary<AttributeValue> = fc.oneof(
+    fc.string({ maxLength: 12 }).map((S) => ({ S })),
+    numberText.map((N) => ({ N })),
+    bytes.map((B) => ({ B })),
+    fc.boolean().map((BOOL) => ({ BOOL })),
+    fc.constant({ NULL: true }),
+    fc
+        .uniqueArray(fc.string({ minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 4 })
+        .map((SS) => ({ SS })),
+    fc
+        .uniqueArray(fc.integer({ min: -1000, max: 1000 }), { minLength: 1, maxLength: 4 })
+        .map((ns) => ({ NS: ns.map(String) })),
+    fc
+        .uniqueArray(fc.uint8Array({ minLength: 1, maxLength: 4 }), {
+            minLength: 1,
+            maxLength: 3,
+            selector: (b) => Buffer.from(b).toString("hex"),
+        })
+        .map((BS) => ({ BS })),
+);
+const value: fc.Arbitrary<AttributeValue> = fc.oneof(
+    { weight: 4, arbitrary: scalar },
+    { weight: 1, arbitrary: fc.array(scalar, { maxLength: 3 }).map((L) => ({ L })) },
+    {
+        weight: 1,
+        arbitrary: fc.dictionary(fc.constantFrom("a", "b", "c"), scalar, { maxKeys: 3 }).map((M) => ({ M })),
+    },
+);
+const attributeName = fc.constantFrom("status", "total", "payload", "tags");
+
+type Operation =
+    | { readonly op: "put"; readonly key: number; readonly attributes: Record<string, AttributeValue> }
+    | { readonly op: "update"; readonly key: number; readonly name: string; readonly value: AttributeValue }
+    | { readonly op: "delete"; readonly key: number };
+
+const operation: fc.Arbitrary<Operation> = fc.oneof(
+    {
+        weight: 3,
+        arbitrary: fc.record({
+            op: fc.constant("put" as const),
+            key: fc.nat(KEYS_PER_RUN - 1),
+            attributes: fc.dictionary(attributeName, value, { maxKeys: 3 }),
+        }),
+    },
+    {
+        weight: 3,
+        arbitrary: fc.record({
+            op: fc.constant("update" as const),
+            key: fc.nat(KEYS_PER_RUN - 1),
+            name: attributeName,
+            value,
+        }),
+    },
+    {
+        weight: 2,
+        arbitrary: fc.record({ op: fc.constant("delete" as const), key: fc.nat(KEYS_PER_RUN - 1) }),
+    },
+);
+
+// ---- schedules: how the mapping and the faults behave ------------------------------------------
+
+type Schedule = {
+    readonly seed: number;
+    readonly maxBatch: number;
+    readonly writeFailure: number;
+    readonly archiveFailure: number;
+    readonly redeliverSucceeded: number;
+    readonly replayEarlier: number;
+};
+
+const schedule: fc.Arbitrary<Schedule> = fc.record({
+    seed: fc.integer(),
+    maxBatch: fc.integer({ min: 1, max: 12 }),
+    writeFailure: fc.constantFrom(0, 0.1, 0.3),
+    archiveFailure: fc.constantFrom(0, 0.1, 0.3),
+    redeliverSucceeded: fc.constantFrom(0, 0.2, 0.5),
+    replayEarlier: fc.constantFrom(0, 0.2, 0.5),
+});
+
+/** A small seeded generator, so a failing schedule replays exactly. */
+function random(seed: number): () => number {
+    let state = seed >>> 0 || 1;
+    return () => {
+        state ^= state << 13;
+        state ^= state >>> 17;
+        state ^= state << 5;
+        return (state >>> 0) / 2 ** 32;
+    };
+}
+
+describe("redelivery: the packaged handler under the mapping's rules, with faults (fast-check)", function () {
+    this.timeout(10 * 60_000);
+    let stack: LocalStack;
+    let dynamodbProxy: FaultProxy;
+    let s3Proxy: FaultProxy;
+    let faulty: LocalFunction;
+    let runNumber = 0;
+    const archivedEventIds = new Map<string, string[]>();
+
+    before(async () => {
+        stack = await startLocalStack({ stack: "dev" });
+        dynamodbProxy = await startFaultProxy(stack.dynamodbServer.endpoint, "dynamodb");
+        s3Proxy = await startFaultProxy(stack.s3Server.endpoint, "s3");
+        // One attempt per call: an injected fault reaches the handler instead of the SDK's retries.
+        faulty = stack.createFunction({
+            dynamodbEndpoint: dynamodbProxy.endpoint,
+            s3Endpoint: s3Proxy.endpoint,
+            environment: { AWS_MAX_ATTEMPTS: "1" },
+        });
+    });
+
+    after(async () => {
+        await faulty?.stop();
+        await dynamodbProxy?.stop();
+        await s3Proxy?.stop();
+        await stack?.stop();
+    });
+
+    const scanRun = async (table: string, prefix: string): Promise<Item[]> => {
+        const items: Item[] = [];
+        let start: Item | undefined;
+        do {
+            const page = await stack.clients.dynamodb.send(
+                new ScanCommand({
+                    TableName: table,
+                    FilterExpression: "begins_with(id, :run)",
+                    ExpressionAttributeValues: { ":run": { S: prefix } },
+                    ExclusiveStartKey: start,
+                }),
+            );
+            items.push(...(page.Items ?? []));
+            start = page.LastEvaluatedKey;
+        } while (start);
+        return items.sort((a, b) => String(a.id?.S).localeCompare(String(b.id?.S)));
+    };
+
+    const allArchivedEventIds = async (): Promise<Set<string>> => {
+        let token: string | undefined;
+        do {
+            const page = await stack.clients.s3.send(
+                new ListObjectsV2Command({ Bucket: stack.names.archiveBucket, ContinuationToken: token }),
+            );
+            for (const object of page.Contents ?? []) {
+                const key = String(object.Key);
+                if (archivedEventIds.has(key)) continue;
+                const body = await stack.clients.s3.send(
+                    new GetObjectCommand({ Bucket: stack.names.archiveBucket, Key: key }),
+                );
+                const changes = decodeArchiveObject(await body.Body!.transformToByteArray());
+                archivedEventIds.set(
+                    key,
+                    changes.map((change) => String(change.eventID)),
+                );
+            }
+            token = page.NextContinuationToken;
+        } while (token);
+        return new Set([...archivedEventIds.values()].flat());
+    };
+
+    it("converges the projection to the source and archives every change at least once", async function () {
+        const nextRecords = streamTail(stack);
+        const stats = { runs: 0, records: 0, invocations: 0, bisects: 0, injected: 0, replays: 0 };
+
+        await fc.assert(
+            fc.asyncProperty(
+                fc.array(operation, { minLength: 5, maxLength: 40 }),
+                schedule,
+                async (history, plan) => {
+                    const run = `run${++runNumber}-`;
+                    const table = stack.names.sourceTable;
+                    for (const step of history) {
+                        const key = { id: { S: `${run}${step.key}` } };
+                        if (step.op === "put") {
+                            await stack.clients.dynamodb.send(
+                                new PutItemCommand({
+                                    TableName: table,
+                                    Item: { ...step.attributes, ...key },
+                                }),
+                            );
+                        } else if (step.op === "update") {
+                            await stack.clients.dynamodb.send(
+                                new UpdateItemCommand({
+                                    TableName: table,
+                                    Key: key,
+                                    UpdateExpression: "SET #name = :value",
+                                    ExpressionAttributeNames: { "#name": step.name },
+                                    ExpressionAttributeValues: { ":value": step.value },
+                                }),
+                            );
+                        } else {
+                            await stack.clients.dynamodb.send(
+                                new DeleteItemCommand({ TableName: table, Key: key }),
+                            );
+                        }
+                    }
+                    const records = await nextRecords();
+
+                    const draw = random(plan.seed);
+                    dynamodbProxy.setRule((request) =>
+                        request.target?.endsWith(".PutItem") && draw() < plan.writeFailure ? "fail" : "pass",
+                    );
+                    s3Proxy.setRule((request) =>
+                        request.method === "PUT" && draw() < plan.archiveFailure ? "fail" : "pass",
+                    );
+                    const delivered: DynamoDBStreamEvent[] = [];
+                    const invoke = async (event: DynamoDBStreamEvent) => {
+                        // Out-of-order duplicates: an earlier batch delivered again, as a replay would.
+                        if (delivered.length > 0 && draw() < plan.replayEarlier) {
+                            stats.replays++;
+                            await faulty.invoke(delivered[Math.floor(draw() * delivered.length)]);
+                        }
+                        const invocation = await faulty.invoke(event);
+                        if (invocation.ok) delivered.push(event);
+                        return invocation;
+                    };
+                    try {
+                        await deliverShard(
+                            records,
+                            {
+                                batchSize: plan.maxBatch,
+                                maximumRetryAttempts: 10_000,
+                                maximumRecordAgeInSeconds: 604_800,
+                                bisectBatchOnFunctionError: true,
+                                reportBatchItemFailures: true,
+                            },
+                            {
+                                invoke,
+                                discard: async (batch) =>
+                                    assert.fail(`a batch was discarded: ${batch.condition}`),
+                                schedule: {
+                                    nextBatchSize: (maximum) => 1 + Math.floor(draw() * maximum),
+                                    redeliverSucceededBatch: () => draw() < plan.redeliverSucceeded,
+                                },
+                                onEvent: (event: DeliveryEvent) => {
+                                    if (event.kind === "invoked") stats.invocations++;
+                                    if (event.kind === "bisected") stats.bisects++;
+                                },
+                            },
+                        );
+                    } finally {
+                        dynamodbProxy.setRule(() => "pass");
+                        s3Proxy.setRule(() => "pass");
+                    }
+                    stats.runs++;
+                    stats.records += records.length;
+
+                    const source = (await scanRun(table, run)).map(canonicalItem);
+                    const projection = (await scanRun(stack.names.projectionTable, run))
+                        .filter((item) => !isTombstone(item))
+                        .map((item) => canonicalItem(withoutReservedAttributes(item)));
+                    assert.deepEqual(projection, source, "the projection differs from the source");
+                    const archived = await allArchivedEventIds();
+                    const missing = records.filter((record) => !archived.has(String(record.eventID)));
+                    assert.deepEqual(
+                        missing.map((record) => record.eventID),
+                        [],
+                        "changes missing from the archive",
+                    );
+                },
+            ),
+            {
+                numRuns: NUM_RUNS,
+                ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}),
+                ...(process.env.FC_PATH ? { path: process.env.FC_PATH } : {}),
+                endOnFailure: true,
+            },
+        );
+        stats.injected = dynamodbProxy.counts.failed + s3Proxy.counts.failed;
+        this.test!.title +=
+            ` (${stats.runs} runs, ${stats.records} changes, ${stats.invocations} invocations, ` +
+            `${stats.bisects} bisects, ${stats.injected} injected faults, ${stats.replays} out-of-order replays)`;
+        assert.ok(
+            stats.injected > 0 && stats.bisects > 0 && stats.replays > 0,
+            "the schedules exercised no faults",
+        );
+    });
+});

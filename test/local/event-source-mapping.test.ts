@@ -1,0 +1,147 @@
+import { strict as assert } from "node:assert";
+import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
+import { deliverShard, type DiscardedBatch, type MappingSettings } from "../../local/event-source-mapping";
+import type { Invocation } from "../../local/lambda-runner";
+import { dynamodbRecordFactory } from "../helpers/records";
+
+const settings: MappingSettings = {
+    batchSize: 4,
+    maximumRetryAttempts: 2,
+    maximumRecordAgeInSeconds: 3600,
+    bisectBatchOnFunctionError: true,
+    reportBatchItemFailures: true,
+};
+
+const records = (count: number): DynamoDBRecord[] =>
+    Array.from({ length: count }, () => dynamodbRecordFactory({ createdAt: new Date() }));
+const sequence = (record: DynamoDBRecord | undefined): string => String(record?.dynamodb?.SequenceNumber);
+const ok = (batchItemFailures: { itemIdentifier: string }[] = []): Invocation => ({
+    ok: true,
+    value: { batchItemFailures },
+    durationMs: 1,
+});
+const functionError: Invocation = {
+    ok: false,
+    error: { errorType: "Error", errorMessage: "boom" },
+    timedOut: false,
+    durationMs: 1,
+};
+
+/** Delivers with a function that answers from `respond`, recording every batch it was given. */
+async function deliver(
+    input: DynamoDBRecord[],
+    respond: (batch: DynamoDBRecord[]) => Invocation,
+    overrides: Partial<MappingSettings> = {},
+) {
+    const invocations: string[][] = [];
+    const discarded: DiscardedBatch[] = [];
+    await deliverShard(
+        input,
+        { ...settings, ...overrides },
+        {
+            invoke: async (event: DynamoDBStreamEvent) => {
+                invocations.push(event.Records.map(sequence));
+                return respond(event.Records);
+            },
+            discard: async (batch) => {
+                discarded.push(batch);
+            },
+        },
+    );
+    return { invocations, discarded };
+}
+
+describe("the local event source mapping", () => {
+    it("delivers records in order in batches of at most batchSize", async () => {
+        const input = records(10);
+
+        const { invocations, discarded } = await deliver(input, () => ok());
+
+        assert.deepEqual(
+            invocations.map((batch) => batch.length),
+            [4, 4, 2],
+        );
+        assert.deepEqual(invocations.flat(), input.map(sequence));
+        assert.deepEqual(discarded, []);
+    });
+
+    it("re-delivers from the lowest reported failure, keeping what came before", async () => {
+        const input = records(4);
+        let first = true;
+
+        const { invocations } = await deliver(input, (batch) => {
+            if (!first) return ok();
+            first = false;
+            return ok([{ itemIdentifier: sequence(batch[3]) }, { itemIdentifier: sequence(batch[1]) }]);
+        });
+
+        assert.deepEqual(invocations, [input.map(sequence), input.slice(1).map(sequence)]);
+    });
+
+    it("bisects a batch on a function error until the poison record is alone, then retries and discards it", async () => {
+        const input = records(4);
+        const poison = sequence(input[2]);
+
+        const { invocations, discarded } = await deliver(input, (batch) =>
+            batch.some((record) => sequence(record) === poison) ? functionError : ok(),
+        );
+
+        assert.deepEqual(
+            invocations.map((batch) => batch.length),
+            [4, 2, 2, 1, 1, 1, 1],
+        );
+        assert.deepEqual(
+            discarded.map((batch) => [batch.records.map(sequence), batch.condition, batch.invokeCount]),
+            [[[poison], "RetryAttemptsExhausted", 5]],
+        );
+        assert.equal(discarded[0]?.lastInvocation, functionError);
+    });
+
+    it("discards a partially failing batch once its retries are exhausted, and moves on", async () => {
+        const input = records(6);
+        const stuck = sequence(input[1]);
+
+        const { invocations, discarded } = await deliver(input, (batch) =>
+            batch.some((record) => sequence(record) === stuck) ? ok([{ itemIdentifier: stuck }]) : ok(),
+        );
+
+        assert.equal(invocations.filter((batch) => batch.includes(stuck)).length, 3);
+        assert.deepEqual(
+            discarded.map((batch) => batch.records.map(sequence)),
+            [input.slice(1, 4).map(sequence)],
+        );
+        assert.deepEqual(invocations.at(-1), input.slice(4).map(sequence));
+    });
+
+    it("treats an identifier that is not in the batch as a failure of the whole batch", async () => {
+        const input = records(1);
+
+        const { invocations, discarded } = await deliver(input, () => ok([{ itemIdentifier: "" }]));
+
+        assert.equal(invocations.length, 3);
+        assert.equal(discarded[0]?.condition, "RetryAttemptsExhausted");
+    });
+
+    it("retries without bisecting when bisect is off", async () => {
+        const { invocations } = await deliver(records(4), () => functionError, {
+            bisectBatchOnFunctionError: false,
+        });
+
+        assert.deepEqual(
+            invocations.map((batch) => batch.length),
+            [4, 4, 4],
+        );
+    });
+
+    it("discards records older than maximumRecordAgeInSeconds without invoking", async () => {
+        const old = [dynamodbRecordFactory({ createdAt: new Date(Date.now() - 120_000) })];
+
+        const { invocations, discarded } = await deliver(old, () => ok(), { maximumRecordAgeInSeconds: 60 });
+
+        assert.deepEqual(invocations, []);
+        assert.deepEqual(
+            discarded.map((batch) => [batch.condition, batch.invokeCount]),
+            [["RecordAgeExceeded", 0]],
+        );
+    });
+});
