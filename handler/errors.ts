@@ -37,6 +37,29 @@ export type UnreportableRecordError = ChangeFeedError<
     { eventIDs: readonly string[] }
 >;
 
+/**
+ * The first record of a multi-record batch failed. Reporting it would checkpoint nothing, and on
+ * exhausting its retries the mapping would send the whole rest of the batch to the failure
+ * destination with it; failing the invocation makes the mapping bisect the batch instead (splits
+ * cost no retries), so a poison record ends up alone in the failure destination.
+ */
+export type FirstRecordFailedError = ChangeFeedError<
+    "FirstRecordFailedError",
+    { sequenceNumber: string; failedRecords: number }
+>;
+
+export function firstRecordFailedError(
+    sequenceNumber: string,
+    failedRecords: number,
+): FirstRecordFailedError {
+    return changeFeedError(
+        "FirstRecordFailedError",
+        `The batch's first record (sequence ${sequenceNumber}) failed (${failedRecords} failed in all), so ` +
+            `nothing could be checkpointed; failing the invocation so the mapping bisects the batch and isolates it.`,
+        { sequenceNumber, failedRecords },
+    );
+}
+
 export function malformedRecordError(eventID: string | undefined, reason: string): MalformedRecordError {
     return changeFeedError(
         "MalformedRecordError",

@@ -2,11 +2,12 @@ import { processPartialResponse, type BatchProcessor } from "@aws-lambda-powerto
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import { encodeArchiveObject } from "./archive";
 import type { ArchiveWriter } from "./archive-writer";
-import { invalidEventError, unreportableRecordError } from "./errors";
+import { firstRecordFailedError, invalidEventError, unreportableRecordError } from "./errors";
 import { createLimiter } from "./limiter";
 import { logBatchSummary, logRecordFailure } from "./log";
 import { planBatch } from "./plan";
 import type { ProjectionWriter } from "./projection-writer";
+import { paddedSequenceNumber } from "./sequence";
 import type { TtlExpirationMode } from "./ttl";
 import type { WriteOutcome } from "./types";
 
@@ -44,6 +45,9 @@ export type BatchSummary = {
  * @throws {ArchiveWriteError} when the archive object could not be stored
  * @throws {FullBatchFailureError} when every record failed (this is what makes the mapping bisect)
  * @throws {UnreportableRecordError} when a failed record has no sequence number to report it by
+ * @throws {FirstRecordFailedError} when the batch's first record failed: a partial response could
+ *   checkpoint nothing and the mapping would retry the whole rest of the batch with it, so the
+ *   invocation fails instead, which makes the mapping bisect until the record is alone
  */
 export async function processStreamBatch(
     event: DynamoDBStreamEvent,
@@ -109,5 +113,25 @@ export async function processStreamBatch(
     if (archived.status === "rejected") throw archived.reason;
     if (applied.status === "rejected") throw applied.reason;
     if (unreportable.length > 0) throw unreportableRecordError(unreportable);
-    return applied.value;
+    const response = applied.value;
+    const head = firstSequenceNumber(event.Records);
+    const failures = response.batchItemFailures;
+    if (event.Records.length > 1 && failures.some((failure) => failure.itemIdentifier === head)) {
+        throw firstRecordFailedError(String(head), failures.length);
+    }
+    return response;
+}
+
+/** The batch's lowest sequence number: where the mapping would resume after a partial failure. */
+function firstSequenceNumber(records: readonly DynamoDBRecord[]): string | undefined {
+    let lowest: string | undefined;
+    let lowestPadded = "";
+    for (const record of records) {
+        const padded = paddedSequenceNumber(record.dynamodb?.SequenceNumber);
+        if (padded && (lowest === undefined || padded < lowestPadded)) {
+            lowest = record.dynamodb?.SequenceNumber;
+            lowestPadded = padded;
+        }
+    }
+    return lowest;
 }

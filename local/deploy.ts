@@ -70,7 +70,13 @@ export async function deployLocally(
             }
             case "aws:s3/bucket:Bucket": {
                 const name = String(resource.state.bucket);
-                await clients.s3.send(new CreateBucketCommand({ Bucket: name }));
+                await clients.s3
+                    .send(new CreateBucketCommand({ Bucket: name }))
+                    .catch((error: { name?: string }) => {
+                        // A kept local state already has it.
+                        if (error.name !== "BucketAlreadyOwnedByYou" && error.name !== "BucketAlreadyExists")
+                            throw error;
+                    });
                 buckets.push(name);
                 break;
             }
@@ -118,6 +124,24 @@ async function createTable(
         AttributeName: attribute.name,
         AttributeType: attribute.type as AttributeDefinition["AttributeType"],
     }));
+    const existing = await client
+        .send(new DescribeTableCommand({ TableName: name }))
+        .catch((error: { name?: string }) => {
+            if (error.name === "ResourceNotFoundException") return undefined;
+            throw error;
+        });
+    if (existing?.Table) {
+        // A kept local state already has it: reuse it if its key schema is the one declared.
+        const declared = JSON.stringify(keySchema);
+        const actual = JSON.stringify(existing.Table.KeySchema);
+        if (declared !== actual) {
+            throw new Error(
+                `Local table ${name} exists with key schema ${actual}, but the program declares ${declared}; ` +
+                    `start again with --fresh to discard the local state.`,
+            );
+        }
+        return existing.Table.LatestStreamArn;
+    }
     await client.send(
         new CreateTableCommand({
             TableName: name,

@@ -1,5 +1,5 @@
 import { DynamoDBClient, ListTablesCommand, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import path from "node:path";
 
 import { assertValidPort, findFreePort, isPortFree, PortInUseError } from "./free-port";
@@ -21,6 +21,13 @@ export type DynamoDBLocalOptions = {
     port?: number;
     /** Receives each line DynamoDB Local writes to stdout/stderr. */
     log?: (line: string) => void;
+    /** Keep tables (and their streams) in this directory across restarts instead of in memory. */
+    dbPath?: string;
+    /**
+     * Full JIT for sustained throughput (benchmarks); by default the JVM starts ~0.5 s faster with
+     * the C1 compiler only, which is what tests and the demo want.
+     */
+    peakPerformance?: boolean;
 };
 
 const NAME = "DynamoDB Local";
@@ -50,16 +57,17 @@ export function dynamoDBClientConfig(endpoint: string): DynamoDBClientConfig {
 export async function startDynamoDBLocal(options: DynamoDBLocalOptions = {}): Promise<LocalServer> {
     requireJava17();
     const installation = locateDynamoDBLocal();
+    if (options.dbPath !== undefined) mkdirSync(options.dbPath, { recursive: true });
     if (options.port !== undefined) {
         assertValidPort(options.port);
         // Checked up front for a clear error; a race with another process is caught after spawn.
         if (!(await isPortFree(options.port))) throw new PortInUseError(options.port);
-        return launch(installation, options.port, options.log);
+        return launch(installation, options.port, options);
     }
     for (let attempt = 1; ; attempt++) {
         const port = await findFreePort();
         try {
-            return await launch(installation, port, options.log);
+            return await launch(installation, port, options);
         } catch (err) {
             if (!(err instanceof PortInUseError) || attempt >= AUTO_PORT_ATTEMPTS) throw err;
         }
@@ -88,8 +96,9 @@ function locateDynamoDBLocal(): Installation {
 async function launch(
     installation: Installation,
     port: number,
-    log: ((line: string) => void) | undefined,
+    options: DynamoDBLocalOptions,
 ): Promise<LocalServer> {
+    const log = options.log;
     const deadline = Date.now() + START_TIMEOUT_MS;
     const endpoint = `http://127.0.0.1:${port}`;
     const javaArgs = [
@@ -98,7 +107,7 @@ async function launch(
         // A plain IPv4 socket, so `ss`/`netstat` show 127.0.0.1 rather than [::ffff:127.0.0.1].
         "-Djava.net.preferIPv4Stack=true",
         // C1-only JIT: starts ~0.5 s faster; peak speed does not matter for a test database.
-        "-XX:TieredStopAtLevel=1",
+        ...(options.peakPerformance ? [] : ["-XX:TieredStopAtLevel=1"]),
         // The launcher exits when our end of its stdin closes, i.e. when this Node process dies
         // in a way that skips the exit hook (SIGKILL, crash).
         "-Dloopback.exitOnStdinEof=true",
@@ -106,7 +115,7 @@ async function launch(
         [installation.jar, path.join(installation.libDir, "*")].join(path.delimiter),
         // Java 11+ single-file source launch: compiled in memory, no build step or cache to go stale.
         localSourceFile("LoopbackDynamoDBLocal.java"),
-        "-inMemory",
+        ...(options.dbPath === undefined ? ["-inMemory"] : ["-dbPath", path.resolve(options.dbPath)]),
         "-sharedDb",
         "-port",
         String(port),

@@ -58,6 +58,15 @@ export type LocalStackOptions = {
     readonly configOverrides?: Record<string, string>;
     /** Receives each line the function logs. */
     readonly onFunctionLog?: (line: string) => void;
+    /**
+     * Keep tables, streams and buckets here across restarts (DynamoDB Local's files and s3rver's
+     * directory); by default everything lives in memory or a temporary directory.
+     */
+    readonly stateDirectory?: string;
+    /** Fixed ports instead of free ones; a port in use is an error that names it. */
+    readonly ports?: { readonly dynamodb?: number; readonly s3?: number };
+    /** Full JIT for DynamoDB Local (benchmarks); slower to start. */
+    readonly peakPerformance?: boolean;
 };
 
 /**
@@ -75,10 +84,24 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         fs.rmSync(workDirectory, { recursive: true, force: true });
     };
     try {
-        const [dynamodbServer, s3Server] = await Promise.all([
-            startDynamoDBLocal().then((server) => (started.push(server), server)),
-            startS3rver().then((server) => (started.push(server), server)),
+        const state = options.stateDirectory;
+        const servers = await Promise.allSettled([
+            startDynamoDBLocal({
+                ...(state ? { dbPath: path.join(state, "dynamodb") } : {}),
+                ...(options.ports?.dynamodb ? { port: options.ports.dynamodb } : {}),
+                ...(options.peakPerformance ? { peakPerformance: true } : {}),
+            }),
+            startS3rver({
+                ...(state ? { directory: path.join(state, "s3") } : {}),
+                ...(options.ports?.s3 ? { port: options.ports.s3 } : {}),
+            }),
         ]);
+        for (const server of servers) if (server.status === "fulfilled") started.push(server.value);
+        const failedStart = servers.find((server) => server.status === "rejected");
+        if (failedStart) throw failedStart.reason;
+        const [dynamodbServer, s3Server] = servers.map(
+            (server) => (server as PromiseFulfilledResult<LocalServer>).value,
+        ) as [LocalServer, LocalServer];
         const clients = {
             dynamodb: new DynamoDBClient(dynamoDBClientConfig(dynamodbServer.endpoint)),
             streams: new DynamoDBStreamsClient(dynamoDBClientConfig(dynamodbServer.endpoint)),

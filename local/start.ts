@@ -1,130 +1,283 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { gunzipSync } from "node:zlib";
-import { ScanCommand } from "@aws-sdk/client-dynamodb";
-import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
-import { unmarshall } from "@aws-sdk/util-dynamodb";
-import { isTombstone } from "../handler/projection-item";
-import { PROJECT_ROOT } from "./program";
+import { startChangeFeed, type LocalChangeFeed } from "./change-feed";
+import { checkDemo, writeDemoWorkload, type PartitionKey } from "./demo";
+import { findResource, PROJECT_ROOT } from "./program";
+import { formatProgress, ProgressLine } from "./progress";
+import { replaySampleEvents } from "./sample-events";
 import { startLocalStack, type LocalStack } from "./stack";
 
-const USAGE = `Usage: npm start [-- --stack <name>]
+const USAGE = `Usage: npm start [-- options]
 
-Deploys the program (index.ts, run under Pulumi's mock engine) to DynamoDB Local and s3rver on
-127.0.0.1, runs the packaged handler over each sample event in events/, prints the projection
-table and the archive, and shuts everything down.
+Runs the change feed on this machine: DynamoDB Local and s3rver on 127.0.0.1, the program
+(index.ts) deployed to them under Pulumi's mock engine, and a local event source mapping that
+polls the source table's stream and drives the packaged handler with the mapping's settings.
 
-  --stack <name>   stack config to use, from stacks/Pulumi.<name>.yaml (default: dev)
-  --help           this text`;
+  --stack <name>       stack config from stacks/Pulumi.<name>.yaml (default: dev)
+  --demo               write a sample workload (with one poison record), wait for the stream to
+                       drain, check that everything converged, print a summary and exit
+                       (0 when it converged, 1 otherwise)
+  --events             invoke the packaged handler once with each sample event in events/ and exit
+  --fresh              discard the kept local state before starting
+  --state-dir <path>   where to keep the local state (default: .local/<stack>/)
+  --verbose            also print the function's INFO lines and metrics
+  --dynamodb-port <n>  fixed port for DynamoDB Local (default: a free port)
+  --s3-port <n>        fixed port for s3rver (default: a free port)
+  --help               this text
+
+Without --demo or --events it keeps running, with tables, streams, buckets and checkpoints kept in
+.local/<stack>/ across restarts, until Ctrl-C.`;
+
+type Options = {
+    readonly stack: string;
+    readonly stateDirectory: string | undefined;
+    readonly verbose: boolean;
+    readonly demo: boolean;
+    readonly events: boolean;
+    readonly fresh: boolean;
+    readonly ports: { dynamodb?: number; s3?: number };
+};
+
+function parseOptions(argv: string[]): Options | undefined {
+    const { values } = parseArgs({
+        args: argv,
+        options: {
+            stack: { type: "string", default: "dev" },
+            demo: { type: "boolean", default: false },
+            events: { type: "boolean", default: false },
+            fresh: { type: "boolean", default: false },
+            "state-dir": { type: "string" },
+            verbose: { type: "boolean", default: false },
+            "dynamodb-port": { type: "string" },
+            "s3-port": { type: "string" },
+            help: { type: "boolean", default: false },
+        },
+        strict: true,
+    });
+    if (values.help) return undefined;
+    const port = (flag: string, text: string | undefined): number | undefined => {
+        if (text === undefined) return undefined;
+        const value = Number(text);
+        if (!Number.isInteger(value) || value < 1 || value > 65_535) {
+            throw new Error(`--${flag} is "${text}"; allowed: a port number from 1 to 65535.`);
+        }
+        return value;
+    };
+    if (values.demo && values.events) throw new Error("--demo and --events are separate modes; choose one.");
+    return {
+        stack: values.stack,
+        stateDirectory: values["state-dir"],
+        verbose: values.verbose,
+        demo: values.demo,
+        events: values.events,
+        fresh: values.fresh,
+        ports: {
+            dynamodb: port("dynamodb-port", values["dynamodb-port"]),
+            s3: port("s3-port", values["s3-port"]),
+        },
+    };
+}
 
 async function main(): Promise<number> {
     // The function runs on Lambda's Node 22+, where the SDK has nothing to warn about.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-    const { values } = parseArgs({
-        options: { stack: { type: "string", default: "dev" }, help: { type: "boolean", default: false } },
-        strict: true,
-    });
-    if (values.help) {
+    const options = parseOptions(process.argv.slice(2));
+    if (!options) {
         console.log(USAGE);
         return 0;
     }
+    const interactive = !options.demo && !options.events;
+    const stateDirectory = interactive
+        ? path.resolve(options.stateDirectory ?? path.join(PROJECT_ROOT, ".local", options.stack))
+        : undefined;
+    if (stateDirectory && options.fresh) fs.rmSync(stateDirectory, { recursive: true, force: true });
 
-    console.log(`Starting the ${values.stack} stack on local servers…`);
+    console.log(`Deploying the ${options.stack} stack to local servers…`);
+    const startedAt = Date.now();
+    const progress = new ProgressLine(process.stdout);
     const stack = await startLocalStack({
-        stack: values.stack,
-        onFunctionLog: (line) => console.log(`  [function] ${line}`),
+        stack: options.stack,
+        ports: options.ports,
+        ...(stateDirectory ? { stateDirectory } : {}),
+        onFunctionLog: (line) => {
+            if (options.verbose || !isRoutine(line)) progress.log(`  [function] ${line}`);
+        },
     });
-    const stopOnSignal = (): void => {
-        console.log("\nStopping…");
-        void stack.stop().then(() => process.exit(130));
+    let feed: LocalChangeFeed | undefined;
+    let stopping: Promise<number> | undefined;
+    const shutdown = (code: number): Promise<number> =>
+        (stopping ??= (async () => {
+            progress.done();
+            await feed?.stop();
+            await stack.stop();
+            console.log("Stopped the mapping, the function's process, DynamoDB Local and s3rver.");
+            return code;
+        })());
+    const onSignal = (): void => {
+        progress.log("\nShutting down…");
+        void shutdown(0).then((code) => process.exit(code));
     };
-    process.once("SIGINT", stopOnSignal);
-    process.once("SIGTERM", stopOnSignal);
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+
     try {
-        printStack(stack);
-        await replaySampleEvents(stack);
-        await printProjection(stack);
-        await printArchive(stack);
+        printDeployment(stack, stateDirectory);
+        if (options.events) {
+            await replaySampleEvents(stack, path.join(PROJECT_ROOT, "events"));
+            return await shutdown(0);
+        }
+        const repairsSeen = new Set<string>();
+        feed = startChangeFeed(stack, {
+            ...(stateDirectory ? { stateDirectory } : {}),
+            onRepair: (repair) => {
+                if (repairsSeen.has(repair.what)) return;
+                repairsSeen.add(repair.what);
+                progress.log(`  note: ${repair.attribute}: ${repair.what}`);
+            },
+        });
+        printMapping(feed);
+        if (options.demo) return await shutdown(await runDemo(stack, feed, progress, startedAt));
+
+        printHowToWrite(stack);
+        const poller = feed.poller;
+        const timer = setInterval(() => progress.update(formatProgress(poller.progress)), 500);
+        await new Promise<void>(() => undefined); // until a signal arrives
+        clearInterval(timer);
         return 0;
-    } finally {
-        await stack.stop();
-        console.log("Stopped DynamoDB Local, s3rver and the function's process.");
+    } catch (error) {
+        await shutdown(1);
+        throw error;
     }
 }
 
-function printStack(stack: LocalStack): void {
-    const [deployed] = stack.deployment.functions;
-    console.log(`  DynamoDB Local  ${stack.dynamodbServer.endpoint} (pid ${stack.dynamodbServer.pid})`);
-    console.log(`  s3rver          ${stack.s3Server.endpoint} (pid ${stack.s3Server.pid})`);
-    console.log(`  tables          ${stack.deployment.tables.join(", ")}`);
-    console.log(`  buckets         ${stack.deployment.buckets.join(", ")}`);
-    console.log(
-        `  function        ${deployed?.resource.state.name} (code archive ${((deployed?.zipBytes ?? 0) / 1024).toFixed(0)} KB zipped)`,
+async function runDemo(
+    stack: LocalStack,
+    feed: LocalChangeFeed,
+    progress: ProgressLine,
+    startedAt: number,
+): Promise<number> {
+    const partitionKey = sourcePartitionKey(stack);
+    console.log("\nWriting the demo workload (orders created, updated, cancelled, and one poison order)…");
+    const timer = setInterval(() => progress.update(formatProgress(feed.poller.progress)), 250);
+    const workload = await writeDemoWorkload(stack.clients.dynamodb, stack.names.sourceTable, partitionKey);
+    await feed.poller.whenIdle();
+    clearInterval(timer);
+    progress.update(formatProgress(feed.poller.progress));
+    progress.done();
+
+    const report = await checkDemo(
+        stack.clients,
+        { ...stack.names, failureBucket: feed.failureBucket },
+        partitionKey,
+        workload.poisonKey,
     );
-    for (const line of stack.deployment.notEmulated) console.log(`  not emulated    ${line}`);
+    const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+    console.log(`
+Demo summary
+  changes written         ${workload.changes} (to ${report.sourceItems} source items)
+  projection rows         ${report.projectionItems} live, ${report.tombstones} tombstones
+  archive                 ${report.archiveObjects} objects, ${report.archiveLines} lines
+  failure destination     ${report.failureObjects} objects, ${report.failedRecords.length} records${listSome(report.failedRecords.map((record) => `${record.eventName} ${JSON.stringify(record.dynamodb?.Keys)}`))}
+  duration                ${seconds} s`);
+    if (report.divergences.length === 0) {
+        console.log(
+            "\nConverged: every change but the poison record is in the projection, and the poison record is in the failure destination.",
+        );
+        return 0;
+    }
+    console.log(`\nDid not converge (${report.divergences.length} problems):`);
+    for (const divergence of report.divergences.slice(0, 20)) console.log(`  - ${truncate(divergence, 300)}`);
+    if (report.divergences.length > 20) console.log(`  … and ${report.divergences.length - 20} more`);
+    return 1;
 }
 
-async function replaySampleEvents(stack: LocalStack): Promise<void> {
-    const directory = path.join(PROJECT_ROOT, "events");
-    const files = fs
-        .readdirSync(directory)
-        .filter((name) => name.endsWith(".json"))
-        .sort();
-    console.log(`\nInvoking the packaged handler with ${files.length} sample events from events/:`);
-    for (const file of files) {
-        const event = JSON.parse(fs.readFileSync(path.join(directory, file), "utf8")) as {
-            Records: unknown[];
-        };
-        const invocation = await stack.handler.invoke(event);
-        const outcome = invocation.ok
-            ? `batchItemFailures ${JSON.stringify((invocation.value as { batchItemFailures: unknown[] }).batchItemFailures)}`
-            : `function error ${invocation.error.errorType}: ${invocation.error.errorMessage}`;
+/** ` (a, b, c … and 7 more)`, or nothing for an empty list. */
+function listSome(items: readonly string[], shown = 3): string {
+    if (items.length === 0) return "";
+    const more = items.length > shown ? ` … and ${items.length - shown} more` : "";
+    return ` (${items.slice(0, shown).join(", ")}${more})`;
+}
+
+function truncate(text: string, length: number): string {
+    return text.length > length ? `${text.slice(0, length - 1)}…` : text;
+}
+
+function printDeployment(stack: LocalStack, stateDirectory: string | undefined): void {
+    const [deployed] = stack.deployment.functions;
+    console.log(`  DynamoDB Local   ${stack.dynamodbServer.endpoint} (pid ${stack.dynamodbServer.pid})`);
+    console.log(`  s3rver           ${stack.s3Server.endpoint} (pid ${stack.s3Server.pid})`);
+    console.log(`  tables           ${stack.deployment.tables.join(", ")}`);
+    console.log(`  buckets          ${stack.deployment.buckets.join(", ")}`);
+    console.log(
+        `  function         ${String(deployed?.resource.state.name)} (code archive ${((deployed?.zipBytes ?? 0) / 1024).toFixed(0)} KB zipped, run as on Lambda in its own process)`,
+    );
+    for (const line of stack.deployment.notEmulated) console.log(`  not emulated     ${line}`);
+    console.log(
+        `  state            ${stateDirectory ? `${stateDirectory} (kept across restarts; --fresh discards it)` : "temporary"}`,
+    );
+}
+
+function printMapping(feed: LocalChangeFeed): void {
+    const { settings, startingPosition, batchingWindowSeconds, parallelizationFactor } = feed.mapping;
+    console.log(
+        `  mapping          batch ${settings.batchSize}, window ${batchingWindowSeconds} s, start ${startingPosition}, ` +
+            `retries ${settings.maximumRetryAttempts}, record age ${settings.maximumRecordAgeInSeconds} s, ` +
+            `bisect ${settings.bisectBatchOnFunctionError ? "on" : "off"}, failures → s3://${feed.failureBucket}`,
+    );
+    if (parallelizationFactor > 1) {
         console.log(
-            `  events/${file}: ${event.Records.length} records → ${outcome} (${invocation.durationMs} ms)`,
+            `  not emulated     parallelizationFactor ${parallelizationFactor}: the local mapping runs one batch per shard at a time`,
         );
     }
 }
 
-async function printProjection(stack: LocalStack): Promise<void> {
-    const items =
-        (await stack.clients.dynamodb.send(new ScanCommand({ TableName: stack.names.projectionTable })))
-            .Items ?? [];
-    const live = items.filter((item) => !isTombstone(item));
-    console.log(
-        `\nProjection table ${stack.names.projectionTable} (${live.length} items, ${items.length - live.length} tombstones):`,
-    );
-    for (const item of items) {
-        const plain = JSON.stringify(unmarshall(item, { wrapNumbers: (text) => text }), plainJson);
-        console.log(`  ${isTombstone(item) ? "tombstone " : ""}${plain}`);
+function printHowToWrite(stack: LocalStack): void {
+    const source = findResource(stack.run, "aws:dynamodb/table:Table", "changefeed-source").inputs as {
+        hashKey: string;
+        rangeKey?: string;
+        attributes: { name: string; type: string }[];
+    };
+    const sample = (name: string): string => {
+        const type = source.attributes.find((attribute) => attribute.name === name)?.type ?? "S";
+        const value = type === "N" ? "1" : type === "B" ? "aGVsbG8=" : "hello-1";
+        return `"${name}":{"${type}":"${value}"}`;
+    };
+    const item = `{${[source.hashKey, ...(source.rangeKey ? [source.rangeKey] : [])].map(sample).join(",")},"greeting":{"S":"hi"}}`;
+    const credentials = "AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_REGION=us-east-1";
+    console.log(`
+Write to the source table (any AWS CLI v2):
+  ${credentials} aws dynamodb put-item --endpoint-url ${stack.dynamodbServer.endpoint} --table-name ${stack.names.sourceTable} --item '${item}'
+Read the projection and the archive:
+  ${credentials} aws dynamodb scan --endpoint-url ${stack.dynamodbServer.endpoint} --table-name ${stack.names.projectionTable}
+  ${credentials} aws s3 ls --endpoint-url ${stack.s3Server.endpoint} --recursive s3://${stack.names.archiveBucket}/
+Ctrl-C stops everything.
+`);
+}
+
+/** The function's per-batch INFO lines and EMF metrics: useful, but noise while watching a feed. */
+function isRoutine(line: string): boolean {
+    try {
+        const entry = JSON.parse(line) as { level?: string; _aws?: unknown };
+        return entry._aws !== undefined || entry.level === "INFO" || entry.level === "DEBUG";
+    } catch {
+        return false;
     }
 }
 
-async function printArchive(stack: LocalStack): Promise<void> {
-    const bucket = stack.names.archiveBucket;
-    const objects =
-        (await stack.clients.s3.send(new ListObjectsV2Command({ Bucket: bucket }))).Contents ?? [];
-    console.log(`\nArchive bucket ${bucket} (${objects.length} objects):`);
-    for (const object of objects) {
-        const body = await stack.clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: object.Key }));
-        const lines = gunzipSync(await body.Body!.transformToByteArray())
-            .toString("utf8")
-            .trimEnd()
-            .split("\n");
-        console.log(`  s3://${bucket}/${object.Key} (${object.Size} bytes gzip, ${lines.length} lines)`);
-        for (const line of lines) {
-            const change = JSON.parse(line) as { eventName: string; sequenceNumber: string; keys: unknown };
-            console.log(
-                `    ${change.sequenceNumber} ${change.eventName.padEnd(6)} ${JSON.stringify(change.keys)}`,
-            );
-        }
+function sourcePartitionKey(stack: LocalStack): PartitionKey {
+    const source = findResource(stack.run, "aws:dynamodb/table:Table", "changefeed-source").inputs as {
+        hashKey: string;
+        rangeKey?: string;
+        attributes: { name: string; type: "S" | "N" | "B" }[];
+    };
+    if (source.rangeKey) {
+        throw new Error(
+            "The demo workload writes tables with a partition key only; this stack configures a sortKey.",
+        );
     }
-}
-
-function plainJson(_key: string, value: unknown): unknown {
-    if (value instanceof Set) return [...(value as Set<unknown>)];
-    if (value instanceof Uint8Array) return `base64:${Buffer.from(value).toString("base64")}`;
-    return value;
+    const type = source.attributes.find((attribute) => attribute.name === source.hashKey)?.type ?? "S";
+    return { name: source.hashKey, type };
 }
 
 main().then(

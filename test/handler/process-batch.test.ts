@@ -168,11 +168,35 @@ describe("processStreamBatch", () => {
         });
     });
 
+    it("fails the invocation when the first record fails, so the mapping bisects instead of retrying the rest with it", async () => {
+        const state = harness({ failKey: "bad" });
+        const [bad, good] = [record("bad"), record("good")];
+
+        await assert.rejects(run(state, streamEvent(bad, good)), {
+            name: "FirstRecordFailedError",
+            message: new RegExp(
+                `first record \\(sequence ${bad.dynamodb?.SequenceNumber}\\) failed \\(1 failed in all\\)`,
+            ),
+        });
+        assert.deepEqual(
+            state.written.map((change) => change.key.id?.S),
+            ["good"],
+        );
+    });
+
+    it("reports a failed first record normally when it is the whole batch", async () => {
+        const state = harness({ failKey: "bad" });
+        const bad = record("bad");
+
+        await assert.rejects(run(state, streamEvent(bad)), FullBatchFailureError);
+    });
+
     it("fails only the malformed record and logs why", async () => {
         const state = harness();
+        const fine = record("fine");
         const unknownEvent = { ...record("odd"), eventName: "UPSERT" } as unknown as DynamoDBRecord;
 
-        const response = await run(state, streamEvent(record("fine"), unknownEvent));
+        const response = await run(state, streamEvent(fine, unknownEvent));
 
         assert.deepEqual(response.batchItemFailures, [
             { itemIdentifier: unknownEvent.dynamodb?.SequenceNumber },
@@ -259,7 +283,7 @@ describe("processStreamBatch", () => {
     it("reuses one processor across invocations without carrying failures over", async () => {
         const state = harness({ failKey: "bad" });
 
-        await run(state, streamEvent(record("bad"), record("ok")));
+        await run(state, streamEvent(record("ok"), record("bad")));
         const second = await run(state, streamEvent(record("ok")));
 
         assert.deepEqual(second, { batchItemFailures: [] });

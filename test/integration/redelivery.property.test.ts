@@ -14,7 +14,7 @@ import { isTombstone, withoutReservedAttributes } from "../../handler/projection
 import { deliverShard, type DeliveryEvent } from "../../local/event-source-mapping";
 import type { LocalFunction } from "../../local/lambda-runner";
 import { startLocalStack, type LocalStack } from "../../local/stack";
-import { canonicalItem } from "../helpers/canonical";
+import { canonicalItem } from "../../local/compare";
 import { startFaultProxy, type FaultProxy } from "../helpers/fault-proxy";
 import { streamTail } from "../helpers/local-stack";
 

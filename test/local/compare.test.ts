@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
-import { canonicalNumber } from "../helpers/canonical";
+import { canonicalNumber } from "../../local/compare";
 
-describe("canonicalNumber (test helper)", () => {
+describe("canonicalNumber", () => {
     it("gives equal values one text however they are written", () => {
         assert.equal(canonicalNumber("1E-130"), canonicalNumber(`0.${"0".repeat(129)}1`));
         assert.equal(canonicalNumber("123.4500"), canonicalNumber("1.2345e2"));

@@ -1,0 +1,72 @@
+import * as path from "node:path";
+import { fileCheckpoints, memoryCheckpoints } from "./checkpoints";
+import { sendToFailureDestination } from "./failure-destination";
+import { localMappingConfig, type LocalMappingConfig } from "./mapping-settings";
+import type { LocalStack } from "./stack";
+import type { Repair } from "./stream-records";
+import { StreamPoller } from "./stream-poller";
+
+/** The local stack's event source mapping, running. */
+export type LocalChangeFeed = {
+    readonly poller: StreamPoller;
+    readonly mapping: LocalMappingConfig;
+    /** The S3 bucket of the mapping's on-failure destination. */
+    readonly failureBucket: string;
+    /** Keys of the failure records written so far. */
+    readonly failureObjects: readonly string[];
+    stop(): Promise<void>;
+};
+
+export type ChangeFeedOptions = {
+    /** Persist checkpoints here (a kept local state); in memory otherwise. */
+    readonly stateDirectory?: string;
+    readonly onRepair?: (repair: Repair) => void;
+    readonly pollIntervalMs?: number;
+};
+
+/**
+ * Starts the program's event source mapping on the local stack: polls the source table's real
+ * stream and drives the packaged handler with the mapping's declared settings, writing discarded
+ * batches to its S3 on-failure destination in AWS's format.
+ *
+ * @throws {Error} when the program declares no mapping, or its failure destination is not an S3 bucket
+ */
+export function startChangeFeed(stack: LocalStack, options: ChangeFeedOptions = {}): LocalChangeFeed {
+    const [resource] = stack.deployment.eventSourceMappings;
+    if (!resource) throw new Error("The program declares no event source mapping.");
+    const mapping = localMappingConfig(resource);
+    const failureBucket = /^arn:aws:s3:::(.+)$/.exec(mapping.failureDestinationArn ?? "")?.[1];
+    if (!failureBucket) {
+        throw new Error(
+            `The mapping's on-failure destination ${mapping.failureDestinationArn ?? "(none)"} is not an S3 bucket; ` +
+                `the local stack emulates S3 destinations only.`,
+        );
+    }
+    const [deployed] = stack.deployment.functions;
+    const failureObjects: string[] = [];
+    const poller = new StreamPoller({
+        streams: stack.clients.streams,
+        streamArn: stack.sourceStreamArn,
+        region: stack.region,
+        settings: mapping.settings,
+        startingPosition: mapping.startingPosition,
+        batchingWindowSeconds: mapping.batchingWindowSeconds,
+        checkpoints: options.stateDirectory
+            ? fileCheckpoints(path.join(options.stateDirectory, "checkpoints.json"))
+            : memoryCheckpoints(),
+        invoke: (event) => stack.handler.invoke(event),
+        discard: async (batch, shardId) => {
+            const key = await sendToFailureDestination(stack.clients.s3, failureBucket, batch, {
+                mappingUuid: String(resource.state.uuid),
+                functionArn: String(deployed?.resource.state.arn),
+                streamArn: stack.sourceStreamArn,
+                shardId,
+            });
+            failureObjects.push(key);
+        },
+        ...(options.onRepair ? { onRepair: options.onRepair } : {}),
+        ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
+    });
+    poller.start();
+    return { poller, mapping, failureBucket, failureObjects, stop: () => poller.stop() };
+}
