@@ -20,6 +20,8 @@ export const LOG_RETENTION_DAYS = [
 
 /** Everything the program needs from stack config, validated. */
 export type ChangeFeedConfig = {
+    /** The stack's AWS region (`aws:region`, or the AWS_REGION the provider would use). */
+    readonly region: string;
     readonly partitionKey: KeyAttribute;
     readonly sortKey?: KeyAttribute;
     readonly batchSize: number;
@@ -35,33 +37,72 @@ export type ChangeFeedConfig = {
     readonly writeConcurrency: number;
     readonly tombstoneRetentionDays: number;
     readonly ttlExpirations: TtlExpirationMode;
+    /** A customer-managed KMS key for every data store, the log group and the alarm topic; absent: AWS-managed encryption. */
+    readonly kmsKeyArn?: string;
+    /** Days before archive objects move to Glacier Instant Retrieval; 0: never. */
+    readonly archiveTransitionDays: number;
+    /** Days before archive objects expire; 0: never. */
+    readonly archiveExpirationDays: number;
+    /** Days before failed batches in the failure destination expire; 0: never. */
+    readonly failureExpirationDays: number;
+    /** Days an overwritten or deleted object version is kept in either bucket. */
+    readonly noncurrentVersionExpirationDays: number;
+    readonly deletionProtection: boolean;
+    readonly pointInTimeRecovery: boolean;
+    /** Concurrency reserved for the function; absent: unreserved. */
+    readonly reservedConcurrency?: number;
+    /** Subscribed to the alarm topic; absent: no subscription. */
+    readonly alarmEmail?: string;
+    readonly iteratorAgeAlarmSeconds: number;
+    readonly errorsAlarmThreshold: number;
+    readonly throttlesAlarmThreshold: number;
 };
 
-type IntegerRule = { readonly min: number; readonly max: number; readonly why?: string };
+/** An integer's allowed range, and optionally one value in or next to it that is refused and why. */
+type IntegerRule = {
+    readonly min: number;
+    readonly max: number;
+    readonly refused?: { readonly value: number; readonly why: string };
+};
+
+const INFINITE_REFUSED = {
+    value: -1,
+    why: "-1 (infinite) is refused: one poison record would block its shard for up to 24 hours",
+} as const;
 
 /**
- * AWS's ranges (see ../shared/DESIGN.md). Retries and record age exclude AWS's -1 ("infinite"):
- * one poison record would then block its shard for the stream's whole 24-hour retention.
+ * AWS's ranges (see ../shared/DESIGN.md), narrowed where a value AWS accepts would defeat the
+ * design: infinite retries or record age, and a reserved concurrency of 0 (which stops the function).
  */
 export const INTEGER_RULES = {
     batchSize: { min: 1, max: 10_000 },
     batchingWindowSeconds: { min: 0, max: 300 },
-    maxRetryAttempts: {
-        min: 0,
-        max: 10_000,
-        why: "-1 (infinite) is refused: one poison record would block its shard for up to 24 hours",
-    },
-    maxRecordAgeSeconds: {
-        min: 60,
-        max: 604_800,
-        why: "-1 (infinite) is refused: one poison record would block its shard for up to 24 hours",
-    },
+    maxRetryAttempts: { min: 0, max: 10_000, refused: INFINITE_REFUSED },
+    maxRecordAgeSeconds: { min: 60, max: 604_800, refused: INFINITE_REFUSED },
     parallelizationFactor: { min: 1, max: 10 },
     memoryMb: { min: 128, max: 10_240 },
     timeoutSeconds: { min: 1, max: 900 },
     writeConcurrency: { min: 1, max: 100 },
     // At least the stream's 24-hour retention, so no re-delivery can outlive a tombstone.
     tombstoneRetentionDays: { min: 1, max: 365 },
+    // 0 turns the transition off; past 10 years a transition saves nothing worth a rule.
+    archiveTransitionDays: { min: 0, max: 3_650 },
+    // 0 keeps objects forever; 100 years is the sanity ceiling (S3 sets none).
+    archiveExpirationDays: { min: 0, max: 36_500 },
+    failureExpirationDays: { min: 0, max: 36_500 },
+    noncurrentVersionExpirationDays: { min: 1, max: 36_500 },
+    reservedConcurrency: {
+        min: -1,
+        max: 10_000,
+        refused: {
+            value: 0,
+            why: "0 would throttle every invocation and stop the change feed; -1 leaves the function unreserved",
+        },
+    },
+    // Up to the stream's 24-hour retention: an older iterator has already lost records.
+    iteratorAgeAlarmSeconds: { min: 1, max: 86_400 },
+    errorsAlarmThreshold: { min: 1, max: 10_000 },
+    throttlesAlarmThreshold: { min: 1, max: 10_000 },
 } as const satisfies Record<string, IntegerRule>;
 
 type IntegerKey = keyof typeof INTEGER_RULES;
@@ -83,14 +124,34 @@ export const CONFIG_DEFAULTS = {
     writeConcurrency: 16,
     tombstoneRetentionDays: 7,
     ttlExpirations: "delete",
+    kmsKeyArn: "",
+    archiveTransitionDays: 90,
+    archiveExpirationDays: 0,
+    failureExpirationDays: 365,
+    noncurrentVersionExpirationDays: 30,
+    deletionProtection: false,
+    pointInTimeRecovery: true,
+    reservedConcurrency: -1,
+    alarmEmail: "",
+    iteratorAgeAlarmSeconds: 300,
+    errorsAlarmThreshold: 1,
+    throttlesAlarmThreshold: 1,
 } as const;
 
 export type ConfigKey = keyof typeof CONFIG_DEFAULTS;
 export const CONFIG_KEYS = Object.keys(CONFIG_DEFAULTS) as ConfigKey[];
 
+type BooleanKey = { [K in ConfigKey]: (typeof CONFIG_DEFAULTS)[K] extends boolean ? K : never }[ConfigKey];
+
 const KEY_ATTRIBUTE_PATTERN = /^([A-Za-z0-9_.-]{1,255}):([A-Z]+)$/;
 const ARCHIVE_PREFIX_PATTERN = /^([A-Za-z0-9._=-]+\/)+$/;
 const MAX_ARCHIVE_PREFIX_LENGTH = 512;
+/** A KMS key ARN (not an alias: IAM policies and DynamoDB need the key itself), single- or multi-Region. */
+const KMS_KEY_ARN_PATTERN =
+    /^arn:aws[a-z-]*:kms:([a-z0-9-]+):\d{12}:key\/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+/** What SNS accepts for an email subscription, loosely: one @, a dotted domain, no spaces. */
+const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const MAX_EMAIL_LENGTH = 254;
 
 /** Thrown when stack config is invalid; lists every problem, each naming its key and the fix. */
 export class ConfigError extends Error {
@@ -109,14 +170,25 @@ export class ConfigError extends Error {
 /** Reads one raw config value (as Pulumi stores it: a string), or undefined when unset. */
 export type RawConfigReader = (key: string) => string | undefined;
 
+/** What the config is checked against besides its own namespace. */
+export type ConfigContext = {
+    /** The stack's AWS region (`aws:region`): alarms and the dashboard name it, and a KMS key must live there. */
+    readonly region?: string;
+};
+
 /**
  * Validates raw stack config and applies defaults.
  *
  * @param read - returns the raw string of a key in the project namespace, or undefined
  * @param setKeys - every key set in the project namespace, to report the unknown ones
+ * @param context - the stack's region: required, and where a KMS key must live
  * @throws {ConfigError} listing every invalid or unknown key with its allowed values
  */
-export function parseConfig(read: RawConfigReader, setKeys: readonly string[]): ChangeFeedConfig {
+export function parseConfig(
+    read: RawConfigReader,
+    setKeys: readonly string[],
+    context: ConfigContext = {},
+): ChangeFeedConfig {
     const problems: string[] = [];
     const raw = (key: ConfigKey): string => read(key) ?? String(CONFIG_DEFAULTS[key]);
 
@@ -132,17 +204,30 @@ export function parseConfig(read: RawConfigReader, setKeys: readonly string[]): 
     const integer = (key: IntegerKey): number => {
         const rule: IntegerRule = INTEGER_RULES[key];
         const value = raw(key);
-        const allowed = `an integer from ${rule.min} to ${rule.max}`;
+        const refusedInRange =
+            rule.refused && rule.refused.value >= rule.min && rule.refused.value <= rule.max
+                ? `, except ${rule.refused.value}`
+                : "";
+        const allowed = `an integer from ${rule.min} to ${rule.max}${refusedInRange}`;
         if (!/^-?\d+$/.test(value.trim())) {
             problems.push(`${qualified(key)} is "${value}"; allowed: ${allowed}.`);
             return Number.NaN;
         }
         const parsed = Number(value);
-        if (parsed < rule.min || parsed > rule.max) {
-            const why = rule.why && parsed === -1 ? ` (${rule.why})` : "";
+        const isRefused = rule.refused?.value === parsed;
+        if (parsed < rule.min || parsed > rule.max || isRefused) {
+            const why = isRefused ? ` (${rule.refused?.why})` : "";
             problems.push(`${qualified(key)} is ${parsed}; allowed: ${allowed}${why}.`);
         }
         return parsed;
+    };
+
+    const boolean = (key: BooleanKey): boolean => {
+        const value = raw(key).trim();
+        if (value !== "true" && value !== "false") {
+            problems.push(`${qualified(key)} is "${value}"; allowed: true or false.`);
+        }
+        return value === "true";
     };
 
     const keyAttribute = (key: "partitionKey" | "sortKey"): KeyAttribute | undefined => {
@@ -201,6 +286,35 @@ export function parseConfig(read: RawConfigReader, setKeys: readonly string[]): 
         );
     }
 
+    const region = context.region?.trim() ?? "";
+    if (region === "") {
+        problems.push(
+            `aws:region is not set; allowed: the AWS region to deploy to (e.g. pulumi config set aws:region us-east-1).`,
+        );
+    }
+
+    const kmsKeyArn = raw("kmsKeyArn").trim();
+    const keyRegion = KMS_KEY_ARN_PATTERN.exec(kmsKeyArn)?.[1];
+    if (kmsKeyArn !== "" && keyRegion === undefined) {
+        problems.push(
+            `${qualified("kmsKeyArn")} is "${kmsKeyArn}"; allowed: "" for AWS-managed encryption, or the ARN of ` +
+                `a KMS key (arn:aws:kms:<region>:<account>:key/<key id>; an alias will not do, IAM needs the key).`,
+        );
+    } else if (keyRegion !== undefined && region !== "" && keyRegion !== region) {
+        problems.push(
+            `${qualified("kmsKeyArn")} is a key in ${keyRegion}; allowed: a key in the stack's region ` +
+                `${region} (aws:region): S3, DynamoDB, CloudWatch Logs and SNS only use keys in their own region.`,
+        );
+    }
+
+    const alarmEmail = raw("alarmEmail").trim();
+    if (alarmEmail !== "" && (!EMAIL_PATTERN.test(alarmEmail) || alarmEmail.length > MAX_EMAIL_LENGTH)) {
+        problems.push(
+            `${qualified("alarmEmail")} is "${alarmEmail}"; allowed: "" for no subscription, or one email ` +
+                `address of up to ${MAX_EMAIL_LENGTH} characters (e.g. oncall@example.com).`,
+        );
+    }
+
     const config = {
         batchSize: integer("batchSize"),
         batchingWindowSeconds: integer("batchingWindowSeconds"),
@@ -211,7 +325,45 @@ export function parseConfig(read: RawConfigReader, setKeys: readonly string[]): 
         timeoutSeconds: integer("timeoutSeconds"),
         writeConcurrency: integer("writeConcurrency"),
         tombstoneRetentionDays: integer("tombstoneRetentionDays"),
+        archiveTransitionDays: integer("archiveTransitionDays"),
+        archiveExpirationDays: integer("archiveExpirationDays"),
+        failureExpirationDays: integer("failureExpirationDays"),
+        noncurrentVersionExpirationDays: integer("noncurrentVersionExpirationDays"),
+        iteratorAgeAlarmSeconds: integer("iteratorAgeAlarmSeconds"),
+        errorsAlarmThreshold: integer("errorsAlarmThreshold"),
+        throttlesAlarmThreshold: integer("throttlesAlarmThreshold"),
+        deletionProtection: boolean("deletionProtection"),
+        pointInTimeRecovery: boolean("pointInTimeRecovery"),
     };
+    const reservedConcurrency = integer("reservedConcurrency");
+
+    // Rules across keys: each names both keys and their values.
+    if (config.archiveTransitionDays > 0 && config.archiveExpirationDays > 0) {
+        if (config.archiveExpirationDays <= config.archiveTransitionDays) {
+            problems.push(
+                `${qualified("archiveExpirationDays")} is ${config.archiveExpirationDays}; allowed: more than ` +
+                    `archiveTransitionDays (${config.archiveTransitionDays}), or 0 to keep objects forever ` +
+                    `(S3 refuses an expiration that comes before the transition).`,
+            );
+        }
+    }
+    if (
+        config.iteratorAgeAlarmSeconds <= config.batchingWindowSeconds ||
+        config.iteratorAgeAlarmSeconds >= config.maxRecordAgeSeconds
+    ) {
+        problems.push(
+            `${qualified("iteratorAgeAlarmSeconds")} is ${config.iteratorAgeAlarmSeconds}; allowed: more than ` +
+                `batchingWindowSeconds (${config.batchingWindowSeconds}), which delays every batch, and less ` +
+                `than maxRecordAgeSeconds (${config.maxRecordAgeSeconds}), past which records go to the ` +
+                `failure destination before the alarm could warn.`,
+        );
+    }
+    if (reservedConcurrency > 0 && reservedConcurrency < config.parallelizationFactor) {
+        problems.push(
+            `${qualified("reservedConcurrency")} is ${reservedConcurrency}; allowed: -1 (unreserved) or at least ` +
+                `parallelizationFactor (${config.parallelizationFactor}): every shard runs that many batches at once.`,
+        );
+    }
 
     if (
         problems.length > 0 ||
@@ -223,12 +375,16 @@ export function parseConfig(read: RawConfigReader, setKeys: readonly string[]): 
     }
     return {
         ...config,
+        region,
         partitionKey,
         ...(sortKey ? { sortKey } : {}),
         startingPosition,
         archivePrefix,
         logRetentionDays,
         ttlExpirations,
+        ...(kmsKeyArn !== "" ? { kmsKeyArn } : {}),
+        ...(reservedConcurrency > 0 ? { reservedConcurrency } : {}),
+        ...(alarmEmail !== "" ? { alarmEmail } : {}),
     };
 }
 
@@ -243,7 +399,17 @@ export function readConfig(): ChangeFeedConfig {
     const setKeys = Object.keys(pulumi.runtime.allConfig())
         .filter((key) => key.startsWith(namespacePrefix))
         .map((key) => key.slice(namespacePrefix.length));
-    return parseConfig((key) => config.get(key), setKeys);
+    // Where the AWS provider would deploy: its config, else the environment it falls back to.
+    const region =
+        new pulumi.Config("aws").get("region") || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
+    return parseConfig((key) => config.get(key), setKeys, region ? { region } : {});
+}
+
+/** The region of a KMS key ARN validated by `parseConfig`. */
+export function kmsKeyRegion(kmsKeyArn: string): string {
+    const region = KMS_KEY_ARN_PATTERN.exec(kmsKeyArn)?.[1];
+    if (region === undefined) throw new Error(`${kmsKeyArn} is not a KMS key ARN.`);
+    return region;
 }
 
 function qualified(key: string): string {

@@ -1,4 +1,5 @@
 import type * as aws from "@pulumi/aws";
+import { kmsKeyRegion } from "./config";
 
 /** The ARNs and names the handler's role is scoped to. */
 export type HandlerPermissionsArgs = {
@@ -8,6 +9,8 @@ export type HandlerPermissionsArgs = {
     readonly archivePrefix: string;
     readonly failureBucketArn: string;
     readonly logGroupArn: string;
+    /** The customer-managed key that encrypts the tables and buckets, when the stack uses one. */
+    readonly kmsKeyArn?: string;
 };
 
 /**
@@ -25,8 +28,18 @@ export const STREAM_READ_ACTIONS = [
 ] as const;
 
 /**
+ * What DynamoDB needs of a customer-managed table key on the caller's behalf: Decrypt to read the
+ * stream and the table key, Encrypt and GenerateDataKey to write the projection.
+ */
+export const DYNAMODB_KEY_ACTIONS = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"] as const;
+
+/** What S3 needs of a customer-managed bucket key to store an object (single-part PutObject). */
+export const S3_KEY_ACTIONS = ["kms:GenerateDataKey"] as const;
+
+/**
  * The function's least-privilege policy: every statement names the one resource it is for, and
- * no action is a wildcard.
+ * no action is a wildcard. With a customer-managed key, the key may only be used through DynamoDB
+ * and S3 in the key's region, never directly.
  */
 export function handlerPolicyDocument(args: HandlerPermissionsArgs): aws.iam.PolicyDocument {
     return {
@@ -69,8 +82,34 @@ export function handlerPolicyDocument(args: HandlerPermissionsArgs): aws.iam.Pol
                 Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
                 Resource: `${args.logGroupArn}:*`,
             },
+            ...(args.kmsKeyArn ? keyStatements(args.kmsKeyArn) : []),
         ],
     };
+}
+
+/** Use of the stack's key, each through the one service that needs it (`kms:ViaService`). */
+function keyStatements(kmsKeyArn: string): aws.iam.PolicyStatement[] {
+    const region = kmsKeyRegion(kmsKeyArn);
+    const through = (service: string) => ({
+        StringEquals: { "kms:ViaService": `${service}.${region}.amazonaws.com` },
+    });
+    return [
+        {
+            Sid: "UseKeyThroughDynamoDB",
+            Effect: "Allow",
+            Action: [...DYNAMODB_KEY_ACTIONS],
+            Resource: kmsKeyArn,
+            Condition: through("dynamodb"),
+        },
+        // The function's archive writes and the mapping's failed-batch writes both land in S3.
+        {
+            Sid: "UseKeyThroughS3",
+            Effect: "Allow",
+            Action: [...S3_KEY_ACTIONS],
+            Resource: kmsKeyArn,
+            Condition: through("s3"),
+        },
+    ];
 }
 
 /** Lets the Lambda service assume the function's role, and nothing else. */

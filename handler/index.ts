@@ -1,4 +1,6 @@
 import { BatchProcessor, EventType } from "@aws-lambda-powertools/batch";
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics } from "@aws-lambda-powertools/metrics";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
@@ -6,13 +8,15 @@ import { createArchiveWriter } from "./archive-writer";
 import { processStreamBatch } from "./process-batch";
 import { createProjectionWriter } from "./projection-writer";
 import { readSettings } from "./settings";
+import { createTelemetry } from "./telemetry";
 
 export type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse>;
 
 /**
  * The Lambda's factory, handed to `aws.lambda.CallbackFunction` as `callbackFactory`: it runs once
- * per container, so clients and the batch processor are built here and reused by every batch.
- * (A module-level `BatchProcessor` cannot be serialized into the function's code.)
+ * per container, so clients, the batch processor and the Powertools logger and metrics are built
+ * here and reused by every batch. (Module-level instances of those cannot be serialized into the
+ * function's code.)
  *
  * Endpoints, region and credentials come from the standard AWS SDK environment, which is what
  * lets the same code run against DynamoDB Local and s3rver (`AWS_ENDPOINT_URL_DYNAMODB`,
@@ -33,6 +37,10 @@ export function createStreamHandler(): StreamHandler {
         archivePrefix: settings.archivePrefix,
         writeConcurrency: settings.writeConcurrency,
         ttlExpirations: settings.ttlExpirations,
+        telemetry: createTelemetry(
+            new Logger({ serviceName: settings.serviceName }),
+            new Metrics({ namespace: settings.metricsNamespace, serviceName: settings.serviceName }),
+        ),
     };
     return (event, context) => processStreamBatch(event, dependencies, context);
 }

@@ -4,10 +4,10 @@ import { encodeArchiveObject } from "./archive";
 import type { ArchiveWriter } from "./archive-writer";
 import { firstRecordFailedError, invalidEventError, unreportableRecordError } from "./errors";
 import { createLimiter } from "./limiter";
-import { logBatchSummary, logRecordFailure } from "./log";
 import { planBatch } from "./plan";
 import type { ProjectionWriter } from "./projection-writer";
 import { paddedSequenceNumber } from "./sequence";
+import type { BatchTelemetry } from "./telemetry";
 import type { TtlExpirationMode } from "./ttl";
 import type { WriteOutcome } from "./types";
 
@@ -19,6 +19,8 @@ export type BatchDependencies = {
     readonly archivePrefix: string;
     readonly writeConcurrency: number;
     readonly ttlExpirations: TtlExpirationMode;
+    /** Where the batch's log lines and metrics go (see `createTelemetry`). */
+    readonly telemetry: BatchTelemetry;
 };
 
 /** What happened to a batch's records, for the summary log line. */
@@ -56,6 +58,8 @@ export async function processStreamBatch(
 ): Promise<DynamoDBBatchResponse> {
     if (!Array.isArray(event?.Records)) throw invalidEventError("`Records` is not an array");
     if (event.Records.length === 0) return { batchItemFailures: [] };
+    const startedAt = Date.now();
+    dependencies.telemetry.batchStarted(event.Records, context);
 
     const plan = planBatch(event.Records, { ttlExpirations: dependencies.ttlExpirations });
     const summary: BatchSummary = {
@@ -94,22 +98,24 @@ export async function processStreamBatch(
             }
         } catch (error) {
             summary.failed++;
-            logRecordFailure(record, error);
+            dependencies.telemetry.recordFailed(record, error);
             if (!record.dynamodb?.SequenceNumber) unreportable.push(record);
             throw error;
         }
     };
 
-    const archiving = encodeArchiveObject(dependencies.archivePrefix, event.Records).then(
-        dependencies.writeArchive,
-    );
+    let archiveBytes: number | undefined;
+    const archiving = encodeArchiveObject(dependencies.archivePrefix, event.Records).then(async (archive) => {
+        await dependencies.writeArchive(archive);
+        archiveBytes = archive.body.byteLength;
+    });
     const applying = processPartialResponse(event, applyRecord, dependencies.processor, {
         ...(context ? { context } : {}),
         // Safe: each key has at most one write in the batch, and the limiter bounds the I/O.
         processInParallel: true,
     });
     const [archived, applied] = await Promise.allSettled([archiving, applying]);
-    logBatchSummary(event.Records, summary);
+    dependencies.telemetry.batchFinished({ summary, durationMs: Date.now() - startedAt, archiveBytes });
     if (archived.status === "rejected") throw archived.reason;
     if (applied.status === "rejected") throw applied.reason;
     if (unreportable.length > 0) throw unreportableRecordError(unreportable);

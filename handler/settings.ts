@@ -10,6 +10,9 @@ export const SETTING_VARIABLES = {
     writeConcurrency: "WRITE_CONCURRENCY",
     tombstoneTtlSeconds: "TOMBSTONE_TTL_SECONDS",
     ttlExpirations: "TTL_EXPIRATIONS",
+    // Powertools' own variable names, so its Logger and Metrics would read them too.
+    serviceName: "POWERTOOLS_SERVICE_NAME",
+    metricsNamespace: "POWERTOOLS_METRICS_NAMESPACE",
 } as const satisfies Record<keyof HandlerSettings, string>;
 
 /**
@@ -45,5 +48,7 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
         writeConcurrency: positiveInteger(SETTING_VARIABLES.writeConcurrency),
         tombstoneTtlSeconds: positiveInteger(SETTING_VARIABLES.tombstoneTtlSeconds),
         ttlExpirations: ttlExpirations as TtlExpirationMode,
+        serviceName: required(SETTING_VARIABLES.serviceName),
+        metricsNamespace: required(SETTING_VARIABLES.metricsNamespace),
     };
 }

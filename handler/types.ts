@@ -1,5 +1,6 @@
 import type { AttributeValue as SdkAttributeValue } from "@aws-sdk/client-dynamodb";
 import type { AttributeValue as StreamAttributeValue } from "aws-lambda";
+import type { BatchSummary } from "./process-batch";
 import type { TtlExpirationMode } from "./ttl";
 
 /** An item as the AWS SDK writes it: binary values are bytes. */
@@ -54,4 +55,16 @@ export type HandlerSettings = {
     /** How long a delete's tombstone outlives it before the projection's TTL removes it. */
     readonly tombstoneTtlSeconds: number;
     readonly ttlExpirations: TtlExpirationMode;
+    /** Names the handler in every log line and in the `service` dimension of its metrics. */
+    readonly serviceName: string;
+    /** The CloudWatch namespace of the handler's metrics. */
+    readonly metricsNamespace: string;
+};
+
+/** What became of a batch, for its summary log line and its metrics. */
+export type BatchOutcome = {
+    readonly summary: Readonly<BatchSummary>;
+    readonly durationMs: number;
+    /** The archive object's compressed size; undefined when it was not stored. */
+    readonly archiveBytes: number | undefined;
 };

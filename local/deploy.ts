@@ -39,6 +39,19 @@ const NOT_EMULATED: Record<string, string> = {
     "aws:iam/role:Role": "IAM is not enforced locally",
     "aws:iam/rolePolicy:RolePolicy": "IAM is not enforced locally",
     "aws:cloudwatch/logGroup:LogGroup": "the function's logs go to the terminal",
+    "aws:cloudwatch/metricAlarm:MetricAlarm":
+        "no CloudWatch locally; the function's EMF metrics go to the terminal",
+    "aws:cloudwatch/dashboard:Dashboard": "no CloudWatch locally",
+    "aws:sns/topic:Topic": "no SNS locally; alarms are not emulated",
+    "aws:sns/topicSubscription:TopicSubscription": "no SNS locally",
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": "s3rver does not enforce bucket settings",
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": "s3rver does not enforce bucket settings",
+    "aws:s3/bucketVersioning:BucketVersioning": "s3rver does not enforce bucket settings",
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration":
+        "s3rver does not enforce bucket settings",
+    "aws:s3/bucketPolicy:BucketPolicy": "s3rver does not enforce bucket settings",
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration":
+        "s3rver does not enforce bucket settings",
 };
 
 /**
@@ -92,9 +105,12 @@ export async function deployLocally(
                 eventSourceMappings.push(resource);
                 break;
             default:
-                notEmulated.push(
-                    `${resource.type} ${resource.name} (${NOT_EMULATED[resource.type] ?? "no local emulation"})`,
-                );
+                // Component resources only group others; their children are listed themselves.
+                if (resource.type.startsWith("aws:")) {
+                    notEmulated.push(
+                        `${resource.type} ${resource.name} (${NOT_EMULATED[resource.type] ?? "no local emulation"})`,
+                    );
+                }
         }
     }
     return { streamArns, tables, buckets, functions, eventSourceMappings, notEmulated };

@@ -159,6 +159,20 @@ function mockState(
                 name: physicalName,
                 arn: arn("lambda", `function:${physicalName}`),
             };
+        case "aws:sns/topic:Topic":
+            return {
+                ...inputs,
+                id: arn("sns", physicalName),
+                name: physicalName,
+                arn: arn("sns", physicalName),
+            };
+        case "aws:cloudwatch/metricAlarm:MetricAlarm":
+            return {
+                ...inputs,
+                id: physicalName,
+                name: physicalName,
+                arn: arn("cloudwatch", `alarm:${physicalName}`),
+            };
         case "aws:lambda/eventSourceMapping:EventSourceMapping":
             return { ...inputs, id: physicalName, uuid: `${physicalName}-uuid` };
         default:

@@ -1,9 +1,10 @@
 import { strict as assert } from "node:assert";
 import { BatchProcessor, EventType, FullBatchFailureError } from "@aws-lambda-powertools/batch";
 import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
+import { batchLogKeys, LOG_MESSAGES, recordFailureFields, type BatchLogKeys } from "../../handler/log";
 import { processStreamBatch, type BatchDependencies } from "../../handler/process-batch";
 import type { TtlExpirationMode } from "../../handler/ttl";
-import type { ArchiveObject, ProjectionChange, WriteOutcome } from "../../handler/types";
+import type { ArchiveObject, BatchOutcome, ProjectionChange, WriteOutcome } from "../../handler/types";
 import { dynamodbRecordFactory, streamEvent, ttlExpiryRecordFactory } from "../helpers/records";
 
 type Harness = {
@@ -12,6 +13,7 @@ type Harness = {
     readonly archived: ArchiveObject[];
     readonly errors: Record<string, unknown>[];
     readonly summaries: Record<string, unknown>[];
+    readonly outcomes: BatchOutcome[];
     maxInFlight: number;
 };
 
@@ -24,14 +26,19 @@ type HarnessOptions = {
     ttlExpirations?: TtlExpirationMode;
 };
 
-/** In-memory sinks that record what the handler asked of them. */
+/**
+ * In-memory sinks that record what the handler asked of them; telemetry is recorded as the fields
+ * of the log lines it would write (test/handler/telemetry.test.ts covers the real Powertools output).
+ */
 function harness(options: HarnessOptions = {}): Harness {
     let inFlight = 0;
+    let batchKeys: BatchLogKeys | undefined;
     const state: Harness = {
         written: [],
         archived: [],
         errors: [],
         summaries: [],
+        outcomes: [],
         maxInFlight: 0,
         dependencies: {
             processor: new BatchProcessor(EventType.DynamoDBStreams),
@@ -52,21 +59,34 @@ function harness(options: HarnessOptions = {}): Harness {
                 if (options.failArchive) throw new Error("archive bucket unavailable");
                 state.archived.push(archive);
             },
+            telemetry: {
+                batchStarted: (records) => {
+                    batchKeys = batchLogKeys(records);
+                },
+                recordFailed: (record, error) =>
+                    state.errors.push({
+                        level: "ERROR",
+                        message: LOG_MESSAGES.recordFailed,
+                        ...recordFailureFields(record, error),
+                    }),
+                batchFinished: (outcome) => {
+                    state.outcomes.push(outcome);
+                    state.summaries.push({
+                        level: "INFO",
+                        message: LOG_MESSAGES.batchProcessed,
+                        firstSequenceNumber: batchKeys?.firstSequenceNumber,
+                        lastSequenceNumber: batchKeys?.lastSequenceNumber,
+                        ...outcome.summary,
+                    });
+                },
+            },
         },
     };
     return state;
 }
 
-/** Runs the batch with console output captured into the harness. */
 async function run(state: Harness, event: DynamoDBStreamEvent) {
-    const { error, log } = console;
-    console.error = (line: string) => state.errors.push(JSON.parse(line) as Record<string, unknown>);
-    console.log = (line: string) => state.summaries.push(JSON.parse(line) as Record<string, unknown>);
-    try {
-        return await processStreamBatch(event, state.dependencies);
-    } finally {
-        Object.assign(console, { error, log });
-    }
+    return processStreamBatch(event, state.dependencies);
 }
 
 const record = (id: string, eventName = "INSERT"): DynamoDBRecord =>

@@ -10,6 +10,8 @@ describe("handler settings", () => {
         WRITE_CONCURRENCY: "16",
         TOMBSTONE_TTL_SECONDS: "604800",
         TTL_EXPIRATIONS: "archiveOnly",
+        POWERTOOLS_SERVICE_NAME: "changefeed-dev",
+        POWERTOOLS_METRICS_NAMESPACE: "DdbChangefeed",
     };
 
     it("reads every setting the program sets", () => {
@@ -20,6 +22,8 @@ describe("handler settings", () => {
             writeConcurrency: 16,
             tombstoneTtlSeconds: 604_800,
             ttlExpirations: "archiveOnly",
+            serviceName: "changefeed-dev",
+            metricsNamespace: "DdbChangefeed",
         });
     });
 

@@ -36,7 +36,25 @@ describe("stack config validation (Pulumi mocks)", () => {
         ["writeConcurrency", "101", "an integer from 1 to 100"],
         ["tombstoneRetentionDays", "0", "an integer from 1 to 365"],
         ["tombstoneRetentionDays", "366", "an integer from 1 to 365"],
+        ["archiveTransitionDays", "-1", "an integer from 0 to 3650"],
+        ["archiveTransitionDays", "3651", "an integer from 0 to 3650"],
+        ["archiveExpirationDays", "36501", "an integer from 0 to 36500"],
+        ["failureExpirationDays", "-1", "an integer from 0 to 36500"],
+        ["noncurrentVersionExpirationDays", "0", "an integer from 1 to 36500"],
+        ["reservedConcurrency", "-2", "an integer from -1 to 10000, except 0"],
+        ["reservedConcurrency", "10001", "an integer from -1 to 10000, except 0"],
+        ["iteratorAgeAlarmSeconds", "0", "an integer from 1 to 86400"],
+        ["iteratorAgeAlarmSeconds", "86401", "an integer from 1 to 86400"],
+        ["errorsAlarmThreshold", "0", "an integer from 1 to 10000"],
+        ["throttlesAlarmThreshold", "10001", "an integer from 1 to 10000"],
     ];
+    it("has an out-of-range case below for every integer key", () => {
+        assert.deepEqual(
+            [...new Set(integerCases.map(([key]) => key))].sort(),
+            Object.keys(INTEGER_RULES).sort(),
+        );
+    });
+
     for (const [key, value, allowed] of integerCases) {
         it(`refuses ${key} = ${value}, naming the key, the value and the range`, async () => {
             const message = await rejection({ [key]: value });
@@ -51,6 +69,105 @@ describe("stack config validation (Pulumi mocks)", () => {
             assert.match(message, /one poison record would block its shard for up to 24 hours/);
         });
     }
+
+    it("refuses a reserved concurrency of 0 and says why", async () => {
+        const message = await rejection({ reservedConcurrency: "0" });
+        assert.match(
+            message,
+            /ddb-changefeed:reservedConcurrency is 0; allowed: an integer from -1 to 10000, except 0/,
+        );
+        assert.match(message, /0 would throttle every invocation and stop the change feed/);
+    });
+
+    it("refuses a reserved concurrency below the parallelization factor", async () => {
+        assert.match(
+            await rejection({ reservedConcurrency: "1", parallelizationFactor: "2" }),
+            /ddb-changefeed:reservedConcurrency is 1; allowed: -1 \(unreserved\) or at least parallelizationFactor \(2\)/,
+        );
+    });
+
+    it("refuses an archive expiration that does not come after its transition", async () => {
+        assert.match(
+            await rejection({ archiveTransitionDays: "90", archiveExpirationDays: "90" }),
+            /ddb-changefeed:archiveExpirationDays is 90; allowed: more than archiveTransitionDays \(90\), or 0/,
+        );
+    });
+
+    for (const [settings, shown] of [
+        [{ iteratorAgeAlarmSeconds: "3600", maxRecordAgeSeconds: "3600" }, "3600"],
+        [{ iteratorAgeAlarmSeconds: "5", batchingWindowSeconds: "5" }, "5"],
+    ] as const) {
+        it(`refuses an iterator-age alarm outside (batchingWindowSeconds, maxRecordAgeSeconds): ${JSON.stringify(settings)}`, async () => {
+            assert.match(
+                await rejection(settings),
+                new RegExp(
+                    `ddb-changefeed:iteratorAgeAlarmSeconds is ${shown}; allowed: more than batchingWindowSeconds ` +
+                        `\\(\\d+\\), .* and less than maxRecordAgeSeconds \\(\\d+\\)`,
+                ),
+            );
+        });
+    }
+
+    for (const key of ["deletionProtection", "pointInTimeRecovery"]) {
+        it(`refuses ${key} other than true or false`, async () => {
+            assert.match(
+                await rejection({ [key]: "yes" }),
+                new RegExp(`ddb-changefeed:${key} is "yes"; allowed: true or false\\.`),
+            );
+        });
+    }
+
+    for (const arn of [
+        "arn:aws:kms:us-east-1:111122223333:alias/changefeed",
+        "1234abcd-12ab-34cd-56ef-1234567890ab",
+        "arn:aws:kms:us-east-1:1111:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    ]) {
+        it(`refuses the KMS key "${arn}"`, async () => {
+            assert.match(
+                await rejection({ kmsKeyArn: arn }),
+                new RegExp(
+                    `ddb-changefeed:kmsKeyArn is "${arn}"; allowed: "" for AWS-managed encryption, or the ARN of a KMS key`,
+                ),
+            );
+        });
+    }
+
+    it("refuses a KMS key outside the stack's region", async () => {
+        assert.match(
+            await rejection({
+                kmsKeyArn: "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            }),
+            /ddb-changefeed:kmsKeyArn is a key in eu-west-1; allowed: a key in the stack's region us-east-1 \(aws:region\)/,
+        );
+    });
+
+    for (const email of ["oncall", "on call@example.com", "oncall@localhost"]) {
+        it(`refuses the alarm email "${email}"`, async () => {
+            assert.match(
+                await rejection({ alarmEmail: email }),
+                new RegExp(
+                    `ddb-changefeed:alarmEmail is "${email}"; allowed: "" for no subscription, or one email address`,
+                ),
+            );
+        });
+    }
+
+    it("refuses a stack without a region", async () => {
+        const saved = { region: process.env.AWS_REGION, fallback: process.env.AWS_DEFAULT_REGION };
+        delete process.env.AWS_REGION;
+        delete process.env.AWS_DEFAULT_REGION;
+        try {
+            const overrides = { "aws:region": "" };
+            const message = await runProgram("dev", overrides).then(
+                () => assert.fail("the program accepted a stack without a region"),
+                (error: Error) => error.message,
+            );
+            assert.match(message, /aws:region is not set; allowed: the AWS region to deploy to/);
+        } finally {
+            if (saved.region !== undefined) process.env.AWS_REGION = saved.region;
+            if (saved.fallback !== undefined) process.env.AWS_DEFAULT_REGION = saved.fallback;
+        }
+    });
 
     it("refuses a number that is not a whole number", async () => {
         assert.match(
@@ -166,7 +283,8 @@ describe("Pulumi.yaml config block", () => {
             const declared = project.config[key];
             const expected = CONFIG_DEFAULTS[key];
             assert.ok(declared?.description && declared.description.length > 10, `${key} has no description`);
-            assert.equal(declared?.type, typeof expected === "number" ? "integer" : "string");
+            const types = { number: "integer", boolean: "boolean", string: "string" } as const;
+            assert.equal(declared?.type, types[typeof expected as keyof typeof types]);
             assert.equal(declared?.default, expected);
         });
     }

@@ -12,6 +12,20 @@ const MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping";
 const ROLE = "aws:iam/role:Role";
 const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
+const SECURE_BUCKET = "ddb-changefeed:storage:SecureBucket";
+const TOPIC = "aws:sns/topic:Topic";
+const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+const DASHBOARD = "aws:cloudwatch/dashboard:Dashboard";
+
+/** Each SecureBucket's guardrails, by type and logical-name suffix. */
+const BUCKET_GUARDRAILS = [
+    ["aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "public-access"],
+    ["aws:s3/bucketOwnershipControls:BucketOwnershipControls", "ownership"],
+    ["aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "encryption"],
+    ["aws:s3/bucketPolicy:BucketPolicy", "tls-only"],
+    ["aws:s3/bucketVersioning:BucketVersioning", "versioning"],
+    ["aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "lifecycle"],
+] as const;
 
 type Statement = { Sid: string; Effect: string; Action: string[] | string; Resource: string };
 
@@ -19,6 +33,8 @@ type Statement = { Sid: string; Effect: string; Action: string[] | string; Resou
 const PACKAGED_DEPENDENCIES = [
     "@aws-lambda-powertools/batch",
     "@aws-lambda-powertools/commons",
+    "@aws-lambda-powertools/logger",
+    "@aws-lambda-powertools/metrics",
     "@aws-sdk/util-dynamodb",
     "@aws/lambda-invoke-store",
     "@standard-schema/spec",
@@ -43,8 +59,11 @@ for (const stack of ["dev", "prod"]) {
             assert.deepEqual(
                 run.resources.map((resource) => `${resource.type} ${resource.name}`).sort(),
                 [
-                    `${BUCKET} changefeed-archive`,
-                    `${BUCKET} changefeed-failures`,
+                    ...["changefeed-archive", "changefeed-failures"].flatMap((bucket) => [
+                        `${SECURE_BUCKET} ${bucket}`,
+                        `${BUCKET} ${bucket}`,
+                        ...BUCKET_GUARDRAILS.map(([type, suffix]) => `${type} ${bucket}-${suffix}`),
+                    ]),
                     `${LOG_GROUP} changefeed-handler-logs`,
                     `${TABLE} changefeed-projection`,
                     `${TABLE} changefeed-source`,
@@ -52,6 +71,11 @@ for (const stack of ["dev", "prod"]) {
                     `${ROLE_POLICY} changefeed-handler-policy`,
                     `${ROLE} changefeed-handler-role`,
                     `${MAPPING} changefeed-mapping`,
+                    `${TOPIC} changefeed-alarms`,
+                    ...["iterator-age", "errors", "throttles", "failure-destination", "failure-delivery"].map(
+                        (alarm) => `${ALARM} changefeed-${alarm}-alarm`,
+                    ),
+                    `${DASHBOARD} changefeed-dashboard`,
                 ].sort(),
             );
         });
@@ -98,6 +122,8 @@ for (const stack of ["dev", "prod"]) {
                     WRITE_CONCURRENCY: String(setting("writeConcurrency")),
                     TOMBSTONE_TTL_SECONDS: String(Number(setting("tombstoneRetentionDays")) * 86_400),
                     TTL_EXPIRATIONS: setting("ttlExpirations"),
+                    POWERTOOLS_SERVICE_NAME: `changefeed-${stack}`,
+                    POWERTOOLS_METRICS_NAMESPACE: "DdbChangefeed",
                 },
             });
             assert.deepEqual(fn.inputs.loggingConfig, { logFormat: "JSON", logGroup: logGroup.state.name });
@@ -121,6 +147,7 @@ for (const stack of ["dev", "prod"]) {
                 bisectBatchOnFunctionError: true,
                 functionResponseTypes: ["ReportBatchItemFailures"],
                 destinationConfig: { onFailure: { destinationArn: failures.state.arn } },
+                metricsConfig: { metrics: ["EventCount"] },
             });
             assert.ok(Number(mapping.maximumRetryAttempts) >= 0, "retries must be bounded, never -1");
             assert.ok(
@@ -245,6 +272,8 @@ for (const stack of ["dev", "prod"]) {
                 failureBucketName: findResource(run, BUCKET, "changefeed-failures").state.bucket,
                 functionName: findResource(run, FUNCTION, "changefeed-handler").state.name,
                 eventSourceMappingUuid: findResource(run, MAPPING, "changefeed-mapping").state.uuid,
+                alarmTopicArn: findResource(run, TOPIC, "changefeed-alarms").state.arn,
+                dashboardName: `changefeed-${stack}`,
                 archiveAthenaDdl: run.outputs.archiveAthenaDdl,
             });
             const bucket = String(run.outputs.archiveBucketName);

@@ -178,8 +178,17 @@ describe("the packaged handler on DynamoDB Local and s3rver", function () {
         assert.deepEqual(replay.ok && replay.value, { batchItemFailures: [] });
         assert.equal((await projected("replayed"))?.version?.N, "2");
         assert.equal(isTombstone((await projected("every-type")) ?? {}), true);
-        const summary = functionLog.map((line) => JSON.parse(line) as Record<string, unknown>).at(-1);
+        const lines = functionLog.map((line) => JSON.parse(line) as Record<string, unknown>);
+        const summary = lines.filter((entry) => entry.message === "batch processed").at(-1);
         assert.equal(summary?.stale, 2);
+        assert.equal(summary?.service, "changefeed-dev");
+        assert.equal(summary?.firstSequenceNumber, firstPut.dynamodb?.SequenceNumber);
+        assert.equal(summary?.lastSequenceNumber, oldInsert.dynamodb?.SequenceNumber);
+        // The batch's metrics follow its summary as one EMF document.
+        const metrics = lines.filter((entry) => entry._aws !== undefined).at(-1) as
+            { _aws: { CloudWatchMetrics: { Namespace: string }[] }; StaleWritesSkipped?: number } | undefined;
+        assert.equal(metrics?._aws.CloudWatchMetrics[0]?.Namespace, "DdbChangefeed");
+        assert.equal(metrics?.StaleWritesSkipped, 2);
     });
 
     it("reports a malformed record by its sequence number while the rest of the batch lands", async () => {
@@ -205,7 +214,10 @@ describe("the packaged handler on DynamoDB Local and s3rver", function () {
             .map((line) => JSON.parse(line) as Record<string, unknown>)
             .find((entry) => entry.level === "ERROR");
         assert.equal(failure?.eventID, broken.eventID);
+        assert.equal(failure?.sequenceNumber, broken.dynamodb?.SequenceNumber);
         assert.equal(failure?.key, '{"id":"broken"}');
+        assert.equal(failure?.firstSequenceNumber, before.dynamodb?.SequenceNumber);
+        assert.equal(failure?.lastSequenceNumber, after.dynamodb?.SequenceNumber);
         assert.match(String(failure?.reason), /INSERT has no NewImage/);
     });
 

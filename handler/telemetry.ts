@@ -1,0 +1,40 @@
+import type { Logger } from "@aws-lambda-powertools/logger";
+import type { Metrics } from "@aws-lambda-powertools/metrics";
+import type { Context, DynamoDBRecord } from "aws-lambda";
+import { batchMetrics } from "./batch-metrics";
+import { batchLogKeys, batchSummaryFields, LOG_MESSAGES, recordFailureFields } from "./log";
+import type { BatchOutcome } from "./types";
+
+/** What the batch orchestration reports as it goes; the only place logs and metrics are written. */
+export type BatchTelemetry = {
+    /** Tags every following log line with the batch's stream and sequence range. */
+    batchStarted(records: readonly DynamoDBRecord[], context?: Context): void;
+    /** One structured line per failed record. */
+    recordFailed(record: DynamoDBRecord, error: unknown): void;
+    /** The batch's summary line and its metrics; clears the batch's tags. */
+    batchFinished(outcome: BatchOutcome): void;
+};
+
+/**
+ * A thin sink over Powertools: structured JSON log lines from `logger`, one EMF document of the
+ * batch's metrics from `metrics`, both on stdout, where CloudWatch Logs picks them up (EMF costs
+ * no API call). Build `logger` and `metrics` in the handler's factory, never at module level:
+ * Pulumi cannot serialize their instances into the function's code.
+ */
+export function createTelemetry(logger: Logger, metrics: Metrics): BatchTelemetry {
+    return {
+        batchStarted: (records, context) => {
+            if (context) logger.addContext(context);
+            logger.appendKeys(batchLogKeys(records));
+        },
+        recordFailed: (record, error) =>
+            logger.error(LOG_MESSAGES.recordFailed, recordFailureFields(record, error)),
+        batchFinished: (outcome) => {
+            logger.info(LOG_MESSAGES.batchProcessed, batchSummaryFields(outcome));
+            for (const metric of batchMetrics(outcome))
+                metrics.addMetric(metric.name, metric.unit, metric.value);
+            metrics.publishStoredMetrics();
+            logger.resetKeys();
+        },
+    };
+}

@@ -1,0 +1,216 @@
+import { BATCH_METRICS, METRICS_NAMESPACE } from "./handler/batch-metrics";
+
+const LAMBDA_NAMESPACE = "AWS/Lambda";
+
+/** The alarm thresholds a stack sets (see config.ts). */
+export type AlarmThresholds = {
+    readonly iteratorAgeSeconds: number;
+    readonly errors: number;
+    readonly throttles: number;
+};
+
+/** What the alarms watch; `T` is `string` for the dashboard and a Pulumi input for alarms. */
+export type MonitoredTargets<T> = {
+    readonly functionName: T;
+    readonly mappingUuid: T;
+};
+
+/** One CloudWatch alarm, as `aws.cloudwatch.MetricAlarm` takes it (less the actions). */
+export type AlarmDefinition<T> = {
+    /** Makes the logical name `<base>-<id>-alarm`. */
+    readonly id: string;
+    readonly description: string;
+    readonly namespace: string;
+    readonly metricName: string;
+    readonly dimensions: Record<string, T>;
+    readonly statistic: "Maximum" | "Sum";
+    readonly period: number;
+    readonly evaluationPeriods: number;
+    readonly datapointsToAlarm: number;
+    readonly threshold: number;
+    readonly comparisonOperator: "GreaterThanThreshold" | "GreaterThanOrEqualToThreshold";
+};
+
+/**
+ * The change feed's alarms. Each says what it means for the data and where to look, since that
+ * text is what arrives in the on-call's email. Pure.
+ *
+ * Missing data never alarms: an idle stream emits no IteratorAge, and the failure-destination
+ * metrics only exist once something was sent.
+ */
+export function alarmDefinitions<T>(
+    thresholds: AlarmThresholds,
+    targets: MonitoredTargets<T>,
+): AlarmDefinition<T>[] {
+    const byFunction = { FunctionName: targets.functionName };
+    return [
+        {
+            id: "iterator-age",
+            description:
+                `The change feed is falling behind: the newest record it processed was older than ` +
+                `${thresholds.iteratorAgeSeconds} s for 3 minutes. Check Errors, Throttles and the function's ` +
+                `duration; records older than maxRecordAgeSeconds go to the failure destination.`,
+            namespace: LAMBDA_NAMESPACE,
+            metricName: "IteratorAge",
+            dimensions: byFunction,
+            statistic: "Maximum",
+            period: 60,
+            evaluationPeriods: 3,
+            datapointsToAlarm: 3,
+            threshold: thresholds.iteratorAgeSeconds * 1000,
+            comparisonOperator: "GreaterThanThreshold",
+        },
+        {
+            id: "errors",
+            description:
+                `The function failed ${thresholds.errors} or more invocations in 5 minutes (whole batches: ` +
+                `an archive write failed, or every record failed). The mapping retries and bisects them; ` +
+                `see the function's ERROR log lines.`,
+            namespace: LAMBDA_NAMESPACE,
+            metricName: "Errors",
+            dimensions: byFunction,
+            statistic: "Sum",
+            period: 300,
+            evaluationPeriods: 1,
+            datapointsToAlarm: 1,
+            threshold: thresholds.errors,
+            comparisonOperator: "GreaterThanOrEqualToThreshold",
+        },
+        {
+            id: "throttles",
+            description:
+                `${thresholds.throttles} or more invocations were throttled in 5 minutes: the change feed ` +
+                `waits while throttled. Raise reservedConcurrency or the account's concurrency limit.`,
+            namespace: LAMBDA_NAMESPACE,
+            metricName: "Throttles",
+            dimensions: byFunction,
+            statistic: "Sum",
+            period: 300,
+            evaluationPeriods: 1,
+            datapointsToAlarm: 1,
+            threshold: thresholds.throttles,
+            comparisonOperator: "GreaterThanOrEqualToThreshold",
+        },
+        {
+            id: "failure-destination",
+            description:
+                `Records reached the failure destination: retries or record age ran out and the projection ` +
+                `misses those changes until they are redriven from the failure bucket.`,
+            namespace: LAMBDA_NAMESPACE,
+            metricName: "OnFailureDestinationDeliveredEventCount",
+            dimensions: { EventSourceMappingUUID: targets.mappingUuid },
+            statistic: "Sum",
+            period: 60,
+            evaluationPeriods: 1,
+            datapointsToAlarm: 1,
+            threshold: 1,
+            comparisonOperator: "GreaterThanOrEqualToThreshold",
+        },
+        {
+            id: "failure-delivery",
+            description:
+                `Lambda could not write a failed batch to the failure destination: those records are lost ` +
+                `unless the stream still holds them. Check the failure bucket and the function role's access to it.`,
+            namespace: LAMBDA_NAMESPACE,
+            metricName: "DestinationDeliveryFailures",
+            dimensions: byFunction,
+            statistic: "Sum",
+            period: 60,
+            evaluationPeriods: 1,
+            datapointsToAlarm: 1,
+            threshold: 1,
+            comparisonOperator: "GreaterThanOrEqualToThreshold",
+        },
+    ];
+}
+
+type MetricLine = (string | Record<string, string>)[];
+
+type Widget = {
+    readonly type: "metric";
+    readonly x: number;
+    readonly y: number;
+    readonly width: number;
+    readonly height: number;
+    readonly properties: Record<string, unknown>;
+};
+
+/** Everything the dashboard shows, as plain strings. */
+export type DashboardArgs = MonitoredTargets<string> & {
+    readonly region: string;
+    /** The `service` dimension of the handler's own metrics. */
+    readonly serviceName: string;
+    readonly thresholds: AlarmThresholds;
+};
+
+/**
+ * The CloudWatch dashboard body: the alarms' metrics with their thresholds drawn in, and the
+ * handler's own metrics per batch. Pure.
+ */
+export function dashboardBody(args: DashboardArgs): string {
+    const fn = ["FunctionName", args.functionName];
+    const service = ["service", args.serviceName];
+    const lambda = (metric: string, label: string, dimensions = fn): MetricLine => [
+        LAMBDA_NAMESPACE,
+        metric,
+        ...dimensions,
+        { label },
+    ];
+    const own = (metric: string, label: string, options: Record<string, string> = {}): MetricLine => [
+        METRICS_NAMESPACE,
+        metric,
+        ...service,
+        { label, ...options },
+    ];
+    const widget = (
+        index: number,
+        title: string,
+        stat: string,
+        metrics: MetricLine[],
+        extra: Record<string, unknown> = {},
+    ): Widget => ({
+        type: "metric",
+        x: (index % 2) * 12,
+        y: Math.floor(index / 2) * 6,
+        width: 12,
+        height: 6,
+        properties: { title, region: args.region, view: "timeSeries", stat, period: 60, metrics, ...extra },
+    });
+    const threshold = (label: string, value: number) => ({ annotations: { horizontal: [{ label, value }] } });
+
+    const widgets: Widget[] = [
+        widget(
+            0,
+            "Iterator age (ms, max)",
+            "Maximum",
+            [lambda("IteratorAge", "IteratorAge")],
+            threshold("alarm", args.thresholds.iteratorAgeSeconds * 1000),
+        ),
+        widget(1, "Invocations, errors and throttles", "Sum", [
+            lambda("Invocations", "Invocations"),
+            lambda("Errors", "Errors"),
+            lambda("Throttles", "Throttles"),
+        ]),
+        widget(2, "Failure destination", "Sum", [
+            lambda("OnFailureDestinationDeliveredEventCount", "records sent", [
+                "EventSourceMappingUUID",
+                args.mappingUuid,
+            ]),
+            lambda("DroppedEventCount", "records dropped", ["EventSourceMappingUUID", args.mappingUuid]),
+            lambda("DestinationDeliveryFailures", "delivery failures"),
+        ]),
+        widget(3, "Records per minute", "Sum", [
+            own(BATCH_METRICS.recordsProcessed, "processed"),
+            own(BATCH_METRICS.recordsFailed, "failed"),
+            own(BATCH_METRICS.recordsSuperseded, "superseded"),
+            own(BATCH_METRICS.staleWritesSkipped, "stale writes skipped"),
+        ]),
+        widget(4, "Batch duration (ms)", "p99", [
+            own(BATCH_METRICS.batchDuration, "p99"),
+            own(BATCH_METRICS.batchDuration, "max", { stat: "Maximum" }),
+            lambda("Duration", "function p99"),
+        ]),
+        widget(5, "Archive bytes per minute", "Sum", [own(BATCH_METRICS.archiveBytes, "archived (gzip)")]),
+    ];
+    return JSON.stringify({ widgets });
+}

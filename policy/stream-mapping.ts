@@ -1,0 +1,96 @@
+import * as aws from "@pulumi/aws";
+import {
+    validateResourceOfType,
+    type ResourceValidationArgs,
+    type ResourceValidationPolicy,
+} from "@pulumi/policy";
+
+type MappingProps = aws.lambda.EventSourceMappingArgs;
+
+/** AWS's bounds, without -1 ("infinite"): one poison record would then block its shard for the stream's retention. */
+const RETRY_ATTEMPTS = { min: 0, max: 10_000 };
+const RECORD_AGE_SECONDS = { min: 60, max: 604_800 };
+
+/** Only stream sources (DynamoDB Streams, Kinesis) retry a batch in order; queues do not. */
+function requireStreamSource(
+    mapping: { eventSourceArn?: unknown; startingPosition?: unknown },
+    args: ResourceValidationArgs,
+): void {
+    const arn = String(mapping.eventSourceArn ?? "");
+    if (mapping.startingPosition === undefined && !/:(dynamodb|kinesis):/.test(arn)) {
+        args.notApplicable("Not a stream event source mapping.");
+    }
+}
+
+/** A failing batch is retried a bounded number of times and for a bounded time, never forever. */
+export const streamMappingBoundedRetries: ResourceValidationPolicy = {
+    name: "stream-mapping-bounded-retries",
+    description:
+        `Stream event source mappings set maximumRetryAttempts (${RETRY_ATTEMPTS.min}-${RETRY_ATTEMPTS.max}) and ` +
+        `maximumRecordAgeInSeconds (${RECORD_AGE_SECONDS.min}-${RECORD_AGE_SECONDS.max}); the default, -1, retries forever.`,
+    enforcementLevel: "mandatory",
+    validateResource: validateResourceOfType(
+        aws.lambda.EventSourceMapping,
+        (mapping, args, reportViolation) => {
+            requireStreamSource(mapping, args);
+            const check = (
+                field: keyof MappingProps,
+                value: unknown,
+                range: { min: number; max: number },
+            ) => {
+                if (
+                    typeof value !== "number" ||
+                    !Number.isInteger(value) ||
+                    value < range.min ||
+                    value > range.max
+                ) {
+                    reportViolation(
+                        `${field} is ${String(value)}; allowed: an integer from ${range.min} to ${range.max} (unset or -1 retries forever).`,
+                    );
+                }
+            };
+            check("maximumRetryAttempts", mapping.maximumRetryAttempts, RETRY_ATTEMPTS);
+            check("maximumRecordAgeInSeconds", mapping.maximumRecordAgeInSeconds, RECORD_AGE_SECONDS);
+        },
+    ),
+};
+
+/** One bad record fails only itself: partial batch responses, and bisecting when the whole batch fails. */
+export const streamMappingIsolatesFailures: ResourceValidationPolicy = {
+    name: "stream-mapping-isolates-failures",
+    description: "Stream event source mappings bisect a failing batch and accept ReportBatchItemFailures.",
+    enforcementLevel: "mandatory",
+    validateResource: validateResourceOfType(
+        aws.lambda.EventSourceMapping,
+        (mapping, args, reportViolation) => {
+            requireStreamSource(mapping, args);
+            if (mapping.bisectBatchOnFunctionError !== true) {
+                reportViolation(
+                    `bisectBatchOnFunctionError is ${String(mapping.bisectBatchOnFunctionError)}; it must be true.`,
+                );
+            }
+            if (!(mapping.functionResponseTypes ?? []).includes("ReportBatchItemFailures")) {
+                reportViolation("functionResponseTypes does not include ReportBatchItemFailures.");
+            }
+        },
+    ),
+};
+
+/** Records that run out of retries or age are kept somewhere, not dropped. */
+export const streamMappingFailureDestination: ResourceValidationPolicy = {
+    name: "stream-mapping-failure-destination",
+    description: "Stream event source mappings send discarded batches to an on-failure destination.",
+    enforcementLevel: "mandatory",
+    validateResource: validateResourceOfType(
+        aws.lambda.EventSourceMapping,
+        (mapping, args, reportViolation) => {
+            requireStreamSource(mapping, args);
+            const destination = mapping.destinationConfig?.onFailure?.destinationArn;
+            if (typeof destination !== "string" || destination === "") {
+                reportViolation(
+                    "destinationConfig.onFailure.destinationArn is not set: discarded records would be lost.",
+                );
+            }
+        },
+    ),
+};

@@ -1,0 +1,244 @@
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { PROJECT_ROOT } from "../../local/program";
+
+/** The parts of a GitHub Actions workflow these tests read. */
+type Step = { name?: string; uses?: string; run?: string; with?: Record<string, unknown> };
+type Job = {
+    name?: string;
+    needs?: string | string[];
+    if?: string;
+    environment?: string | { name: string };
+    permissions?: Record<string, string> | string;
+    strategy?: { matrix?: Record<string, unknown>; "fail-fast"?: boolean };
+    steps: Step[];
+};
+type Workflow = {
+    on: Record<string, unknown>;
+    permissions?: Record<string, string> | string;
+    concurrency?: { group: string; "cancel-in-progress": boolean };
+    jobs: Record<string, Job>;
+};
+
+const WORKFLOWS = path.join(PROJECT_ROOT, ".github", "workflows");
+
+function workflow(file: string): Workflow {
+    return parseYaml(fs.readFileSync(path.join(WORKFLOWS, file), "utf8")) as Workflow;
+}
+
+function job(flow: Workflow, id: string): Job {
+    const found = flow.jobs[id];
+    assert.ok(found, `the workflow has no job ${id}; it has ${Object.keys(flow.jobs).join(", ")}`);
+    return found;
+}
+
+/** The index of the one step that uses an action (by its name, without the version) or runs a command. */
+function stepIndex(target: Job, match: { uses?: string; run?: RegExp }): number {
+    const indexes = target.steps
+        .map((step, index) => ({ step, index }))
+        .filter(({ step }) =>
+            match.uses
+                ? step.uses?.split("@")[0] === match.uses
+                : match.run
+                  ? match.run.test(step.run ?? "")
+                  : false,
+        )
+        .map(({ index }) => index);
+    assert.equal(
+        indexes.length,
+        1,
+        `expected one step matching ${JSON.stringify(match.uses ?? String(match.run))}`,
+    );
+    return indexes[0]!;
+}
+
+function step(target: Job, uses: string): Step {
+    return target.steps[stepIndex(target, { uses })]!;
+}
+
+/** The stacks with a config file in stacks/. */
+function stacks(): string[] {
+    return fs
+        .readdirSync(path.join(PROJECT_ROOT, "stacks"))
+        .map((name) => /^Pulumi\.(.+)\.yaml$/.exec(name)?.[1])
+        .filter((name): name is string => name !== undefined)
+        .sort();
+}
+
+const PACKAGE_SCRIPTS = (
+    JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as {
+        scripts: Record<string, string>;
+    }
+).scripts;
+
+/** The checks every job that runs `npm test`'s parts must make, in order. */
+function assertTestJob(target: Job): void {
+    const order = [
+        stepIndex(target, { uses: "actions/checkout" }),
+        stepIndex(target, { uses: "actions/setup-node" }),
+        stepIndex(target, { run: /^npm ci\b/ }),
+        stepIndex(target, { run: /^npm run typecheck$/ }),
+        stepIndex(target, { run: /^npm run lint$/ }),
+        stepIndex(target, { run: /^npm run test:mocha$/ }),
+    ];
+    assert.deepEqual(
+        order,
+        [...order].sort((a, b) => a - b),
+        "checkout, setup, install, then type-check, lint, test",
+    );
+    assert.equal(String(step(target, "actions/setup-node").with?.["node-version"]), "20");
+    assert.ok(
+        Number(step(target, "actions/setup-java").with?.["java-version"]) >= 17,
+        "DynamoDB Local needs Java 17+",
+    );
+    for (const script of ["typecheck", "lint", "test:mocha"])
+        assert.ok(PACKAGE_SCRIPTS[script], `npm run ${script} exists`);
+}
+
+/** The checks every job that runs Pulumi against AWS must make. */
+function assertPulumiJob(
+    target: Job,
+    expected: { command: string; stack: string; roleVariable: string },
+): Step {
+    assert.deepEqual(target.permissions, {
+        contents: "read",
+        "id-token": "write",
+        ...(expected.command === "preview" ? { "pull-requests": "write" } : {}),
+    });
+    const install = stepIndex(target, { run: /^npm ci\b/ });
+    const pulumiLogin = stepIndex(target, { uses: "pulumi/auth-actions" });
+    const awsLogin = stepIndex(target, { uses: "aws-actions/configure-aws-credentials" });
+    const pulumi = stepIndex(target, { uses: "pulumi/actions" });
+    assert.ok(
+        install < pulumi && pulumiLogin < pulumi && awsLogin < pulumi,
+        "install and log in before Pulumi runs",
+    );
+
+    const aws = target.steps[awsLogin]!.with ?? {};
+    assert.equal(aws["role-to-assume"], `\${{ vars.${expected.roleVariable} }}`);
+    assert.ok(aws["aws-region"], "a region for STS");
+    assert.equal(aws["aws-access-key-id"], undefined);
+    assert.equal(aws["aws-secret-access-key"], undefined);
+
+    const pulumiStep = target.steps[pulumi]!;
+    assert.equal(pulumiStep.with?.command, expected.command);
+    assert.equal(pulumiStep.with?.["stack-name"], `\${{ vars.PULUMI_ORG }}/${expected.stack}`);
+    assert.equal(pulumiStep.with?.policyPacks, "policy");
+    return pulumiStep;
+}
+
+describe("the pull-request workflow", () => {
+    const flow = workflow("pull-request.yml");
+
+    it("runs on pull requests to main with read-only default permissions", () => {
+        assert.deepEqual(Object.keys(flow.on), ["pull_request"]);
+        assert.deepEqual(flow.on.pull_request, { branches: ["main"] });
+        assert.deepEqual(flow.permissions, { contents: "read" });
+        assert.equal(flow.concurrency?.["cancel-in-progress"], true, "a new push supersedes the last run");
+    });
+
+    it("installs with npm ci, then type-checks, lints and tests", () => {
+        assertTestJob(job(flow, "test"));
+    });
+
+    it("previews every stack in stacks/ after the tests pass, one matrix job each", () => {
+        const preview = job(flow, "preview");
+
+        assert.equal(preview.needs, "test");
+        assert.deepEqual(preview.strategy?.matrix, { stack: stacks() });
+        assert.deepEqual(stacks(), ["dev", "prod"]);
+        assert.equal(
+            preview.strategy?.["fail-fast"],
+            false,
+            "one stack's failure does not hide the other's preview",
+        );
+        assert.match(
+            preview.if ?? "",
+            /github\.event\.pull_request\.head\.repo\.full_name == github\.repository/,
+        );
+    });
+
+    it("previews with the policy pack through pulumi/actions and comments on the pull request", () => {
+        const preview = job(flow, "preview");
+
+        const pulumi = assertPulumiJob(preview, {
+            command: "preview",
+            stack: "${{ matrix.stack }}",
+            roleVariable: "AWS_PREVIEW_ROLE_ARN",
+        });
+
+        assert.equal(pulumi.with?.["comment-on-pr"], true);
+        assert.equal(pulumi.with?.["github-token"], "${{ secrets.GITHUB_TOKEN }}");
+    });
+});
+
+describe("the deploy workflow", () => {
+    const flow = workflow("deploy.yml");
+
+    it("runs on pushes to main (and by hand), one deployment at a time, never cancelled", () => {
+        assert.deepEqual(flow.on.push, { branches: ["main"] });
+        assert.ok("workflow_dispatch" in flow.on);
+        assert.deepEqual(flow.permissions, { contents: "read" });
+        assert.deepEqual(flow.concurrency, { group: "deploy", "cancel-in-progress": false });
+    });
+
+    it("tests before it deploys", () => {
+        assertTestJob(job(flow, "test"));
+        assert.equal(job(flow, "dev").needs, "test");
+    });
+
+    it("updates dev with the policy pack, as the dev environment's role", () => {
+        const dev = job(flow, "dev");
+
+        assert.equal(dev.environment, "dev");
+        assertPulumiJob(dev, { command: "up", stack: "dev", roleVariable: "AWS_DEPLOY_ROLE_ARN" });
+    });
+
+    it("updates prod only after dev, behind the production environment's approval", () => {
+        const prod = job(flow, "prod");
+
+        assert.equal(prod.needs, "dev");
+        assert.equal(prod.environment, "production");
+        assertPulumiJob(prod, { command: "up", stack: "prod", roleVariable: "AWS_DEPLOY_ROLE_ARN" });
+    });
+});
+
+describe("every workflow", () => {
+    const files = fs.readdirSync(WORKFLOWS).filter((name) => /\.ya?ml$/.test(name));
+
+    it("is one of the two this repository documents", () => {
+        assert.deepEqual(files.sort(), ["deploy.yml", "pull-request.yml"]);
+    });
+
+    for (const file of files) {
+        it(`${file} stores no cloud credentials: OIDC roles only, no keys or tokens in secrets`, () => {
+            const text = fs.readFileSync(path.join(WORKFLOWS, file), "utf8");
+
+            assert.doesNotMatch(text, /aws-access-key-id|aws-secret-access-key|aws-session-token/);
+            assert.doesNotMatch(text, /secrets\.(AWS_|PULUMI_ACCESS_TOKEN)/);
+            for (const [id, target] of Object.entries(workflow(file).jobs)) {
+                const assumesRole = target.steps.some((s) =>
+                    s.uses?.startsWith("aws-actions/configure-aws-credentials"),
+                );
+                const permissions = target.permissions;
+                assert.notEqual(permissions, "write-all", `${id} asks for every permission`);
+                if (assumesRole)
+                    assert.equal((permissions as Record<string, string>)["id-token"], "write", id);
+            }
+        });
+
+        it(`${file} pins every action to a major version`, () => {
+            for (const target of Object.values(workflow(file).jobs)) {
+                for (const s of target.steps.filter((candidate) => candidate.uses)) {
+                    assert.match(String(s.uses), /^[\w.-]+\/[\w.-]+@v\d+$/, String(s.uses));
+                }
+            }
+        });
+    }
+
+    it("points --policy-pack at a policy pack folder", () => {
+        assert.ok(fs.existsSync(path.join(PROJECT_ROOT, "policy", "PulumiPolicy.yaml")));
+    });
+});
