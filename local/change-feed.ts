@@ -2,6 +2,7 @@ import * as path from "node:path";
 import { fileCheckpoints, memoryCheckpoints } from "./checkpoints";
 import { sendToFailureDestination } from "./failure-destination";
 import { localMappingConfig, type LocalMappingConfig } from "./mapping-settings";
+import type { LocalFunction } from "./lambda-runner";
 import type { LocalStack } from "./stack";
 import type { Repair } from "./stream-records";
 import { StreamPoller } from "./stream-poller";
@@ -18,6 +19,8 @@ export type LocalChangeFeed = {
 };
 
 export type ChangeFeedOptions = {
+    /** Another execution of the function to drive (default: the stack's own). */
+    readonly handler?: LocalFunction;
     /** Persist checkpoints here (a kept local state); in memory otherwise. */
     readonly stateDirectory?: string;
     readonly onRepair?: (repair: Repair) => void;
@@ -54,7 +57,7 @@ export function startChangeFeed(stack: LocalStack, options: ChangeFeedOptions = 
         checkpoints: options.stateDirectory
             ? fileCheckpoints(path.join(options.stateDirectory, "checkpoints.json"))
             : memoryCheckpoints(),
-        invoke: (event) => stack.handler.invoke(event),
+        invoke: (event) => (options.handler ?? stack.handler).invoke(event),
         discard: async (batch, shardId) => {
             const key = await sendToFailureDestination(stack.clients.s3, failureBucket, batch, {
                 mappingUuid: String(resource.state.uuid),

@@ -1,17 +1,17 @@
 import {
     DeleteItemCommand,
     PutItemCommand,
-    ScanCommand,
     UpdateItemCommand,
     type AttributeValue,
     type DynamoDBClient,
 } from "@aws-sdk/client-dynamodb";
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { DynamoDBRecord } from "aws-lambda";
 import { decodeArchiveObject } from "../handler/archive";
 import { isTombstone, RESERVED_ATTRIBUTES, withoutReservedAttributes } from "../handler/projection-item";
 import { toSdkItem } from "../handler/attribute-values";
 import { canonicalItem, canonicalValue } from "./compare";
+import { listKeys, scanAll } from "./scan";
 
 type Item = Record<string, AttributeValue>;
 
@@ -195,26 +195,4 @@ function keyValue(partitionKey: PartitionKey, index: number): AttributeValue {
     if (partitionKey.type === "N") return { N: String(index) };
     if (partitionKey.type === "B") return { B: Buffer.from(text) };
     return { S: text };
-}
-
-async function scanAll(dynamodb: DynamoDBClient, table: string): Promise<Item[]> {
-    const items: Item[] = [];
-    let start: Item | undefined;
-    do {
-        const page = await dynamodb.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start }));
-        items.push(...(page.Items ?? []));
-        start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
-}
-
-async function listKeys(s3: S3Client, bucket: string): Promise<string[]> {
-    const keys: string[] = [];
-    let token: string | undefined;
-    do {
-        const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
-        keys.push(...(page.Contents ?? []).map((object) => String(object.Key)));
-        token = page.NextContinuationToken;
-    } while (token);
-    return keys;
 }

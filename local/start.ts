@@ -6,6 +6,7 @@ import { checkDemo, writeDemoWorkload, type PartitionKey } from "./demo";
 import { findResource, PROJECT_ROOT } from "./program";
 import { formatProgress, ProgressLine } from "./progress";
 import { replaySampleEvents } from "./sample-events";
+import { removeLocalStackFile, writeLocalStackFile } from "./stack-file";
 import { startLocalStack, type LocalStack } from "./stack";
 
 const USAGE = `Usage: npm start [-- options]
@@ -109,6 +110,7 @@ async function main(): Promise<number> {
     const shutdown = (code: number): Promise<number> =>
         (stopping ??= (async () => {
             progress.done();
+            if (stateDirectory) removeLocalStackFile(stateDirectory);
             await feed?.stop();
             await stack.stop();
             console.log("Stopped the mapping, the function's process, DynamoDB Local and s3rver.");
@@ -138,6 +140,7 @@ async function main(): Promise<number> {
         });
         printMapping(feed);
         if (options.demo) return await shutdown(await runDemo(stack, feed, progress, startedAt));
+        if (stateDirectory) publishStack(stack, stateDirectory);
 
         printHowToWrite(stack);
         const poller = feed.poller;
@@ -192,6 +195,17 @@ Demo summary
     return 1;
 }
 
+/** `aws:s3/bucketPolicy:BucketPolicy ×2 (why)`: one line per kind of resource not emulated. */
+function groupNotEmulated(entries: readonly string[]): string[] {
+    const groups = new Map<string, number>();
+    for (const entry of entries) {
+        const [, type, why] = /^(\S+) \S+ \((.*)\)$/.exec(entry) ?? [];
+        const key = `${type ?? entry} (${why ?? ""})`;
+        groups.set(key, (groups.get(key) ?? 0) + 1);
+    }
+    return [...groups].map(([key, count]) => key.replace(/ \(/, count > 1 ? ` ×${count} (` : " ("));
+}
+
 /** ` (a, b, c … and 7 more)`, or nothing for an empty list. */
 function listSome(items: readonly string[], shown = 3): string {
     if (items.length === 0) return "";
@@ -212,7 +226,8 @@ function printDeployment(stack: LocalStack, stateDirectory: string | undefined):
     console.log(
         `  function         ${String(deployed?.resource.state.name)} (code archive ${((deployed?.zipBytes ?? 0) / 1024).toFixed(0)} KB zipped, run as on Lambda in its own process)`,
     );
-    for (const line of stack.deployment.notEmulated) console.log(`  not emulated     ${line}`);
+    for (const line of groupNotEmulated(stack.deployment.notEmulated))
+        console.log(`  not emulated     ${line}`);
     console.log(
         `  state            ${stateDirectory ? `${stateDirectory} (kept across restarts; --fresh discards it)` : "temporary"}`,
     );
@@ -263,6 +278,23 @@ function isRoutine(line: string): boolean {
     } catch {
         return false;
     }
+}
+
+/** Lets `npm run backfill -- --local` and `npm run redrive -- --local` find this running stack. */
+function publishStack(stack: LocalStack, stateDirectory: string): void {
+    const [deployed] = stack.deployment.functions;
+    const environment = (
+        deployed?.resource.inputs as { environment?: { variables?: Record<string, string> } }
+    ).environment?.variables;
+    writeLocalStackFile(stateDirectory, {
+        stack: stack.run.stack,
+        pid: process.pid,
+        region: stack.region,
+        dynamodbEndpoint: stack.dynamodbServer.endpoint,
+        s3Endpoint: stack.s3Server.endpoint,
+        names: { ...stack.names },
+        functionEnvironment: environment ?? {},
+    });
 }
 
 function sourcePartitionKey(stack: LocalStack): PartitionKey {

@@ -54,7 +54,7 @@ export function toLambdaRecord(
     };
 }
 
-function toEventImage(
+export function toEventImage(
     item: Record<string, SdkAttributeValue>,
     path: string,
     onRepair: (attribute: string, what: string) => void,

@@ -9,6 +9,7 @@ export type ProxiedRequest = {
     readonly method: string;
     readonly path: string;
     readonly target: string | undefined;
+    readonly body: string;
 };
 
 export type FaultProxy = {
@@ -33,16 +34,19 @@ export async function startFaultProxy(
     const counts = { passed: 0, failed: 0 };
     const agent = new http.Agent({ keepAlive: true });
 
-    const server = http.createServer((request, response) => {
+    const server = http.createServer(async (request, response) => {
+        const chunks: Buffer[] = [];
+        for await (const chunk of request) chunks.push(chunk as Buffer);
+        const body = Buffer.concat(chunks);
         const proxied = {
             method: request.method ?? "GET",
             path: request.url ?? "/",
             target: request.headers["x-amz-target"] as string | undefined,
+            body: body.toString("utf8"),
         };
         if (rule(proxied) === "fail") {
             counts.failed++;
-            request.resume();
-            request.on("end", () => sendFault(response, service));
+            sendFault(response, service);
             return;
         }
         counts.passed++;
@@ -64,7 +68,7 @@ export async function startFaultProxy(
             response.writeHead(502);
             response.end(String(error));
         });
-        request.pipe(upstream);
+        upstream.end(body);
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as AddressInfo;

@@ -1,5 +1,7 @@
 import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
+import { readSettings } from "../../handler/settings";
 import type { LocalStack } from "../../local/stack";
+import type { OpsTarget } from "../../ops/target";
 import { readAllStreamRecords } from "../../local/stream-reader";
 import { toLambdaRecord } from "../../local/stream-records";
 
@@ -21,4 +23,20 @@ export function streamTail(stack: LocalStack): () => Promise<DynamoDBRecord[]> {
 
 export function asEvent(records: DynamoDBRecord[]): DynamoDBStreamEvent {
     return { Records: records };
+}
+
+/** The local stack as an ops target (backfill, redrive), with the function's declared settings. */
+export function opsTargetFor(stack: LocalStack): OpsTarget {
+    const [deployed] = stack.deployment.functions;
+    const environment =
+        (deployed?.resource.inputs as { environment?: { variables?: Record<string, string> } }).environment
+            ?.variables ?? {};
+    return {
+        description: `local stack ${stack.run.stack} (in-process)`,
+        names: stack.names,
+        region: stack.region,
+        clients: { dynamodb: stack.clients.dynamodb, s3: stack.clients.s3 },
+        settings: readSettings(environment),
+        close: () => undefined,
+    };
 }

@@ -97,3 +97,24 @@ function readStat(pid: number): { state: string; ppid: number } | undefined {
         return undefined;
     }
 }
+
+/** Runs an ops command (ops/<file>) to completion, returning its exit code and output. */
+export async function runOps(
+    file: string,
+    args: readonly string[],
+): Promise<{ code: number | null; output: string }> {
+    const child = spawn(
+        process.execPath,
+        ["-r", "ts-node/register/transpile-only", path.join("ops", file), ...args],
+        {
+            cwd: PROJECT_ROOT,
+            env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" },
+            stdio: ["ignore", "pipe", "pipe"],
+        },
+    );
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    return { code, output };
+}

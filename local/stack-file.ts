@@ -1,0 +1,54 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/** What a running `npm start` publishes about itself, for the ops commands (`--local`). */
+export type LocalStackFile = {
+    readonly stack: string;
+    readonly pid: number;
+    readonly region: string;
+    readonly dynamodbEndpoint: string;
+    readonly s3Endpoint: string;
+    readonly names: {
+        readonly sourceTable: string;
+        readonly projectionTable: string;
+        readonly archiveBucket: string;
+        readonly failureBucket: string;
+    };
+    /** The function's environment, as the program declared it. */
+    readonly functionEnvironment: Readonly<Record<string, string>>;
+};
+
+export const STACK_FILE_NAME = "stack.json";
+
+export function writeLocalStackFile(stateDirectory: string, file: LocalStackFile): string {
+    const target = path.join(stateDirectory, STACK_FILE_NAME);
+    fs.mkdirSync(stateDirectory, { recursive: true });
+    fs.writeFileSync(target, `${JSON.stringify(file, null, 2)}\n`);
+    return target;
+}
+
+/**
+ * Reads the stack file of a running `npm start`.
+ *
+ * @throws {Error} saying how to start the local stack when none is running for this state directory
+ */
+export function readLocalStackFile(stateDirectory: string, stack: string): LocalStackFile {
+    const target = path.join(stateDirectory, STACK_FILE_NAME);
+    const start = `start it in another terminal with: npm start -- --stack ${stack}`;
+    if (!fs.existsSync(target)) {
+        throw new Error(`No local stack "${stack}" is running (${target} does not exist); ${start}`);
+    }
+    const file = JSON.parse(fs.readFileSync(target, "utf8")) as LocalStackFile;
+    try {
+        process.kill(file.pid, 0);
+    } catch {
+        throw new Error(
+            `The local stack "${stack}" (npm start, pid ${file.pid}) is no longer running; ${start}`,
+        );
+    }
+    return file;
+}
+
+export function removeLocalStackFile(stateDirectory: string): void {
+    fs.rmSync(path.join(stateDirectory, STACK_FILE_NAME), { force: true });
+}

@@ -1,0 +1,117 @@
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { PROJECT_ROOT } from "../local/program";
+import { ProgressLine } from "../local/progress";
+import { runBackfill } from "./backfill";
+import { integerFlag, TARGET_FLAGS, TARGET_USAGE, targetOptions } from "./cli-options";
+import { explainOpsError } from "./errors";
+import { createHandlerRunner } from "./handler-runner";
+import { formatDuration, formatProgressBar } from "./progress-bar";
+import { resolveTarget } from "./target";
+
+const USAGE = `Usage: npm run backfill -- --stack <name> [options]
+
+Copies every existing item of the source table into the projection and the archive through the
+handler's own path (parallel segmented Scans). Writes carry a sequence lower than any real stream
+record, so a key the stream has already written or deleted is left alone. Interrupted (Ctrl-C or a
+failure), it resumes from its checkpoint when run again.
+
+  --segments <n>             parallel Scan segments (1-64, default 4)
+  --rate <items/s>           limit over all segments (default: unlimited)
+  --page-size <n>            items per Scan page, batch and archive object (1-1000, default 100)
+  --checkpoint <file>        default .ops/<stack>/backfill.json (with --local: in the local state directory)
+  --restart                  discard the checkpoint and start a new run
+${TARGET_USAGE}`;
+
+async function main(): Promise<number> {
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+    const { values } = parseArgs({
+        options: {
+            ...TARGET_FLAGS,
+            segments: { type: "string" },
+            rate: { type: "string" },
+            "page-size": { type: "string" },
+            checkpoint: { type: "string" },
+            restart: { type: "boolean", default: false },
+        },
+        strict: true,
+    });
+    if (values.help) {
+        console.log(USAGE);
+        return 0;
+    }
+    const segments = integerFlag("segments", values.segments, 1, 64) ?? 4;
+    const rate = integerFlag("rate", values.rate, 1, 1_000_000);
+    const pageSize = integerFlag("page-size", values["page-size"], 1, 1000) ?? 100;
+    // A local stack's checkpoint lives with its state, so `npm start -- --fresh` discards both.
+    const defaultDirectory = values.local
+        ? (values["state-dir"] ?? path.join(PROJECT_ROOT, ".local", values.stack))
+        : path.join(PROJECT_ROOT, ".ops", values.stack);
+    const checkpointFile = path.resolve(values.checkpoint ?? path.join(defaultDirectory, "backfill.json"));
+
+    const target = await resolveTarget(targetOptions(values));
+    const abort = new AbortController();
+    process.once("SIGINT", () => {
+        console.log("\nInterrupted: finishing the pages in flight and saving the checkpoint…");
+        abort.abort();
+    });
+    const progress = new ProgressLine(process.stdout);
+    try {
+        console.log(
+            `Backfilling ${target.names.sourceTable} → ${target.names.projectionTable} and s3://${target.names.archiveBucket}/${target.settings.archivePrefix} (${target.description})`,
+        );
+        console.log(
+            `  ${segments} segments, ${rate ? `${rate} items/s` : "no rate limit"}, pages of ${pageSize}, checkpoint ${checkpointFile}`,
+        );
+        const result = await runBackfill({
+            dynamodb: target.clients.dynamodb,
+            sourceTable: target.names.sourceTable,
+            region: target.region,
+            runBatch: createHandlerRunner(target),
+            segments,
+            ...(rate ? { ratePerSecond: rate } : {}),
+            pageSize,
+            checkpointFile,
+            restart: values.restart,
+            signal: abort.signal,
+            onProgress: (state) =>
+                progress.update(
+                    formatProgressBar({
+                        done: state.items,
+                        total: state.estimatedTotal,
+                        elapsedMs: state.elapsedMs,
+                    }),
+                ),
+        });
+        progress.done();
+        if (result.alreadyComplete) {
+            console.log(
+                `Backfill run ${result.runId} already completed (${result.totalItems.toLocaleString("en-US")} items); ` +
+                    `pass --restart to run it again.`,
+            );
+            return 0;
+        }
+        const summary = `${result.items.toLocaleString("en-US")} items in ${result.pages} pages in ${formatDuration(result.elapsedMs)}`;
+        if (!result.complete) {
+            console.log(
+                `Interrupted after ${summary}; run the same command again to resume (run ${result.runId}).`,
+            );
+            return 130;
+        }
+        console.log(
+            `Backfill complete${result.resumed ? " (resumed)" : ""}: ${summary}; ${result.totalItems.toLocaleString("en-US")} items over the whole run ${result.runId}.`,
+        );
+        return 0;
+    } finally {
+        progress.done();
+        target.close();
+    }
+}
+
+main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+        console.error(`\nbackfill failed: ${explainOpsError(error, "backfill")}`);
+        process.exit(1);
+    },
+);

@@ -1,0 +1,61 @@
+import type { TargetNames, TargetOptions } from "./target";
+
+/** Flags every ops command takes, in node:util parseArgs form. */
+export const TARGET_FLAGS = {
+    stack: { type: "string", default: "dev" },
+    local: { type: "boolean", default: false },
+    "state-dir": { type: "string" },
+    "source-table": { type: "string" },
+    "projection-table": { type: "string" },
+    "archive-bucket": { type: "string" },
+    "failure-bucket": { type: "string" },
+    help: { type: "boolean", default: false },
+} as const;
+
+export const TARGET_USAGE = `  --stack <name>             the stack (its config in stacks/Pulumi.<name>.yaml; default dev)
+  --local                    act on the local stack that \`npm start -- --stack <name>\` is running
+  --state-dir <path>         that local stack's state directory (default .local/<stack>/)
+  --source-table <name>      names on AWS; each one not given is read with pulumi stack output --json
+  --projection-table <name>
+  --archive-bucket <name>
+  --failure-bucket <name>
+  --help                     this text`;
+
+type ParsedTargetFlags = {
+    stack: string;
+    local: boolean;
+    "state-dir"?: string | undefined;
+    "source-table"?: string | undefined;
+    "projection-table"?: string | undefined;
+    "archive-bucket"?: string | undefined;
+    "failure-bucket"?: string | undefined;
+};
+
+export function targetOptions(values: ParsedTargetFlags): TargetOptions {
+    const names: Partial<Record<keyof TargetNames, string>> = {};
+    if (values["source-table"]) names.sourceTable = values["source-table"];
+    if (values["projection-table"]) names.projectionTable = values["projection-table"];
+    if (values["archive-bucket"]) names.archiveBucket = values["archive-bucket"];
+    if (values["failure-bucket"]) names.failureBucket = values["failure-bucket"];
+    return {
+        stack: values.stack,
+        local: values.local,
+        ...(values["state-dir"] ? { stateDirectory: values["state-dir"] } : {}),
+        names,
+    };
+}
+
+/** A whole number within a range, or an error naming the flag and the range. */
+export function integerFlag(
+    flag: string,
+    text: string | undefined,
+    min: number,
+    max: number,
+): number | undefined {
+    if (text === undefined) return undefined;
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < min || value > max) {
+        throw new Error(`--${flag} is "${text}"; allowed: a whole number from ${min} to ${max}.`);
+    }
+    return value;
+}
