@@ -45,6 +45,8 @@ export type LocalStack = {
 };
 
 export type FunctionOverrides = {
+    /** Other code to run in the same kind of environment (e.g. a benchmark's baseline handler). */
+    readonly code?: { readonly directory: string; readonly handler: string; readonly functionName: string };
     readonly dynamodbEndpoint?: string;
     readonly s3Endpoint?: string;
     readonly timeoutSeconds?: number;
@@ -131,10 +133,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         const runtimeModules = prepareRuntimeModules(path.join(workDirectory, "runtime"));
         const createFunction = (overrides: FunctionOverrides = {}): LocalFunction =>
             new LocalFunction({
-                functionName: String(deployedFunction.resource.state.name),
-                functionArn: String(deployedFunction.resource.state.arn),
-                codeDirectory: deployedFunction.codeDirectory,
-                handler: inputs.handler,
+                functionName: overrides.code?.functionName ?? String(deployedFunction.resource.state.name),
+                functionArn: overrides.code
+                    ? `arn:aws:lambda:${region}:000000000000:function:${overrides.code.functionName}`
+                    : String(deployedFunction.resource.state.arn),
+                codeDirectory: overrides.code?.directory ?? deployedFunction.codeDirectory,
+                handler: overrides.code?.handler ?? inputs.handler,
                 timeoutSeconds: overrides.timeoutSeconds ?? inputs.timeout,
                 memoryMb: inputs.memorySize,
                 environment: { ...inputs.environment?.variables, ...overrides.environment },
