@@ -3,9 +3,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
-import type { TtlExpirationMode } from "../handler/ttl";
+import { readSettings } from "../handler/settings";
 import { dynamoDBClientConfig } from "../local/dynamodb-local";
 import { localMappingConfig } from "../local/mapping-settings";
+import { declaredFunctionEnvironment } from "../local/program";
 import { s3ClientConfig } from "../local/s3rver";
 import { startLocalStack, type LocalStack } from "../local/stack";
 import { addCallCounter, CallCounter } from "./api-calls";
@@ -195,18 +196,15 @@ function functionSettings(stack: LocalStack, batchSize: number | undefined): Fun
     const mapping = stack.deployment.eventSourceMappings[0];
     if (!deployed || !mapping)
         throw new Error("The program declared no function or no event source mapping.");
-    const inputs = deployed.resource.inputs as {
-        memorySize: number;
-        environment?: { variables?: Record<string, string> };
-    };
-    const variables = inputs.environment?.variables ?? {};
+    const inputs = deployed.resource.inputs as { memorySize: number };
+    const settings = readSettings(declaredFunctionEnvironment(stack.run));
     const mappingSettings = localMappingConfig(mapping).settings;
     return {
         memoryMb: inputs.memorySize,
-        writeConcurrency: Number(variables.WRITE_CONCURRENCY),
-        archivePrefix: variables.ARCHIVE_PREFIX ?? "",
-        tombstoneTtlSeconds: Number(variables.TOMBSTONE_TTL_SECONDS),
-        ttlExpirations: (variables.TTL_EXPIRATIONS ?? "delete") as TtlExpirationMode,
+        writeConcurrency: settings.writeConcurrency,
+        archivePrefix: settings.archivePrefix,
+        tombstoneTtlSeconds: settings.tombstoneTtlSeconds,
+        ttlExpirations: settings.ttlExpirations,
         mapping: { ...mappingSettings, batchSize: batchSize ?? mappingSettings.batchSize },
     };
 }

@@ -7,7 +7,7 @@ import { cutBatches, distinctKeysPerBatch, warmupCopies } from "./batches";
 import { measureCeiling, type CeilingSetup } from "./ceiling";
 import { integer } from "./format";
 import type { BenchFunctionCode } from "./function-code";
-import { countedHandler, countedNaive, type CountedFunction, type Target } from "./functions";
+import { countedFunction, type CountedFunction, type Target } from "./functions";
 import type { Measurement } from "./measurement";
 import type { BenchProcesses } from "./processes";
 import { measureFunction } from "./run-function";
@@ -123,7 +123,7 @@ export async function runHandler(
         records,
         batchSize,
         Math.max(WARMUP_RECORDS, batchSize),
-        (target, file) => countedHandler(bench.stack, bench.code, target, file, () => undefined),
+        (target, file) => countedFunction("handler", bench.stack, bench.code, target, file, () => undefined),
     );
     return report(
         bench,
@@ -144,7 +144,7 @@ export async function runNaive(
         records,
         batchSize,
         NAIVE_WARMUP_RECORDS,
-        (target, file) => countedNaive(bench.stack, bench.code, target, file, () => undefined),
+        (target, file) => countedFunction("naive", bench.stack, bench.code, target, file, () => undefined),
     );
     const distinct = distinctKeysPerBatch(cutBatches(records, batchSize), bench.settings.ttlExpirations);
     return report(bench, "naive", withProblems(measurement, checkNaiveWork(measurement)), distinct);

@@ -11,10 +11,12 @@ export type Target = { readonly table: string; readonly bucket: string };
 export type CountedFunction = { readonly fn: LocalFunction; readonly callsFile: string };
 
 /**
- * The program's packaged handler, exactly as deployed, pointed at a contender's table and
- * bucket, with the call-counting preload in its process.
+ * A contender in a Lambda-like process, pointed at its own table and bucket, with the
+ * call-counting preload: the program's packaged handler exactly as deployed, or the naive
+ * baseline in the same kind of environment (memory, timeout, runtime modules, endpoints).
  */
-export function countedHandler(
+export function countedFunction(
+    contender: "handler" | "naive",
     stack: LocalStack,
     code: BenchFunctionCode,
     target: Target,
@@ -23,34 +25,15 @@ export function countedHandler(
 ): CountedFunction {
     fs.writeFileSync(callsFile, "");
     const fn = stack.createFunction({
-        environment: {
-            PROJECTION_TABLE: target.table,
-            ARCHIVE_BUCKET: target.bucket,
-            ...counting(code, callsFile),
-        },
-        onLog,
-    });
-    return { fn, callsFile };
-}
-
-/**
- * The naive baseline in the same kind of Lambda-like process as the packaged handler: same memory,
- * timeout, runtime modules, endpoints and environment, other code.
- */
-export function countedNaive(
-    stack: LocalStack,
-    code: BenchFunctionCode,
-    target: Target,
-    callsFile: string,
-    onLog: (line: string) => void,
-): CountedFunction {
-    fs.writeFileSync(callsFile, "");
-    const fn = stack.createFunction({
-        code: {
-            directory: code.naive.codeDirectory,
-            handler: code.naive.handler,
-            functionName: "naive-baseline",
-        },
+        ...(contender === "naive"
+            ? {
+                  code: {
+                      directory: code.naive.codeDirectory,
+                      handler: code.naive.handler,
+                      functionName: "naive-baseline",
+                  },
+              }
+            : {}),
         environment: {
             PROJECTION_TABLE: target.table,
             ARCHIVE_BUCKET: target.bucket,

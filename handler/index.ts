@@ -1,12 +1,10 @@
-import { BatchProcessor, EventType } from "@aws-lambda-powertools/batch";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
-import { createArchiveWriter } from "./archive-writer";
+import { createBatchDependencies } from "./dependencies";
 import { processStreamBatch } from "./process-batch";
-import { createProjectionWriter } from "./projection-writer";
 import { readSettings } from "./settings";
 import { createTelemetry } from "./telemetry";
 
@@ -28,19 +26,13 @@ export type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Pr
  */
 export function createStreamHandler(): StreamHandler {
     const settings = readSettings(process.env);
-    const dependencies = {
-        processor: new BatchProcessor(EventType.DynamoDBStreams),
-        writeProjection: createProjectionWriter(new DynamoDBClient({}), settings.projectionTable, {
-            tombstoneTtlSeconds: settings.tombstoneTtlSeconds,
-        }),
-        writeArchive: createArchiveWriter(new S3Client({}), settings.archiveBucket),
-        archivePrefix: settings.archivePrefix,
-        writeConcurrency: settings.writeConcurrency,
-        ttlExpirations: settings.ttlExpirations,
-        telemetry: createTelemetry(
+    const dependencies = createBatchDependencies(
+        settings,
+        { dynamodb: new DynamoDBClient({}), s3: new S3Client({}) },
+        createTelemetry(
             new Logger({ serviceName: settings.serviceName }),
             new Metrics({ namespace: settings.metricsNamespace, serviceName: settings.serviceName }),
         ),
-    };
+    );
     return (event, context) => processStreamBatch(event, dependencies, context);
 }

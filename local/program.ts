@@ -110,6 +110,17 @@ export function findResource(run: ProgramRun, type: string, name: string): Decla
     return found;
 }
 
+/**
+ * The environment the program sets on its handler function: the deployed function's settings
+ * (readSettings in handler/settings.ts reads them), with the mock engine's physical names.
+ */
+export function declaredFunctionEnvironment(run: ProgramRun): Record<string, string> {
+    const inputs = findResource(run, "aws:lambda/function:Function", "changefeed-handler").inputs as {
+        environment?: { variables?: Record<string, string> };
+    };
+    return { ...inputs.environment?.variables };
+}
+
 function mockState(
     type: string,
     name: string,

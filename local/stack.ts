@@ -8,7 +8,7 @@ import { deployLocally, type LocalDeployment } from "./deploy";
 import { dynamoDBClientConfig, startDynamoDBLocal } from "./dynamodb-local";
 import { LocalFunction } from "./lambda-runner";
 import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalServer } from "./local-server";
-import { runProgram, type ProgramRun } from "./program";
+import { declaredFunctionEnvironment, type ProgramRun, runProgram } from "./program";
 import { prepareRuntimeModules } from "./runtime-modules";
 import { s3ClientConfig, startS3rver } from "./s3rver";
 
@@ -128,7 +128,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
             handler: string;
             timeout: number;
             memorySize: number;
-            environment?: { variables?: Record<string, string> };
         };
         const runtimeModules = prepareRuntimeModules(path.join(workDirectory, "runtime"));
         const createFunction = (overrides: FunctionOverrides = {}): LocalFunction =>
@@ -141,7 +140,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
                 handler: overrides.code?.handler ?? inputs.handler,
                 timeoutSeconds: overrides.timeoutSeconds ?? inputs.timeout,
                 memoryMb: inputs.memorySize,
-                environment: { ...inputs.environment?.variables, ...overrides.environment },
+                environment: { ...declaredFunctionEnvironment(run), ...overrides.environment },
                 awsEnvironment: {
                     AWS_REGION: region,
                     AWS_DEFAULT_REGION: region,

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { startChangeFeed, type LocalChangeFeed } from "./change-feed";
 import { checkDemo, writeDemoWorkload, type PartitionKey } from "./demo";
-import { findResource, PROJECT_ROOT } from "./program";
+import { declaredFunctionEnvironment, findResource, PROJECT_ROOT } from "./program";
 import { formatProgress, ProgressLine } from "./progress";
 import { replaySampleEvents } from "./sample-events";
 import { removeLocalStackFile, writeLocalStackFile } from "./stack-file";
@@ -282,10 +282,6 @@ function isRoutine(line: string): boolean {
 
 /** Lets `npm run backfill -- --local` and `npm run redrive -- --local` find this running stack. */
 function publishStack(stack: LocalStack, stateDirectory: string): void {
-    const [deployed] = stack.deployment.functions;
-    const environment = (
-        deployed?.resource.inputs as { environment?: { variables?: Record<string, string> } }
-    ).environment?.variables;
     writeLocalStackFile(stateDirectory, {
         stack: stack.run.stack,
         pid: process.pid,
@@ -293,7 +289,7 @@ function publishStack(stack: LocalStack, stateDirectory: string): void {
         dynamodbEndpoint: stack.dynamodbServer.endpoint,
         s3Endpoint: stack.s3Server.endpoint,
         names: { ...stack.names },
-        functionEnvironment: environment ?? {},
+        functionEnvironment: declaredFunctionEnvironment(stack.run),
     });
 }
 

@@ -129,7 +129,7 @@ export class StreamPoller {
     }
 
     private async discoverShards(): Promise<void> {
-        const { streams, streamArn, startingPosition, checkpoints } = this.options;
+        const { streams, streamArn, startingPosition } = this.options;
         const all: Shard[] = [];
         let start: string | undefined;
         do {
@@ -145,26 +145,16 @@ export class StreamPoller {
             if (!shardId || this.shards.has(shardId) || this.finishedShards.has(shardId)) continue;
             const parent = shard.ParentShardId;
             if (parent && known.has(parent) && !this.finishedShards.has(parent)) continue;
-            const checkpoint = checkpoints.get(streamArn, shardId);
             // LATEST applies to the shards there when the mapping is first created; shards born
             // later are read from their start, as Lambda does.
-            const type = checkpoint
-                ? "AFTER_SEQUENCE_NUMBER"
-                : this.firstDiscovery
-                  ? startingPosition
-                  : "TRIM_HORIZON";
-            const iterator = await streams.send(
-                new GetShardIteratorCommand({
-                    StreamArn: streamArn,
-                    ShardId: shardId,
-                    ShardIteratorType: type,
-                    ...(checkpoint ? { SequenceNumber: checkpoint } : {}),
-                }),
+            const iterator = await this.iteratorAfterCheckpoint(
+                shardId,
+                this.firstDiscovery ? startingPosition : "TRIM_HORIZON",
             );
             this.shards.set(shardId, {
                 shardId,
-                iterator: iterator.ShardIterator,
-                closed: !iterator.ShardIterator,
+                iterator,
+                closed: !iterator,
                 buffer: [],
                 bufferSince: 0,
             });
@@ -216,18 +206,27 @@ export class StreamPoller {
     }
 
     private async reacquire(shard: ShardState): Promise<void> {
-        const { streams, streamArn, checkpoints } = this.options;
-        const checkpoint = checkpoints.get(streamArn, shard.shardId);
         shard.buffer = [];
+        shard.iterator = await this.iteratorAfterCheckpoint(shard.shardId, "TRIM_HORIZON");
+    }
+
+    /** An iterator right after the shard's checkpoint, or at `withoutCheckpoint` when it has none. */
+    private async iteratorAfterCheckpoint(
+        shardId: string,
+        withoutCheckpoint: "TRIM_HORIZON" | "LATEST",
+    ): Promise<string | undefined> {
+        const { streams, streamArn, checkpoints } = this.options;
+        const checkpoint = checkpoints.get(streamArn, shardId);
         const answer = await streams.send(
             new GetShardIteratorCommand({
                 StreamArn: streamArn,
-                ShardId: shard.shardId,
-                ShardIteratorType: checkpoint ? "AFTER_SEQUENCE_NUMBER" : "TRIM_HORIZON",
-                ...(checkpoint ? { SequenceNumber: checkpoint } : {}),
+                ShardId: shardId,
+                ...(checkpoint
+                    ? { ShardIteratorType: "AFTER_SEQUENCE_NUMBER", SequenceNumber: checkpoint }
+                    : { ShardIteratorType: withoutCheckpoint }),
             }),
         );
-        shard.iterator = answer.ShardIterator;
+        return answer.ShardIterator;
     }
 
     private async deliver(shard: ShardState, batch: DynamoDBRecord[]): Promise<void> {

@@ -1,8 +1,6 @@
-import { BatchProcessor, EventType } from "@aws-lambda-powertools/batch";
-import { createArchiveWriter } from "../handler/archive-writer";
+import { createBatchDependencies } from "../handler/dependencies";
 import { describeError } from "../handler/errors";
 import { processStreamBatch } from "../handler/process-batch";
-import { createProjectionWriter } from "../handler/projection-writer";
 import type { BatchTelemetry } from "../handler/telemetry";
 import type { BatchOutcome, BatchRunner, RecordFailure } from "./batch-runner";
 import type { OpsTarget } from "./target";
@@ -10,16 +8,11 @@ import type { OpsTarget } from "./target";
 /**
  * Runs batches through the handler's own orchestration (`processStreamBatch`) with the target's
  * clients and the deployed function's settings: the same coalescing, guarded writes and archive
- * encoding as the stream. Each batch gets its own BatchProcessor (a processor holds one batch's
- * state, and backfill runs segments in parallel); failures are collected with their reasons
+ * encoding as the stream. Each batch gets its own dependencies, so its own BatchProcessor (a
+ * processor holds one batch's state, and backfill runs segments in parallel); failures are collected with their reasons
  * instead of logged, so the command can print them.
  */
 export function createHandlerRunner(target: OpsTarget): BatchRunner {
-    const { settings, clients } = target;
-    const writeProjection = createProjectionWriter(clients.dynamodb, settings.projectionTable, {
-        tombstoneTtlSeconds: settings.tombstoneTtlSeconds,
-    });
-    const writeArchive = createArchiveWriter(clients.s3, settings.archiveBucket);
     return async (event): Promise<BatchOutcome> => {
         const failures: RecordFailure[] = [];
         const telemetry: BatchTelemetry = {
@@ -33,15 +26,10 @@ export function createHandlerRunner(target: OpsTarget): BatchRunner {
             batchFinished: () => undefined,
         };
         try {
-            await processStreamBatch(event, {
-                processor: new BatchProcessor(EventType.DynamoDBStreams),
-                writeProjection,
-                writeArchive,
-                archivePrefix: settings.archivePrefix,
-                writeConcurrency: settings.writeConcurrency,
-                ttlExpirations: settings.ttlExpirations,
-                telemetry,
-            });
+            await processStreamBatch(
+                event,
+                createBatchDependencies(target.settings, target.clients, telemetry),
+            );
             return { failures };
         } catch (error) {
             return { failures, error: describeError(error) };

@@ -5,7 +5,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { readSettings } from "../handler/settings";
 import type { HandlerSettings } from "../handler/types";
 import { dynamoDBClientConfig } from "../local/dynamodb-local";
-import { findResource, PROJECT_ROOT, readStackConfig, runProgram } from "../local/program";
+import { declaredFunctionEnvironment, PROJECT_ROOT, readStackConfig, runProgram } from "../local/program";
 import { s3ClientConfig } from "../local/s3rver";
 import { readLocalStackFile } from "../local/stack-file";
 
@@ -58,11 +58,7 @@ const OUTPUT_FOR_NAME: Record<keyof TargetNames, string> = {
 export async function resolveTarget(options: TargetOptions): Promise<OpsTarget> {
     const stackConfig = readStackConfig(options.stack);
     const run = await runProgram(options.stack);
-    const declared = (
-        findResource(run, "aws:lambda/function:Function", "changefeed-handler").inputs as {
-            environment?: { variables?: Record<string, string> };
-        }
-    ).environment?.variables;
+    const declared = declaredFunctionEnvironment(run);
 
     if (options.local) {
         const stateDirectory = options.stateDirectory ?? path.join(PROJECT_ROOT, ".local", options.stack);
@@ -91,7 +87,7 @@ export async function resolveTarget(options: TargetOptions): Promise<OpsTarget> 
         names,
         region,
         clients,
-        settings: settingsFor(declared ?? {}, names),
+        settings: settingsFor(declared, names),
         close: () => Object.values(clients).forEach((client) => client.destroy()),
     };
 }

@@ -1,5 +1,6 @@
 import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import { readSettings } from "../../handler/settings";
+import { declaredFunctionEnvironment } from "../../local/program";
 import type { LocalStack } from "../../local/stack";
 import type { OpsTarget } from "../../ops/target";
 import { readAllStreamRecords } from "../../local/stream-reader";
@@ -27,16 +28,12 @@ export function asEvent(records: DynamoDBRecord[]): DynamoDBStreamEvent {
 
 /** The local stack as an ops target (backfill, redrive), with the function's declared settings. */
 export function opsTargetFor(stack: LocalStack): OpsTarget {
-    const [deployed] = stack.deployment.functions;
-    const environment =
-        (deployed?.resource.inputs as { environment?: { variables?: Record<string, string> } }).environment
-            ?.variables ?? {};
     return {
         description: `local stack ${stack.run.stack} (in-process)`,
         names: stack.names,
         region: stack.region,
         clients: { dynamodb: stack.clients.dynamodb, s3: stack.clients.s3 },
-        settings: readSettings(environment),
+        settings: readSettings(declaredFunctionEnvironment(stack.run)),
         close: () => undefined,
     };
 }
