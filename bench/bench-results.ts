@@ -1,6 +1,7 @@
 // Not "results.ts": next to results.json, require("./results") would load the JSON file instead.
 import type { PRICES_USD } from "./cost";
 import type { ServerJit } from "./options";
+import type { ServerWarmup } from "./server-warmup";
 import type { ContenderSummary } from "./summary";
 import type { Skew } from "./workload";
 
@@ -57,6 +58,8 @@ export type BenchResults = {
         readonly variationChanges: number;
         readonly variationRounds: number;
         readonly serverJit: ServerJit;
+        readonly warmupMinSeconds: number;
+        readonly warmupMaxSeconds: number;
         readonly initRuns: number;
     };
     readonly workload: {
@@ -73,6 +76,8 @@ export type BenchResults = {
         readonly writesPer1000: number;
         readonly recordSeconds: number;
     };
+    /** The servers' warm-up before anything was timed: each slice's rates, and whether they levelled off. */
+    readonly serverWarmup: ServerWarmup;
     readonly handler: ContenderSummary;
     readonly naive: ContenderSummary;
     readonly ceiling: ContenderSummary;

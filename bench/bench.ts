@@ -1,8 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { S3Client } from "@aws-sdk/client-s3";
+import { createChangeFeedClients } from "../handler/clients";
 import { readSettings } from "../handler/settings";
 import { dynamoDBClientConfig } from "../local/dynamodb-local";
 import { localMappingConfig } from "../local/mapping-settings";
@@ -33,6 +32,9 @@ import { stringPartitionKey } from "./tables";
 import type { Skew, WorkloadSpec } from "./workload";
 
 export type { BenchContext } from "./contenders";
+
+/** One slice of the servers' warm-up: ~1 s of the ceiling's work, ~1 s of the naive handler's. */
+const WARMUP_SLICE = { concurrentRecords: 3000, sequentialRecords: 200 } as const;
 
 /**
  * Runs the whole benchmark in one process run: starts DynamoDB Local and s3rver with the program
@@ -81,10 +83,11 @@ async function measure(options: BenchOptions, context: BenchContext): Promise<Be
     processes.setStack(stack);
     const workDirectory = fs.mkdtempSync(path.join(os.tmpdir(), "changefeed-bench-"));
     processes.addCleanup(() => fs.rmSync(workDirectory, { recursive: true, force: true }));
-    const ceilingClients = {
-        dynamodb: new DynamoDBClient(dynamoDBClientConfig(stack.dynamodbServer.endpoint)),
-        s3: new S3Client(s3ClientConfig(stack.s3Server.endpoint)),
-    };
+    // The handler's own client options: the ceiling is the servers' limit, not a slower client's.
+    const ceilingClients = createChangeFeedClients({
+        dynamodb: dynamoDBClientConfig(stack.dynamodbServer.endpoint),
+        s3: s3ClientConfig(stack.s3Server.endpoint),
+    });
     try {
         const settings = functionSettings(stack, options.batchSize);
         const counter = new CallCounter();
@@ -111,7 +114,11 @@ async function measure(options: BenchOptions, context: BenchContext): Promise<Be
         const distinct = distinctKeysPerBatch(cutBatches(hot.records, batchSize), settings.ttlExpirations);
         const naiveRecords = hot.records.slice(0, options.naiveChanges);
 
-        await warmServers(bench, hot.records, batchSize);
+        const serverWarmup = await warmServers(bench, hot.records, batchSize, {
+            minSeconds: options.warmupMinSeconds,
+            maxSeconds: options.warmupMaxSeconds,
+            ...WARMUP_SLICE,
+        });
 
         // Rounds alternate the contenders, so a slow spell on the machine hits them alike.
         log(`Side by side, batches of ${batchSize}, ${options.rounds} round(s):`);
@@ -166,6 +173,8 @@ async function measure(options: BenchOptions, context: BenchContext): Promise<Be
                 variationChanges: options.variationChanges,
                 variationRounds: options.variationRounds,
                 serverJit: options.serverJit,
+                warmupMinSeconds: options.warmupMinSeconds,
+                warmupMaxSeconds: options.warmupMaxSeconds,
                 initRuns: options.initRuns,
             },
             workload: {
@@ -180,6 +189,7 @@ async function measure(options: BenchOptions, context: BenchContext): Promise<Be
                 writesPer1000: (sum(distinct) * 1000) / hot.records.length,
                 recordSeconds: bench.recordSeconds,
             },
+            serverWarmup,
             ...partial,
             floors: evaluateFloors(partial),
             prices: PRICES_USD,

@@ -11,6 +11,7 @@ import { countedFunction, type CountedFunction, type Target } from "./functions"
 import type { Measurement } from "./measurement";
 import type { BenchProcesses } from "./processes";
 import { measureFunction } from "./run-function";
+import { warmUntilSteady, type ServerWarmup, type WarmupPlan } from "./server-warmup";
 import { checkMinimumWork, checkNaiveWork, summarize, type ContenderSummary } from "./summary";
 import { createBucket, createTableLike, deleteTable } from "./tables";
 
@@ -45,8 +46,6 @@ export type Bench = {
 
 /** Records replayed to warm a contender up: at most this many, as copies under other keys. */
 const WARMUP_RECORDS = 1000;
-/** Records of the servers' warm-up: a few seconds of the ceiling's work. */
-const SERVER_WARMUP_RECORDS = 6000;
 const NAIVE_WARMUP_RECORDS = 50;
 
 /** A fresh, empty projection table and archive bucket for one contender. */
@@ -66,26 +65,36 @@ function warmup(bench: Bench, records: readonly DynamoDBRecord[], count: number)
 }
 
 /**
- * A few seconds of conditional writes and archive PUTs before anything is timed: recording only
- * exercised unconditional writes, and the JVM compiles the conditional-write path on first use,
- * which would otherwise slow whichever contender runs first.
+ * Warms the servers up until their speed levels off (see `server-warmup.ts`), on copies of the
+ * records under other keys: the ceiling's work on the first records, and the naive handler's
+ * one-call-at-a-time work on fewer of them.
  */
 export async function warmServers(
     bench: Bench,
     records: readonly DynamoDBRecord[],
     batchSize: number,
-): Promise<void> {
-    const target = await freshTarget(bench, "warmup");
-    const copies = warmupCopies(
-        records.slice(0, SERVER_WARMUP_RECORDS),
-        bench.keyAttribute,
-        "server-warmup-",
-    );
+    plan: WarmupPlan,
+): Promise<ServerWarmup> {
+    const copies = (count: number, prefix: string) =>
+        warmupCopies(records.slice(0, count), bench.keyAttribute, prefix);
     bench.context.log(
-        `Warming the servers up with the ceiling's work on ${integer(copies.length)} copies of the records…`,
+        `Warming the servers up until their speed levels off (${plan.minSeconds}–${plan.maxSeconds} s), ` +
+            `slices of ${integer(plan.concurrentRecords)} records concurrently and ${integer(plan.sequentialRecords)} one at a time…`,
     );
-    await measureCeiling(bench.ceiling, target, copies, [], batchSize);
-    await deleteTable(bench.stack.clients.dynamodb, target.table);
+    return warmUntilSteady(
+        {
+            ceiling: bench.ceiling,
+            freshTarget: () => freshTarget(bench, "warmup"),
+            dropTarget: (target) => deleteTable(bench.stack.clients.dynamodb, target.table),
+            log: bench.context.log,
+        },
+        {
+            concurrent: copies(plan.concurrentRecords, "server-warmup-"),
+            sequential: copies(plan.sequentialRecords, "server-warmup-sequential-"),
+        },
+        batchSize,
+        plan,
+    );
 }
 
 export async function runCeiling(

@@ -1,7 +1,6 @@
 import { BatchProcessor, EventType } from "@aws-lambda-powertools/batch";
-import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import type { S3Client } from "@aws-sdk/client-s3";
 import { createArchiveWriter } from "./archive-writer";
+import type { ChangeFeedClients } from "./clients";
 import type { BatchDependencies } from "./process-batch";
 import { createProjectionWriter } from "./projection-writer";
 import type { BatchTelemetry } from "./telemetry";
@@ -13,7 +12,7 @@ import type { HandlerSettings } from "./types";
  */
 export function createBatchDependencies(
     settings: HandlerSettings,
-    clients: { readonly dynamodb: DynamoDBClient; readonly s3: S3Client },
+    clients: ChangeFeedClients,
     telemetry: BatchTelemetry,
 ): BatchDependencies {
     return {

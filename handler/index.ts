@@ -1,8 +1,7 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { S3Client } from "@aws-sdk/client-s3";
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
+import { createChangeFeedClients } from "./clients";
 import { createBatchDependencies } from "./dependencies";
 import { processStreamBatch } from "./process-batch";
 import { readSettings } from "./settings";
@@ -28,7 +27,7 @@ export function createStreamHandler(): StreamHandler {
     const settings = readSettings(process.env);
     const dependencies = createBatchDependencies(
         settings,
-        { dynamodb: new DynamoDBClient({}), s3: new S3Client({}) },
+        createChangeFeedClients(),
         createTelemetry(
             new Logger({ serviceName: settings.serviceName }),
             new Metrics({ namespace: settings.metricsNamespace, serviceName: settings.serviceName }),

@@ -1,7 +1,6 @@
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { S3Client } from "@aws-sdk/client-s3";
+import { createChangeFeedClients, type ChangeFeedClients } from "../handler/clients";
 import { readSettings } from "../handler/settings";
 import type { HandlerSettings } from "../handler/types";
 import { dynamoDBClientConfig } from "../local/dynamodb-local";
@@ -22,7 +21,7 @@ export type OpsTarget = {
     readonly description: string;
     readonly names: TargetNames;
     readonly region: string;
-    readonly clients: { readonly dynamodb: DynamoDBClient; readonly s3: S3Client };
+    readonly clients: ChangeFeedClients;
     /** The handler's settings as the program sets them on the function for this stack. */
     readonly settings: HandlerSettings;
     close(): void;
@@ -65,10 +64,10 @@ export async function resolveTarget(options: TargetOptions): Promise<OpsTarget> 
         const file = readLocalStackFile(stateDirectory, options.stack);
         const names = { ...file.names, ...options.names };
         const settings = settingsFor({ ...declared, ...file.functionEnvironment }, names);
-        const clients = {
-            dynamodb: new DynamoDBClient(dynamoDBClientConfig(file.dynamodbEndpoint)),
-            s3: new S3Client(s3ClientConfig(file.s3Endpoint)),
-        };
+        const clients = createChangeFeedClients({
+            dynamodb: dynamoDBClientConfig(file.dynamodbEndpoint),
+            s3: s3ClientConfig(file.s3Endpoint),
+        });
         return {
             description: `local stack "${options.stack}" (npm start, pid ${file.pid})`,
             names,
@@ -81,7 +80,7 @@ export async function resolveTarget(options: TargetOptions): Promise<OpsTarget> 
 
     const region = stackConfig["aws:region"] ?? process.env.AWS_REGION ?? "us-east-1";
     const names = resolveNames(options, () => (options.stackOutputs ?? pulumiStackOutputs)(options.stack));
-    const clients = { dynamodb: new DynamoDBClient({ region }), s3: new S3Client({ region }) };
+    const clients = createChangeFeedClients({ dynamodb: { region }, s3: { region } });
     return {
         description: `stack "${options.stack}" on AWS (${region})`,
         names,

@@ -43,6 +43,11 @@ describe("npm run bench (tiny)", function () {
         assert.throws(() => parseBenchArgs(["--changes", "lots"]), /--changes/);
         assert.throws(() => parseBenchArgs(["--skews", "lukewarm"]), /--skews/);
         assert.throws(() => parseBenchArgs(["--init-runs", "3"]), /--init-runs/);
+        assert.throws(
+            () => parseBenchArgs(["--warmup-min-seconds", "30", "--warmup-max-seconds", "10"]),
+            /--warmup-max-seconds \(10\) must be at least --warmup-min-seconds \(30\)/,
+        );
+        assert.throws(() => parseBenchArgs(["--server-jit", "c2"]), /--server-jit takes full or c1/);
     });
 
     it("prints its usage from the command line", () => {
@@ -66,6 +71,9 @@ describe("npm run bench (tiny)", function () {
             variationRounds: 1,
             variationBatchSizes: [50],
             variationSkews: ["hot"],
+            // One warm-up slice: the tiny run checks the plumbing, not the servers' steady speed.
+            warmupMinSeconds: 0,
+            warmupMaxSeconds: 0,
             initRuns: 5,
             resultsFile: path.join(directory, "results.json"),
             docsDirectory: path.join(directory, "docs"),
@@ -112,6 +120,10 @@ describe("npm run bench (tiny)", function () {
         );
         assert.ok((at("handler.apiCallsPer1000") as number) < (at("naive.apiCallsPer1000") as number));
         assert.equal((at("initMsRuns") as unknown[]).length, 5);
+        assert.equal((at("serverWarmup.concurrentRates") as unknown[]).length, 1);
+        assert.equal((at("serverWarmup.sequentialRates") as unknown[]).length, 1);
+        positive("serverWarmup.concurrentRates.0");
+        positive("serverWarmup.sequentialRates.0");
         const otherCpu = at("machine.otherCpuShare");
         assert.ok(otherCpu === null || (typeof otherCpu === "number" && otherCpu >= 0 && otherCpu <= 1));
         assert.equal((at("variations") as unknown[]).length, 1);
