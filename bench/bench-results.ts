@@ -60,6 +60,8 @@ export type BenchResults = {
         readonly serverJit: ServerJit;
         readonly warmupMinSeconds: number;
         readonly warmupMaxSeconds: number;
+        /** Whether s3rver kept its objects in memory (tmpfs) rather than on disk. */
+        readonly s3InMemory: boolean;
         readonly initRuns: number;
     };
     readonly workload: {

@@ -24,6 +24,7 @@ import { startCpuMeter } from "./cpu-meter";
 import { integer } from "./format";
 import { buildBenchFunctionCode } from "./function-code";
 import { measureColdInits, median } from "./init-time";
+import { makeScratchDirectory } from "./scratch-directory";
 import type { BenchOptions } from "./options";
 import { recordWorkloads, type Recording } from "./recording";
 import { evaluateFloors, type BenchResults, type VariationResult } from "./bench-results";
@@ -76,8 +77,17 @@ async function measure(options: BenchOptions, context: BenchContext): Promise<Be
         `Starting DynamoDB Local (${options.serverJit === "full" ? "full" : "C1-only"} JIT) and s3rver on 127.0.0.1 ` +
             `with the ${options.stack} stack deployed…`,
     );
+    const s3Directory = makeScratchDirectory("changefeed-bench-s3-");
+    processes.addCleanup(() => fs.rmSync(s3Directory.path, { recursive: true, force: true }));
+    if (!s3Directory.inMemory) {
+        log(
+            `Warning: no tmpfs at /dev/shm, so s3rver keeps its objects on disk (${s3Directory.path}); ` +
+                "the naive handler's rate then follows the disk's latency.",
+        );
+    }
     const stack = await startLocalStack({
         stack: options.stack,
+        s3Directory: s3Directory.path,
         ...(options.serverJit === "full" ? { peakPerformance: true } : {}),
     });
     processes.setStack(stack);
@@ -175,6 +185,7 @@ async function measure(options: BenchOptions, context: BenchContext): Promise<Be
                 serverJit: options.serverJit,
                 warmupMinSeconds: options.warmupMinSeconds,
                 warmupMaxSeconds: options.warmupMaxSeconds,
+                s3InMemory: s3Directory.inMemory,
                 initRuns: options.initRuns,
             },
             workload: {

@@ -69,6 +69,11 @@ export type LocalStackOptions = {
     readonly ports?: { readonly dynamodb?: number; readonly s3?: number };
     /** Full JIT for DynamoDB Local (benchmarks); slower to start. */
     readonly peakPerformance?: boolean;
+    /**
+     * Where s3rver keeps its objects when there is no state directory (default: a new temporary
+     * directory). The caller owns it: it is not removed on stop.
+     */
+    readonly s3Directory?: string;
 };
 
 /**
@@ -94,7 +99,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
                 ...(options.peakPerformance ? { peakPerformance: true } : {}),
             }),
             startS3rver({
-                ...(state ? { directory: path.join(state, "s3") } : {}),
+                ...(state
+                    ? { directory: path.join(state, "s3") }
+                    : options.s3Directory
+                      ? { directory: options.s3Directory }
+                      : {}),
                 ...(options.ports?.s3 ? { port: options.ports.s3 } : {}),
             }),
         ]);
