@@ -193,6 +193,13 @@ function method(results: BenchResults): string {
   (\`--server-jit c1\`, how \`npm start\` runs it, ~0.5 s quicker to start) the server reaches its speed within
   seconds, but that speed is lower, most of all for the concurrent work, whose writes queue for the
   server's database write lock (one writer at a time).
+- **Storage.** DynamoDB Local runs in memory and s3rver keeps its objects ${
+        results.settings.s3InMemory
+            ? "in memory too (a tmpfs directory under /dev/shm)"
+            : "**on disk in this run** (no tmpfs at /dev/shm), so the naive handler's rate follows the disk's latency"
+    }. On disk, s3rver's two files per PutObject tie the naive handler, one PUT per record, to the file
+  system's latency, which on these VMs swung between 136 and 516 sequential PUTs/s from one minute to the
+  next (250–720 in memory) and made the speedup look larger in slow spells.
 - **Counting calls.** A Smithy middleware (\`bench/api-calls.ts\`) on every SDK client counts each command by
   operation (and each HTTP attempt, to see retries). In the function processes a preload
   (\`bench/function-preload.ts\`, via \`NODE_OPTIONS=--require\`) adds it to every client the code builds and
