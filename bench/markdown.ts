@@ -188,7 +188,7 @@ function method(results: BenchResults): string {
   DynamoDB itself is never cold, and neither is a busy stream's Lambda. With the JVM's default compilers the
   server gets faster under load for a minute or more (C2 compiles its hot paths), which is why the warm-up
   above waits for the rates to level off instead of running for a fixed time; with the former fixed
-  few-second warm-up the first of six rounds met a server 15–35% slower than the last ones, so the
+  few-second warm-up, the first of six rounds ran 12–40% slower than the last ones, so the
   contenders' order shaped their figures. With C1 only
   (\`--server-jit c1\`, how \`npm start\` runs it, ~0.5 s quicker to start) the server reaches its speed within
   seconds, but that speed is lower, most of all for the concurrent work, whose writes queue for the
