@@ -11,7 +11,7 @@ import { S3Client } from "@aws-sdk/client-s3";
  * safe. It cut the function's CPU per batch by about 14% in the benchmark, and CPU is what a
  * 512 MB function (about a third of a vCPU) spends most of its time on.
  */
-export const CLIENT_OPTIONS = { cacheMiddleware: true } as const;
+const CLIENT_OPTIONS = { cacheMiddleware: true } as const;
 
 /** The AWS clients one batch writes with. */
 export type ChangeFeedClients = { readonly dynamodb: DynamoDBClient; readonly s3: S3Client };

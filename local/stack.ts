@@ -92,6 +92,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     };
     try {
         const state = options.stateDirectory;
+        const s3Directory = state ? path.join(state, "s3") : options.s3Directory;
         const servers = await Promise.allSettled([
             startDynamoDBLocal({
                 ...(state ? { dbPath: path.join(state, "dynamodb") } : {}),
@@ -99,11 +100,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
                 ...(options.peakPerformance ? { peakPerformance: true } : {}),
             }),
             startS3rver({
-                ...(state
-                    ? { directory: path.join(state, "s3") }
-                    : options.s3Directory
-                      ? { directory: options.s3Directory }
-                      : {}),
+                ...(s3Directory ? { directory: s3Directory } : {}),
                 ...(options.ports?.s3 ? { port: options.ports.s3 } : {}),
             }),
         ]);
