@@ -1,15 +1,17 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { readConfig, type KeyAttribute } from "./config";
+import { readConfig, type KeyAttribute } from "./infra/config";
 import { createStreamHandler } from "./handler";
-import { archiveTableDdl } from "./athena";
-import { METRICS_NAMESPACE } from "./handler/batch-metrics";
-import { RUNTIME_PROVIDED_PACKAGES } from "./handler/packaging";
-import { RESERVED_ATTRIBUTES } from "./handler/projection-item";
-import { SETTING_VARIABLES } from "./handler/settings";
-import { alarmDefinitions, dashboardBody, type AlarmThresholds } from "./monitoring";
-import { handlerPolicyDocument, lambdaAssumeRolePolicy } from "./permissions";
-import { SecureBucket } from "./secure-bucket";
+import { archiveTableDdl } from "./infra/athena";
+import {
+    METRICS_NAMESPACE,
+    RESERVED_ATTRIBUTES,
+    RUNTIME_PROVIDED_PACKAGES,
+    SETTING_VARIABLES,
+} from "./handler/contract";
+import { alarmDefinitions, dashboardBody, type AlarmThresholds } from "./infra/monitoring";
+import { handlerPolicyDocument, lambdaAssumeRolePolicy } from "./infra/permissions";
+import { SecureBucket } from "./infra/secure-bucket";
 
 // Config is read and validated once, before any resource exists.
 const config = readConfig();

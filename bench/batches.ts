@@ -1,6 +1,6 @@
 import type { AttributeValue, DynamoDBRecord } from "aws-lambda";
 import { planBatch } from "../handler/plan";
-import type { TtlExpirationMode } from "../handler/ttl";
+import type { TtlExpirationMode } from "../handler/contract";
 
 /** Cuts records into batches of `size` in stream order: what the mapping does when nothing fails. */
 export function cutBatches<T>(records: readonly T[], size: number): T[][] {

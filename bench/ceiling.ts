@@ -5,7 +5,7 @@ import { ARCHIVE_CONTENT_ENCODING, ARCHIVE_CONTENT_TYPE, encodeArchiveObject } f
 import { createLimiter } from "../handler/limiter";
 import { planBatch } from "../handler/plan";
 import { toGuardedPut } from "../handler/projection-item";
-import type { TtlExpirationMode } from "../handler/ttl";
+import type { TtlExpirationMode } from "../handler/contract";
 import type { CallCounter, CallTally } from "./api-calls";
 import { cutBatches } from "./batches";
 import type { Target } from "./functions";

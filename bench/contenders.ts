@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import type { DynamoDBRecord } from "aws-lambda";
-import type { TtlExpirationMode } from "../handler/ttl";
-import type { MappingSettings } from "../local/event-source-mapping";
+import type { TtlExpirationMode } from "../handler/contract";
+import type { MappingSettings } from "../local/mapping/delivery";
 import type { LocalStack } from "../local/stack";
 import { cutBatches, distinctKeysPerBatch, warmupCopies } from "./batches";
 import { measureCeiling, type CeilingSetup } from "./ceiling";

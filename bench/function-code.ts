@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as ts from "typescript";
 import { PROJECT_ROOT } from "../local/program";
-import { prepareRuntimeModules } from "../local/runtime-modules";
+import { prepareRuntimeModules } from "../local/lambda/runtime-modules";
 
 /** Code the bench runs inside Lambda-like processes, built into a work directory. */
 export type BenchFunctionCode = {

@@ -1,5 +1,5 @@
 import * as fs from "node:fs";
-import type { LocalFunction } from "../local/lambda-runner";
+import type { LocalFunction } from "../local/lambda/local-function";
 import type { LocalStack } from "../local/stack";
 import type { CallTally } from "./api-calls";
 import type { BenchFunctionCode } from "./function-code";

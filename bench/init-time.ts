@@ -2,7 +2,7 @@ import type { LocalStack } from "../local/stack";
 import type { BenchProcesses } from "./processes";
 
 /**
- * Cold init of the packaged function: for each run a fresh Node process (local/lambda-worker.js,
+ * Cold init of the packaged function: for each run a fresh Node process (local/lambda/worker.js,
  * with the runtime's NODE_PATH and the function's own environment) requires the unpacked
  * `__index.js`, which runs the handler's factory; the worker times that require. No call counting
  * is loaded, so nothing but the function's own code is timed.

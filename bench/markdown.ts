@@ -157,8 +157,8 @@ function method(results: BenchResults): string {
   stream; every contender gets those same records, cut into batches in stream order, as the event source
   mapping does when nothing fails. Writing them also warms DynamoDB Local's JVM before anything is timed.
 - **(a) This handler**: the code archive exactly as \`pulumi up\` would upload it, unpacked and run in its
-  own Node process with only the Lambda runtime's modules (\`local/lambda-runner.ts\`), invoked batch by
-  batch through the local event source mapping (\`local/event-source-mapping.ts\`).
+  own Node process with only the Lambda runtime's modules (\`local/lambda/local-function.ts\`), invoked batch by
+  batch through the local event source mapping (\`local/mapping/event-source-mapping.ts\`).
 - **(b) Naive baseline** (\`bench/naive-handler.ts\`): the handler as it is usually first written: for each
   record, \`unmarshall\` the image, \`marshall\` it back, \`PutItem\` (or \`DeleteItem\`), then one \`PutObject\` of
   the record as JSON, one await after another. It runs in the same kind of process, the same way.

@@ -4,7 +4,7 @@
  * S3 object, one await after another. No coalescing, no concurrency, no ordering guard.
  *
  * It is transpiled and run by the bench in the same kind of Lambda-like process as the packaged
- * handler (local/lambda-runner.ts), against the same servers, with the same call counting.
+ * handler (local/lambda/local-function.ts), against the same servers, with the same call counting.
  */
 import {
     DeleteItemCommand,

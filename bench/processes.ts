@@ -1,4 +1,4 @@
-import type { LocalFunction } from "../local/lambda-runner";
+import type { LocalFunction } from "../local/lambda/local-function";
 import type { LocalStack } from "../local/stack";
 
 /**

@@ -1,8 +1,8 @@
 import { DeleteItemCommand, PutItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
 import type { DynamoDBRecord } from "aws-lambda";
-import { readAllStreamRecords } from "../local/stream-reader";
-import { toLambdaRecord } from "../local/stream-records";
+import { readAllStreamRecords } from "../local/mapping/stream-reader";
+import { toLambdaRecord } from "../local/mapping/stream-records";
 import { generateWorkload, type Workload, type WorkloadSpec } from "./workload";
 
 /** A workload written to the source table and read back from its real stream, ready to replay. */

@@ -1,6 +1,6 @@
 import type { DynamoDBRecord } from "aws-lambda";
-import { deliverShard, type DiscardedBatch, type MappingSettings } from "../local/event-source-mapping";
-import type { Invocation } from "../local/lambda-runner";
+import { deliverShard, type DiscardedBatch, type MappingSettings } from "../local/mapping/delivery";
+import type { Invocation } from "../local/lambda/local-function";
 import { readCallWindows, type CountedFunction } from "./functions";
 import { mergeTallies, totalCalls, type Measurement } from "./measurement";
 

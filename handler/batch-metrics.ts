@@ -1,24 +1,6 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import type { BatchOutcome } from "./types";
-
-/** The CloudWatch namespace of the handler's own metrics; the `service` dimension tells stacks apart. */
-export const METRICS_NAMESPACE = "DdbChangefeed";
-
-/** The metrics the handler emits once per batch (in EMF, so they cost no API call). */
-export const BATCH_METRICS = {
-    /** Records that need no retry: applied, stale, superseded or only archived. */
-    recordsProcessed: "RecordsProcessed",
-    /** Records reported for retry (or that failed the whole batch). */
-    recordsFailed: "RecordsFailed",
-    /** Earlier changes of a key whose latest change in the batch was written instead. */
-    recordsSuperseded: "RecordsSuperseded",
-    /** Guarded writes that lost to a newer change already in the projection. */
-    staleWritesSkipped: "StaleWritesSkipped",
-    /** Compressed size of the batch's archive object, when it was stored. */
-    archiveBytes: "ArchiveBytes",
-    /** Wall-clock time from receiving the batch to its response. */
-    batchDuration: "BatchDuration",
-} as const;
+import { BATCH_METRICS } from "./contract";
+import type { BatchOutcome } from "./batch-outcome";
 
 type Unit = (typeof MetricUnit)[keyof typeof MetricUnit];
 

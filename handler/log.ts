@@ -1,7 +1,7 @@
 import type { DynamoDBRecord } from "aws-lambda";
 import { describeError } from "./errors";
 import { describeRecordKey } from "./keys";
-import type { BatchOutcome } from "./types";
+import type { BatchOutcome } from "./batch-outcome";
 
 /** The messages of the handler's log lines, so readers can filter on them. */
 export const LOG_MESSAGES = {

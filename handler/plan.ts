@@ -1,7 +1,7 @@
 import type { DynamoDBRecord } from "aws-lambda";
 import type { MalformedRecordError } from "./errors";
 import { routeRecord } from "./route";
-import type { TtlExpirationMode } from "./ttl";
+import type { TtlExpirationMode } from "./contract";
 import type { ProjectionChange, StreamImage } from "./types";
 
 /** What processing does with one record of the batch. */

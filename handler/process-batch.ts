@@ -1,6 +1,7 @@
 import { processPartialResponse, type BatchProcessor } from "@aws-lambda-powertools/batch";
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import { encodeArchiveObject } from "./archive";
+import type { BatchSummary } from "./batch-outcome";
 import type { ArchiveWriter } from "./archive-writer";
 import { firstRecordFailedError, invalidEventError, unreportableRecordError } from "./errors";
 import { createLimiter } from "./limiter";
@@ -8,7 +9,7 @@ import { planBatch } from "./plan";
 import type { ProjectionWriter } from "./projection-writer";
 import { paddedSequenceNumber } from "./sequence";
 import type { BatchTelemetry } from "./telemetry";
-import type { TtlExpirationMode } from "./ttl";
+import type { TtlExpirationMode } from "./contract";
 import type { WriteOutcome } from "./types";
 
 /** What one batch needs; built once per container by the factory in `index.ts`. */
@@ -21,17 +22,6 @@ export type BatchDependencies = {
     readonly ttlExpirations: TtlExpirationMode;
     /** Where the batch's log lines and metrics go (see `createTelemetry`). */
     readonly telemetry: BatchTelemetry;
-};
-
-/** What happened to a batch's records, for the summary log line. */
-export type BatchSummary = {
-    records: number;
-    writes: number;
-    applied: number;
-    stale: number;
-    superseded: number;
-    archiveOnly: number;
-    failed: number;
 };
 
 /**

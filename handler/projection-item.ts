@@ -1,18 +1,5 @@
+import { RESERVED_ATTRIBUTES } from "./contract";
 import type { ProjectionChange, SdkItem } from "./types";
-
-/**
- * Attributes the projection reserves on every item. A source item must not use these names (its
- * record fails with a reason saying so).
- *
- * - `_cdc_sequence`: the 40-digit, zero-padded sequence number of the change the item reflects.
- * - `_cdc_tombstone`: present (true) when the item was deleted at the source; readers skip it.
- * - `_cdc_expires_at`: epoch seconds after which the projection's TTL removes a tombstone.
- */
-export const RESERVED_ATTRIBUTES = {
-    sequence: "_cdc_sequence",
-    tombstone: "_cdc_tombstone",
-    expiresAt: "_cdc_expires_at",
-} as const;
 
 /** A PutItem that only lands if the projection holds no newer change of the item. */
 export type GuardedPut = {

@@ -1,7 +1,7 @@
 import type { DynamoDBRecord } from "aws-lambda";
 import { toSdkItem } from "./attribute-values";
 import { malformedRecordError, type MalformedRecordError } from "./errors";
-import { RESERVED_ATTRIBUTES } from "./projection-item";
+import { RESERVED_ATTRIBUTES } from "./contract";
 import { paddedSequenceNumber } from "./sequence";
 import { isTtlExpiration } from "./ttl";
 import type { ProjectionChange, StreamImage } from "./types";

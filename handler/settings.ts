@@ -1,19 +1,11 @@
 import { invalidSettingError, missingSettingError } from "./errors";
-import { TTL_EXPIRATION_MODES, type TtlExpirationMode } from "./ttl";
+import {
+    SETTING_VARIABLES,
+    TTL_EXPIRATION_MODES,
+    WRITE_CONCURRENCY_RANGE,
+    type TtlExpirationMode,
+} from "./contract";
 import type { HandlerSettings } from "./types";
-
-/** The environment variables the Pulumi program sets on the function. */
-export const SETTING_VARIABLES = {
-    projectionTable: "PROJECTION_TABLE",
-    archiveBucket: "ARCHIVE_BUCKET",
-    archivePrefix: "ARCHIVE_PREFIX",
-    writeConcurrency: "WRITE_CONCURRENCY",
-    tombstoneTtlSeconds: "TOMBSTONE_TTL_SECONDS",
-    ttlExpirations: "TTL_EXPIRATIONS",
-    // Powertools' own variable names, so its Logger and Metrics would read them too.
-    serviceName: "POWERTOOLS_SERVICE_NAME",
-    metricsNamespace: "POWERTOOLS_METRICS_NAMESPACE",
-} as const satisfies Record<keyof HandlerSettings, string>;
 
 /**
  * Reads the handler's settings from an environment.
@@ -22,15 +14,21 @@ export const SETTING_VARIABLES = {
  * @throws {InvalidSettingError} naming a variable whose value is out of range
  */
 export function readSettings(env: Readonly<Record<string, string | undefined>>): HandlerSettings {
+    // Every setting has its variable, checked by the compiler.
+    SETTING_VARIABLES satisfies Record<keyof HandlerSettings, string>;
     const required = (variable: string): string => {
         const value = env[variable];
         if (!value) throw missingSettingError(variable);
         return value;
     };
-    const positiveInteger = (variable: string): number => {
+    const positiveInteger = (variable: string, max = Number.MAX_SAFE_INTEGER, min = 1): number => {
         const value = required(variable);
-        if (!/^[1-9]\d*$/.test(value))
-            throw invalidSettingError(variable, value, "a whole number of 1 or more");
+        const allowed =
+            max === Number.MAX_SAFE_INTEGER
+                ? `a whole number of ${min} or more`
+                : `a whole number from ${min} to ${max}`;
+        if (!/^[1-9]\d*$/.test(value) || Number(value) < min || Number(value) > max)
+            throw invalidSettingError(variable, value, allowed);
         return Number(value);
     };
     const ttlExpirations = required(SETTING_VARIABLES.ttlExpirations);
@@ -45,7 +43,11 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
         projectionTable: required(SETTING_VARIABLES.projectionTable),
         archiveBucket: required(SETTING_VARIABLES.archiveBucket),
         archivePrefix: required(SETTING_VARIABLES.archivePrefix),
-        writeConcurrency: positiveInteger(SETTING_VARIABLES.writeConcurrency),
+        writeConcurrency: positiveInteger(
+            SETTING_VARIABLES.writeConcurrency,
+            WRITE_CONCURRENCY_RANGE.max,
+            WRITE_CONCURRENCY_RANGE.min,
+        ),
         tombstoneTtlSeconds: positiveInteger(SETTING_VARIABLES.tombstoneTtlSeconds),
         ttlExpirations: ttlExpirations as TtlExpirationMode,
         serviceName: required(SETTING_VARIABLES.serviceName),

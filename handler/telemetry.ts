@@ -3,7 +3,7 @@ import type { Metrics } from "@aws-lambda-powertools/metrics";
 import type { Context, DynamoDBRecord } from "aws-lambda";
 import { batchMetrics } from "./batch-metrics";
 import { batchLogKeys, batchSummaryFields, LOG_MESSAGES, recordFailureFields } from "./log";
-import type { BatchOutcome } from "./types";
+import type { BatchOutcome } from "./batch-outcome";
 
 /** What the batch orchestration reports as it goes; the only place logs and metrics are written. */
 export type BatchTelemetry = {

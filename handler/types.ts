@@ -1,7 +1,6 @@
 import type { AttributeValue as SdkAttributeValue } from "@aws-sdk/client-dynamodb";
 import type { AttributeValue as StreamAttributeValue } from "aws-lambda";
-import type { BatchSummary } from "./process-batch";
-import type { TtlExpirationMode } from "./ttl";
+import type { TtlExpirationMode } from "./contract";
 
 /** An item as the AWS SDK writes it: binary values are bytes. */
 export type SdkItem = Record<string, SdkAttributeValue>;
@@ -59,12 +58,4 @@ export type HandlerSettings = {
     readonly serviceName: string;
     /** The CloudWatch namespace of the handler's metrics. */
     readonly metricsNamespace: string;
-};
-
-/** What became of a batch, for its summary log line and its metrics. */
-export type BatchOutcome = {
-    readonly summary: Readonly<BatchSummary>;
-    readonly durationMs: number;
-    /** The archive object's compressed size; undefined when it was not stored. */
-    readonly archiveBytes: number | undefined;
 };

@@ -8,7 +8,8 @@ import {
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { DynamoDBRecord } from "aws-lambda";
 import { decodeArchiveObject } from "../handler/archive";
-import { isTombstone, RESERVED_ATTRIBUTES, withoutReservedAttributes } from "../handler/projection-item";
+import { RESERVED_ATTRIBUTES } from "../handler/contract";
+import { isTombstone, withoutReservedAttributes } from "../handler/projection-item";
 import { toSdkItem } from "../handler/attribute-values";
 import { canonicalItem, canonicalValue } from "./compare";
 import { listKeys, scanAll } from "./scan";

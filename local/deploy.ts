@@ -10,7 +10,7 @@ import {
     type KeySchemaElement,
 } from "@aws-sdk/client-dynamodb";
 import { CreateBucketCommand, type S3Client } from "@aws-sdk/client-s3";
-import { unpackCodeZip, zipCodeArchive } from "./code-archive";
+import { unpackCodeZip, zipCodeArchive } from "./lambda/code-archive";
 import type { DeclaredResource, ProgramRun } from "./program";
 
 /** A function of the program, unpacked and ready for LocalFunction. */

@@ -5,12 +5,12 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
 import { S3Client } from "@aws-sdk/client-s3";
 import { deployLocally, type LocalDeployment } from "./deploy";
-import { dynamoDBClientConfig, startDynamoDBLocal } from "./dynamodb-local";
-import { LocalFunction } from "./lambda-runner";
-import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalServer } from "./local-server";
+import { dynamoDBClientConfig, startDynamoDBLocal } from "./servers/dynamodb-local";
+import { LocalFunction } from "./lambda/local-function";
+import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalServer } from "./servers/supervision";
 import { declaredFunctionEnvironment, type ProgramRun, runProgram } from "./program";
-import { prepareRuntimeModules } from "./runtime-modules";
-import { s3ClientConfig, startS3rver } from "./s3rver";
+import { prepareRuntimeModules } from "./lambda/runtime-modules";
+import { s3ClientConfig, startS3rver } from "./servers/s3rver";
 
 /** The program deployed to local servers, with its function ready to invoke. */
 export type LocalStack = {

@@ -1,10 +1,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { startChangeFeed, type LocalChangeFeed } from "./change-feed";
+import { startEventSourceMapping, type RunningMapping } from "./mapping/start-mapping";
 import { checkDemo, writeDemoWorkload, type PartitionKey } from "./demo";
 import { declaredFunctionEnvironment, findResource, PROJECT_ROOT } from "./program";
-import { formatProgress, ProgressLine } from "./progress";
+import { formatProgress, ProgressLine } from "./mapping/progress";
 import { replaySampleEvents } from "./sample-events";
 import { removeLocalStackFile, writeLocalStackFile } from "./stack-file";
 import { startLocalStack, type LocalStack } from "./stack";
@@ -105,7 +105,7 @@ async function main(): Promise<number> {
             if (options.verbose || !isRoutine(line)) progress.log(`  [function] ${line}`);
         },
     });
-    let feed: LocalChangeFeed | undefined;
+    let feed: RunningMapping | undefined;
     let stopping: Promise<number> | undefined;
     const shutdown = (code: number): Promise<number> =>
         (stopping ??= (async () => {
@@ -130,7 +130,7 @@ async function main(): Promise<number> {
             return await shutdown(0);
         }
         const repairsSeen = new Set<string>();
-        feed = startChangeFeed(stack, {
+        feed = startEventSourceMapping(stack, {
             ...(stateDirectory ? { stateDirectory } : {}),
             onRepair: (repair) => {
                 if (repairsSeen.has(repair.what)) return;
@@ -156,7 +156,7 @@ async function main(): Promise<number> {
 
 async function runDemo(
     stack: LocalStack,
-    feed: LocalChangeFeed,
+    feed: RunningMapping,
     progress: ProgressLine,
     startedAt: number,
 ): Promise<number> {
@@ -233,7 +233,7 @@ function printDeployment(stack: LocalStack, stateDirectory: string | undefined):
     );
 }
 
-function printMapping(feed: LocalChangeFeed): void {
+function printMapping(feed: RunningMapping): void {
     const { settings, startingPosition, batchingWindowSeconds, parallelizationFactor } = feed.mapping;
     console.log(
         `  mapping          batch ${settings.batchSize}, window ${batchingWindowSeconds} s, start ${startingPosition}, ` +

@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { PROJECT_ROOT } from "../local/program";
-import { ProgressLine } from "../local/progress";
+import { ProgressLine } from "../local/mapping/progress";
 import { runBackfill } from "./backfill";
 import { integerFlag, TARGET_FLAGS, TARGET_USAGE, targetOptions } from "./cli-options";
 import { explainOpsError } from "./errors";

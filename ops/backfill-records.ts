@@ -1,6 +1,6 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBRecord } from "aws-lambda";
-import { toEventImage } from "../local/stream-records";
+import { toEventImage } from "../local/mapping/stream-records";
 
 /**
  * The sequence number of every backfilled change: lower than any real stream sequence number

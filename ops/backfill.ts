@@ -8,7 +8,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBStreamEvent } from "aws-lambda";
 import { toSdkItem } from "../handler/attribute-values";
-import { toEventImage } from "../local/stream-records";
+import { toEventImage } from "../local/mapping/stream-records";
 import { toBackfillRecord } from "./backfill-records";
 import type { BatchRunner } from "./batch-runner";
 import { createRateLimiter } from "./rate-limiter";

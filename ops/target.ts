@@ -3,9 +3,9 @@ import * as path from "node:path";
 import { createChangeFeedClients, type ChangeFeedClients } from "../handler/clients";
 import { readSettings } from "../handler/settings";
 import type { HandlerSettings } from "../handler/types";
-import { dynamoDBClientConfig } from "../local/dynamodb-local";
+import { dynamoDBClientConfig } from "../local/servers/dynamodb-local";
 import { declaredFunctionEnvironment, PROJECT_ROOT, readStackConfig, runProgram } from "../local/program";
-import { s3ClientConfig } from "../local/s3rver";
+import { s3ClientConfig } from "../local/servers/s3rver";
 import { readLocalStackFile } from "../local/stack-file";
 
 /** The physical names an ops command works on. */

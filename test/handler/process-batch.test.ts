@@ -3,8 +3,9 @@ import { BatchProcessor, EventType, FullBatchFailureError } from "@aws-lambda-po
 import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import { batchLogKeys, LOG_MESSAGES, recordFailureFields, type BatchLogKeys } from "../../handler/log";
 import { processStreamBatch, type BatchDependencies } from "../../handler/process-batch";
-import type { TtlExpirationMode } from "../../handler/ttl";
-import type { ArchiveObject, BatchOutcome, ProjectionChange, WriteOutcome } from "../../handler/types";
+import type { TtlExpirationMode } from "../../handler/contract";
+import type { BatchOutcome } from "../../handler/batch-outcome";
+import type { ArchiveObject, ProjectionChange, WriteOutcome } from "../../handler/types";
 import { dynamodbRecordFactory, streamEvent, ttlExpiryRecordFactory } from "../helpers/records";
 
 type Harness = {

@@ -1,11 +1,7 @@
 import { strict as assert } from "node:assert";
 import { keyIdentity, planBatch } from "../../handler/plan";
-import {
-    isTombstone,
-    RESERVED_ATTRIBUTES,
-    toGuardedPut,
-    withoutReservedAttributes,
-} from "../../handler/projection-item";
+import { RESERVED_ATTRIBUTES } from "../../handler/contract";
+import { isTombstone, toGuardedPut, withoutReservedAttributes } from "../../handler/projection-item";
 import { compareSequenceNumbers, paddedSequenceNumber } from "../../handler/sequence";
 import { isTtlExpiration } from "../../handler/ttl";
 import { dynamodbRecordFactory, ttlExpiryRecordFactory } from "../helpers/records";

@@ -28,7 +28,9 @@ describe("handler settings", () => {
     });
 
     for (const [variable, value, allowed] of [
-        ["WRITE_CONCURRENCY", "0", "a whole number of 1 or more"],
+        // The same range the program enforces on writeConcurrency (handler/contract.ts).
+        ["WRITE_CONCURRENCY", "0", "a whole number from 1 to 100"],
+        ["WRITE_CONCURRENCY", "101", "a whole number from 1 to 100"],
         ["TOMBSTONE_TTL_SECONDS", "1.5", "a whole number of 1 or more"],
         ["TTL_EXPIRATIONS", "ignore", "delete or archiveOnly"],
     ]) {

@@ -3,8 +3,8 @@ import { readSettings } from "../../handler/settings";
 import { declaredFunctionEnvironment } from "../../local/program";
 import type { LocalStack } from "../../local/stack";
 import type { OpsTarget } from "../../ops/target";
-import { readAllStreamRecords } from "../../local/stream-reader";
-import { toLambdaRecord } from "../../local/stream-records";
+import { readAllStreamRecords } from "../../local/mapping/stream-reader";
+import { toLambdaRecord } from "../../local/mapping/stream-records";
 
 /**
  * Reads the source table's real stream and returns, as Lambda would deliver them, the records

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { CONFIG_DEFAULTS, CONFIG_KEYS, INTEGER_RULES } from "../../config";
+import { CONFIG_DEFAULTS, CONFIG_KEYS, INTEGER_RULES } from "../../infra/config";
 import { findResource, PROJECT_ROOT, runProgram } from "../../local/program";
 
 const MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping";

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { BATCH_METRICS } from "../../handler/batch-metrics";
+import { BATCH_METRICS } from "../../handler/contract";
 import { findResource, PROJECT_ROOT, runProgram, type ProgramRun } from "../../local/program";
 
 const FUNCTION = "aws:lambda/function:Function";

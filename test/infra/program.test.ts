@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { parse as parseYaml } from "yaml";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { zipCodeArchive } from "../../local/code-archive";
+import { zipCodeArchive } from "../../local/lambda/code-archive";
 import { findResource, PROJECT_ROOT, runProgram, type ProgramRun } from "../../local/program";
 
 const TABLE = "aws:dynamodb/table:Table";

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { findResource, PROJECT_ROOT, runProgram, type ProgramRun } from "../../local/program";
-import { SecureBucket } from "../../secure-bucket";
+import { SecureBucket } from "../../infra/secure-bucket";
 
 const TABLE = "aws:dynamodb/table:Table";
 const BUCKET = "aws:s3/bucket:Bucket";

@@ -22,10 +22,10 @@ import {
 } from "@aws-sdk/client-dynamodb-streams";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 
-import { dynamoDBClientConfig, startDynamoDBLocal } from "../../local/dynamodb-local";
-import { parseJavaMajorVersion } from "../../local/java";
-import type { LocalServer } from "../../local/local-server";
-import { s3ClientConfig, startS3rver } from "../../local/s3rver";
+import { dynamoDBClientConfig, startDynamoDBLocal } from "../../local/servers/dynamodb-local";
+import { parseJavaMajorVersion } from "../../local/servers/java";
+import type { LocalServer } from "../../local/servers/supervision";
+import { s3ClientConfig, startS3rver } from "../../local/servers/s3rver";
 
 const BUCKET = "local-servers-test";
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
@@ -322,8 +322,8 @@ function decodeProcAddress(hex: string): string {
 /** Starts both servers in a separate ts-node process that then ends with `ending`; returns their pids. */
 async function startServersInChild(ending: string): Promise<number[]> {
     const script = `
-    const { startDynamoDBLocal } = require(${JSON.stringify(path.join(REPO_ROOT, "local", "dynamodb-local.ts"))});
-    const { startS3rver } = require(${JSON.stringify(path.join(REPO_ROOT, "local", "s3rver.ts"))});
+    const { startDynamoDBLocal } = require(${JSON.stringify(path.join(REPO_ROOT, "local", "servers", "dynamodb-local.ts"))});
+    const { startS3rver } = require(${JSON.stringify(path.join(REPO_ROOT, "local", "servers", "s3rver.ts"))});
     Promise.all([startDynamoDBLocal(), startS3rver()]).then((servers) => {
       process.stdout.write(JSON.stringify(servers.map((s) => s.pid)) + "\\n", () => ${ending});
     }, (err) => { console.error(err); process.exit(2); });

@@ -6,10 +6,10 @@ import * as path from "node:path";
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { isTombstone } from "../../handler/projection-item";
-import { startChangeFeed } from "../../local/change-feed";
+import { startEventSourceMapping } from "../../local/mapping/start-mapping";
 import { checkDemo, writeDemoWorkload } from "../../local/demo";
-import { dynamoDBClientConfig } from "../../local/dynamodb-local";
-import { findFreePort } from "../../local/free-port";
+import { dynamoDBClientConfig } from "../../local/servers/dynamodb-local";
+import { findFreePort } from "../../local/servers/free-port";
 import { startLocalStack } from "../../local/stack";
 import { runStart, stillRunning } from "../helpers/processes";
 
@@ -20,7 +20,7 @@ describe("the local stack's change feed (in process)", function () {
 
     it("converges the projection with the source and isolates the poison record in the failure destination", async () => {
         const stack = await startLocalStack({ stack: "dev", onFunctionLog: () => undefined });
-        const feed = startChangeFeed(stack);
+        const feed = startEventSourceMapping(stack);
         try {
             const workload = await writeDemoWorkload(
                 stack.clients.dynamodb,
@@ -109,7 +109,7 @@ describe("the local stack's change feed (in process)", function () {
                 stateDirectory,
                 onFunctionLog: () => undefined,
             });
-            const firstFeed = startChangeFeed(first, { stateDirectory });
+            const firstFeed = startEventSourceMapping(first, { stateDirectory });
             await write(first, 0, 25);
             await firstFeed.poller.whenIdle();
             await firstFeed.stop();
@@ -121,7 +121,7 @@ describe("the local stack's change feed (in process)", function () {
                 stateDirectory,
                 onFunctionLog: () => undefined,
             });
-            const secondFeed = startChangeFeed(second, { stateDirectory });
+            const secondFeed = startEventSourceMapping(second, { stateDirectory });
             try {
                 await write(second, 40, 50);
                 await secondFeed.poller.whenIdle();

@@ -11,7 +11,7 @@ import {
 import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { decodeArchiveObject } from "../../handler/archive";
 import { isTombstone, withoutReservedAttributes } from "../../handler/projection-item";
-import { startChangeFeed } from "../../local/change-feed";
+import { startEventSourceMapping } from "../../local/mapping/start-mapping";
 import { canonicalItem } from "../../local/compare";
 import { scanAll } from "../../local/scan";
 import { startLocalStack, type LocalStack } from "../../local/stack";
@@ -86,7 +86,7 @@ describe("backfill (on the local stack)", function () {
                     blob: { B: Uint8Array.from([index % 256, 1]) },
                 });
             }
-            const feed = startChangeFeed(stack);
+            const feed = startEventSourceMapping(stack);
             await feed.poller.whenIdle();
             const target = opsTargetFor(stack);
 
@@ -193,7 +193,7 @@ describe("redrive (on the local stack)", function () {
         proxy.setRule((request) =>
             request.target?.endsWith(".PutItem") && request.body.includes('"poison-1"') ? "fail" : "pass",
         );
-        const feed = startChangeFeed(stack, { handler: faulty });
+        const feed = startEventSourceMapping(stack, { handler: faulty });
         const lines: string[] = [];
         const redrive = (dryRun: boolean) =>
             runRedrive({
@@ -267,7 +267,7 @@ describe("redrive (on the local stack)", function () {
 
     it("leaves a batch whose records still fail in place and says why", async () => {
         const stack = await startLocalStack({ stack: "dev", onFunctionLog: () => undefined });
-        const feed = startChangeFeed(stack);
+        const feed = startEventSourceMapping(stack);
         const lines: string[] = [];
         try {
             // A reserved attribute: the handler refuses this record every time.

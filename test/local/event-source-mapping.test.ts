@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
-import { deliverShard, type DiscardedBatch, type MappingSettings } from "../../local/event-source-mapping";
-import type { Invocation } from "../../local/lambda-runner";
+import { deliverShard, type DiscardedBatch, type MappingSettings } from "../../local/mapping/delivery";
+import type { Invocation } from "../../local/lambda/local-function";
 import { dynamodbRecordFactory } from "../helpers/records";
 
 const settings: MappingSettings = {

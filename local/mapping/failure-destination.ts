@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import type { DiscardedBatch } from "./event-source-mapping";
+import type { DiscardedBatch } from "./delivery";
 
 /** Where a discarded batch came from and went to. */
 export type FailureContext = {

@@ -1,4 +1,4 @@
-import { BATCH_METRICS, METRICS_NAMESPACE } from "./handler/batch-metrics";
+import { BATCH_METRICS, METRICS_NAMESPACE } from "../handler/contract";
 
 const LAMBDA_NAMESPACE = "AWS/Lambda";
 

@@ -1,7 +1,7 @@
-import type { PollerProgress } from "./stream-poller";
+import type { MappingProgress } from "./event-source-mapping";
 
 /** `changes seen 1,204 · delivered 1,203 · failed 1 · batches 37 · iterator age 0.4 s` */
-export function formatProgress(progress: PollerProgress): string {
+export function formatProgress(progress: MappingProgress): string {
     const count = (value: number) => value.toLocaleString("en-US");
     return (
         `changes seen ${count(progress.seen)} · delivered ${count(progress.delivered)} · ` +

@@ -146,7 +146,7 @@ export class LocalFunction {
 
     private startEnvironment(): Environment {
         const spec = this.spec;
-        const child = fork(path.join(__dirname, "lambda-worker.js"), [spec.codeDirectory, spec.handler], {
+        const child = fork(path.join(__dirname, "worker.js"), [spec.codeDirectory, spec.handler], {
             cwd: spec.codeDirectory,
             stdio: ["ignore", "pipe", "pipe", "ipc"],
             // Only what Lambda sets, so nothing from the developer's shell leaks into the function.

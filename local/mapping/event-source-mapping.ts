@@ -7,12 +7,12 @@ import {
 } from "@aws-sdk/client-dynamodb-streams";
 import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import type { CheckpointStore } from "./checkpoints";
-import { deliverShard, type DiscardedBatch, type MappingSettings } from "./event-source-mapping";
-import type { Invocation } from "./lambda-runner";
+import { deliverShard, type DiscardedBatch, type MappingSettings } from "./delivery";
+import type { Invocation } from "../lambda/local-function";
 import { toLambdaRecord, type Repair } from "./stream-records";
 
 /** Live counters for the one-line progress display. */
-export type PollerProgress = {
+export type MappingProgress = {
     /** Stream records read. */
     seen: number;
     /** Records checkpointed as processed (successful batches, including superseded records). */
@@ -25,7 +25,7 @@ export type PollerProgress = {
     iteratorAgeMs: number;
 };
 
-export type StreamPollerOptions = {
+export type EventSourceMappingOptions = {
     readonly streams: DynamoDBStreamsClient;
     readonly streamArn: string;
     readonly region: string;
@@ -55,8 +55,8 @@ type ShardState = {
  * every batch so that a restart resumes after the last processed record. Parent shards are read
  * to the end before their children, as Lambda does.
  */
-export class StreamPoller {
-    public readonly progress: PollerProgress = {
+export class LocalEventSourceMapping {
+    public readonly progress: MappingProgress = {
         seen: 0,
         delivered: 0,
         failed: 0,
@@ -72,7 +72,7 @@ export class StreamPoller {
     private firstDiscovery = true;
     private failure: unknown;
 
-    public constructor(private readonly options: StreamPollerOptions) {}
+    public constructor(private readonly options: EventSourceMappingOptions) {}
 
     /** Starts polling in the background. */
     public start(): void {

@@ -11,9 +11,9 @@ import {
     spawnSupervised,
     waitUntilReady,
     type LocalServer,
-} from "./local-server";
+} from "./supervision";
 
-export type { LocalServer } from "./local-server";
+export type { LocalServer } from "./supervision";
 
 /** Options for {@link startDynamoDBLocal}. */
 export type DynamoDBLocalOptions = {

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { TTL_EXPIRATION_MODES, type TtlExpirationMode } from "./handler/ttl";
+import { TTL_EXPIRATION_MODES, WRITE_CONCURRENCY_RANGE, type TtlExpirationMode } from "../handler/contract";
 
 /** The Pulumi config namespace: the project name in Pulumi.yaml. */
 export const CONFIG_NAMESPACE = "ddb-changefeed";
@@ -82,7 +82,7 @@ export const INTEGER_RULES = {
     parallelizationFactor: { min: 1, max: 10 },
     memoryMb: { min: 128, max: 10_240 },
     timeoutSeconds: { min: 1, max: 900 },
-    writeConcurrency: { min: 1, max: 100 },
+    writeConcurrency: WRITE_CONCURRENCY_RANGE,
     // At least the stream's 24-hour retention, so no re-delivery can outlive a tombstone.
     tombstoneRetentionDays: { min: 1, max: 365 },
     // 0 turns the transition off; past 10 years a transition saves nothing worth a rule.

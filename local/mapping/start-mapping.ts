@@ -1,15 +1,15 @@
 import * as path from "node:path";
 import { fileCheckpoints, memoryCheckpoints } from "./checkpoints";
 import { sendToFailureDestination } from "./failure-destination";
-import { localMappingConfig, type LocalMappingConfig } from "./mapping-settings";
-import type { LocalFunction } from "./lambda-runner";
-import type { LocalStack } from "./stack";
+import { localMappingConfig, type LocalMappingConfig } from "./settings";
+import type { LocalFunction } from "../lambda/local-function";
+import type { LocalStack } from "../stack";
 import type { Repair } from "./stream-records";
-import { StreamPoller } from "./stream-poller";
+import { LocalEventSourceMapping } from "./event-source-mapping";
 
 /** The local stack's event source mapping, running. */
-export type LocalChangeFeed = {
-    readonly poller: StreamPoller;
+export type RunningMapping = {
+    readonly poller: LocalEventSourceMapping;
     readonly mapping: LocalMappingConfig;
     /** The S3 bucket of the mapping's on-failure destination. */
     readonly failureBucket: string;
@@ -18,7 +18,7 @@ export type LocalChangeFeed = {
     stop(): Promise<void>;
 };
 
-export type ChangeFeedOptions = {
+export type MappingOptions = {
     /** Another execution of the function to drive (default: the stack's own). */
     readonly handler?: LocalFunction;
     /** Persist checkpoints here (a kept local state); in memory otherwise. */
@@ -34,7 +34,7 @@ export type ChangeFeedOptions = {
  *
  * @throws {Error} when the program declares no mapping, or its failure destination is not an S3 bucket
  */
-export function startChangeFeed(stack: LocalStack, options: ChangeFeedOptions = {}): LocalChangeFeed {
+export function startEventSourceMapping(stack: LocalStack, options: MappingOptions = {}): RunningMapping {
     const [resource] = stack.deployment.eventSourceMappings;
     if (!resource) throw new Error("The program declares no event source mapping.");
     const mapping = localMappingConfig(resource);
@@ -47,7 +47,7 @@ export function startChangeFeed(stack: LocalStack, options: ChangeFeedOptions = 
     }
     const [deployed] = stack.deployment.functions;
     const failureObjects: string[] = [];
-    const poller = new StreamPoller({
+    const poller = new LocalEventSourceMapping({
         streams: stack.clients.streams,
         streamArn: stack.sourceStreamArn,
         region: stack.region,

@@ -1,5 +1,5 @@
-import type { DeclaredResource } from "./program";
-import type { MappingSettings } from "./event-source-mapping";
+import type { DeclaredResource } from "../program";
+import type { MappingSettings } from "./delivery";
 
 /** Everything the local mapping needs from the program's EventSourceMapping resource. */
 export type LocalMappingConfig = {

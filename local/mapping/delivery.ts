@@ -1,5 +1,5 @@
 import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
-import type { Invocation } from "./lambda-runner";
+import type { Invocation } from "../lambda/local-function";
 
 /** The mapping's settings that shape delivery, as the program declares them. */
 export type MappingSettings = {

@@ -25,13 +25,16 @@ export const LOCAL_REGION = "us-east-1";
 export const LOCAL_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } as const;
 
 /**
- * Finds a non-TypeScript file that lives in `local/` next to these modules.
+ * Finds a non-TypeScript file that lives in `local/servers/` next to these modules.
  *
- * Under ts-node the caller runs from `local/`; compiled, it runs from `bin/local/`, and tsc does
+ * Under ts-node the caller runs from `local/servers/`; compiled, it runs from `bin/local/servers/`, and tsc does
  * not copy `.java`/`.js` files there, so fall back to the source tree.
  */
 export function localSourceFile(fileName: string): string {
-    const candidates = [path.join(__dirname, fileName), path.join(__dirname, "..", "..", "local", fileName)];
+    const candidates = [
+        path.join(__dirname, fileName),
+        path.join(__dirname, "..", "..", "..", "local", "servers", fileName),
+    ];
     const found = candidates.find((candidate) => existsSync(candidate));
     if (found === undefined)
         throw new Error(`Cannot find ${fileName}; looked in:\n  ${candidates.join("\n  ")}`);

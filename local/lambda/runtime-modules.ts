@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { RUNTIME_PROVIDED_PACKAGES } from "../handler/packaging";
-import { PROJECT_ROOT } from "./program";
+import { RUNTIME_PROVIDED_PACKAGES } from "../../handler/contract";
+import { PROJECT_ROOT } from "../program";
 
 type LockPackage = { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> };
 

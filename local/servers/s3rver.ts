@@ -15,9 +15,9 @@ import {
     waitUntilReady,
     type LocalServer,
     type SupervisedProcess,
-} from "./local-server";
+} from "./supervision";
 
-export type { LocalServer } from "./local-server";
+export type { LocalServer } from "./supervision";
 
 /** Options for {@link startS3rver}. */
 export type S3rverOptions = {

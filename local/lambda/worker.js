@@ -1,6 +1,6 @@
 "use strict";
 // One Lambda execution environment: loads the unpacked code archive once (cold start), then
-// serves invocations sent by local/lambda-runner.ts over IPC, one at a time, as Lambda does.
+// serves invocations sent by local/lambda/local-function.ts over IPC, one at a time, as Lambda does.
 // Plain JavaScript on purpose: the function's code must run on bare Node, as on AWS.
 const path = require("node:path");
 const { randomUUID } = require("node:crypto");

@@ -1,0 +1,68 @@
+/**
+ * The handler's contract with the program that deploys it: the names and ranges both sides must
+ * agree on. `infra/` imports this module (and the handler's factory) and nothing else of
+ * `handler/`, so a change here is a change of the contract, made in one place.
+ */
+
+/** The environment variables the program sets on the function. */
+export const SETTING_VARIABLES = {
+    projectionTable: "PROJECTION_TABLE",
+    archiveBucket: "ARCHIVE_BUCKET",
+    archivePrefix: "ARCHIVE_PREFIX",
+    writeConcurrency: "WRITE_CONCURRENCY",
+    tombstoneTtlSeconds: "TOMBSTONE_TTL_SECONDS",
+    ttlExpirations: "TTL_EXPIRATIONS",
+    // Powertools' own variable names, so its Logger and Metrics would read them too.
+    serviceName: "POWERTOOLS_SERVICE_NAME",
+    metricsNamespace: "POWERTOOLS_METRICS_NAMESPACE",
+} as const;
+
+/**
+ * Distinct keys the handler writes at once. Past 100 the Node SDK's own CPU per request bounds
+ * a single invocation, so more concurrency only adds throttling risk on a hot partition.
+ */
+export const WRITE_CONCURRENCY_RANGE = { min: 1, max: 100 } as const;
+
+/** What the handler does with TTL expirations: delete from the projection too, or only archive. */
+export const TTL_EXPIRATION_MODES = ["delete", "archiveOnly"] as const;
+export type TtlExpirationMode = (typeof TTL_EXPIRATION_MODES)[number];
+
+/** The CloudWatch namespace of the handler's own metrics; the `service` dimension tells stacks apart. */
+export const METRICS_NAMESPACE = "DdbChangefeed";
+
+/** The metrics the handler emits once per batch (in EMF, so they cost no API call). */
+export const BATCH_METRICS = {
+    /** Records that need no retry: applied, stale, superseded or only archived. */
+    recordsProcessed: "RecordsProcessed",
+    /** Records reported for retry (or that failed the whole batch). */
+    recordsFailed: "RecordsFailed",
+    /** Earlier changes of a key whose latest change in the batch was written instead. */
+    recordsSuperseded: "RecordsSuperseded",
+    /** Guarded writes that lost to a newer change already in the projection. */
+    staleWritesSkipped: "StaleWritesSkipped",
+    /** Compressed size of the batch's archive object, when it was stored. */
+    archiveBytes: "ArchiveBytes",
+    /** Wall-clock time from receiving the batch to its response. */
+    batchDuration: "BatchDuration",
+} as const;
+
+/**
+ * Attributes the projection reserves on every item. A source item must not use these names (its
+ * record fails with a reason saying so).
+ *
+ * - `_cdc_sequence`: the 40-digit, zero-padded sequence number of the change the item reflects.
+ * - `_cdc_tombstone`: present (true) when the item was deleted at the source; readers skip it.
+ * - `_cdc_expires_at`: epoch seconds after which the projection's TTL removes a tombstone.
+ */
+export const RESERVED_ATTRIBUTES = {
+    sequence: "_cdc_sequence",
+    tombstone: "_cdc_tombstone",
+    expiresAt: "_cdc_expires_at",
+} as const;
+
+/**
+ * The handler's dependencies that the Lambda Node.js runtime already provides. The code archive
+ * leaves them out (packaging them would take it from ~300 KB to several MB); everything else in
+ * package.json `dependencies` is packaged.
+ */
+export const RUNTIME_PROVIDED_PACKAGES = ["@aws-sdk/client-dynamodb", "@aws-sdk/client-s3"] as const;
