@@ -22,7 +22,14 @@ export const LOG_RETENTION_DAYS = [
 export type ChangeFeedConfig = {
     /** The stack's AWS region (`aws:region`, or the AWS_REGION the provider would use). */
     readonly region: string;
-    readonly partitionKey: KeyAttribute;
+    /**
+     * An existing table to attach to (its stream must carry NEW_AND_OLD_IMAGES); absent: the feed
+     * creates its own source table with `partitionKey` and `sortKey`.
+     */
+    readonly sourceTableName?: string;
+    /** The created source table's partition key; absent with `sourceTableName`. */
+    readonly partitionKey?: KeyAttribute;
+    /** The created source table's sort key; absent for none, and with `sourceTableName`. */
     readonly sortKey?: KeyAttribute;
     readonly batchSize: number;
     readonly batchingWindowSeconds: number;
@@ -111,6 +118,7 @@ type IntegerKey = keyof typeof INTEGER_RULES;
 export const CONFIG_DEFAULTS = {
     partitionKey: "id:S",
     sortKey: "",
+    sourceTableName: "",
     batchSize: 100,
     batchingWindowSeconds: 0,
     maxRetryAttempts: 5,
@@ -143,6 +151,8 @@ export const CONFIG_KEYS = Object.keys(CONFIG_DEFAULTS) as ConfigKey[];
 
 type BooleanKey = { [K in ConfigKey]: (typeof CONFIG_DEFAULTS)[K] extends boolean ? K : never }[ConfigKey];
 
+/** What DynamoDB accepts as a table name. */
+const TABLE_NAME_PATTERN = /^[A-Za-z0-9_.-]{3,255}$/;
 const KEY_ATTRIBUTE_PATTERN = /^([A-Za-z0-9_.-]{1,255}):([A-Z]+)$/;
 const ARCHIVE_PREFIX_PATTERN = /^([A-Za-z0-9._=-]+\/)+$/;
 const MAX_ARCHIVE_PREFIX_LENGTH = 512;
@@ -153,15 +163,12 @@ const KMS_KEY_ARN_PATTERN =
 const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const MAX_EMAIL_LENGTH = 254;
 
-/** Thrown when stack config is invalid; lists every problem, each naming its key and the fix. */
+/** Thrown when stack config (or a ChangeFeed's args) is invalid; lists every problem, each naming its key and the fix. */
 export class ConfigError extends Error {
     public readonly problems: readonly string[];
 
-    public constructor(problems: readonly string[]) {
-        super(
-            `Invalid stack config for ${CONFIG_NAMESPACE}:\n` +
-                problems.map((problem) => `  - ${problem}`).join("\n"),
-        );
+    public constructor(problems: readonly string[], subject = `stack config for ${CONFIG_NAMESPACE}`) {
+        super(`Invalid ${subject}:\n` + problems.map((problem) => `  - ${problem}`).join("\n"));
         this.name = "ConfigError";
         this.problems = problems;
     }
@@ -174,6 +181,12 @@ export type RawConfigReader = (key: string) => string | undefined;
 export type ConfigContext = {
     /** The stack's AWS region (`aws:region`): alarms and the dashboard name it, and a KMS key must live there. */
     readonly region?: string;
+    /** What the values are, for the error's first line (default: the stack config). */
+    readonly subject?: string;
+    /** How a problem names a key (default: `ddb-changefeed:<key>`, as `pulumi config` shows it). */
+    readonly nameKey?: (key: string) => string;
+    /** How to remove an unknown key (default: the `pulumi config rm` command). */
+    readonly removeHint?: (key: string) => string;
 };
 
 /**
@@ -191,13 +204,33 @@ export function parseConfig(
 ): ChangeFeedConfig {
     const problems: string[] = [];
     const raw = (key: ConfigKey): string => read(key) ?? String(CONFIG_DEFAULTS[key]);
+    const qualified = context.nameKey ?? ((key: string) => `${CONFIG_NAMESPACE}:${key}`);
+    const removeHint = context.removeHint ?? ((key: string) => `Remove it with: pulumi config rm ${key}`);
 
     for (const key of setKeys) {
         if (!(CONFIG_KEYS as readonly string[]).includes(key)) {
             problems.push(
-                `${qualified(key)} is not a known key; known keys: ${CONFIG_KEYS.join(", ")}. ` +
-                    `Remove it with: pulumi config rm ${key}`,
+                `${qualified(key)} is not a known key; known keys: ${CONFIG_KEYS.join(", ")}. ${removeHint(key)}`,
             );
+        }
+    }
+
+    const sourceTableName = raw("sourceTableName").trim();
+    if (sourceTableName !== "") {
+        if (!TABLE_NAME_PATTERN.test(sourceTableName)) {
+            problems.push(
+                `${qualified("sourceTableName")} is "${sourceTableName}"; allowed: "" to create the source table, ` +
+                    `or the name of an existing table (3-255 characters: letters, digits, _ . -).`,
+            );
+        }
+        // An existing table brings its own key schema; a second one in config could only disagree.
+        for (const key of ["partitionKey", "sortKey"] as const) {
+            if (setKeys.includes(key)) {
+                problems.push(
+                    `${qualified(key)} is set together with ${qualified("sourceTableName")}; allowed: only one of ` +
+                        `them: the existing table's key schema is used for the projection. ${removeHint(key)}`,
+                );
+            }
         }
     }
 
@@ -371,13 +404,15 @@ export function parseConfig(
         !isOneOf(STARTING_POSITIONS, startingPosition) ||
         !isOneOf(TTL_EXPIRATION_MODES, ttlExpirations)
     ) {
-        throw new ConfigError(problems);
+        throw new ConfigError(problems, context.subject);
     }
     return {
         ...config,
         region,
-        partitionKey,
-        ...(sortKey ? { sortKey } : {}),
+        // An existing table brings its key schema; only a created one takes it from here.
+        ...(sourceTableName !== ""
+            ? { sourceTableName }
+            : { partitionKey, ...(sortKey ? { sortKey } : {}) }),
         startingPosition,
         archivePrefix,
         logRetentionDays,
@@ -412,10 +447,47 @@ export function kmsKeyRegion(kmsKeyArn: string): string {
     return region;
 }
 
-function qualified(key: string): string {
-    return `${CONFIG_NAMESPACE}:${key}`;
-}
-
 function isOneOf<T extends string>(allowed: readonly T[], value: unknown): value is T {
     return typeof value === "string" && (allowed as readonly string[]).includes(value);
+}
+
+/**
+ * A ChangeFeed's arguments: every stack config key, each optional with the same default and the
+ * same allowed values (`readConfig()` returns a value of this type, too).
+ */
+export type ChangeFeedArgs = Partial<Omit<ChangeFeedConfig, "partitionKey" | "sortKey">> & {
+    /** As a `KeyAttribute` or as in config (`id:S`). */
+    readonly partitionKey?: KeyAttribute | string;
+    readonly sortKey?: KeyAttribute | string;
+};
+
+/**
+ * Validates a ChangeFeed's arguments with the rules of stack config and applies the defaults.
+ *
+ * @param name - the ChangeFeed's name, for the error's first line
+ * @param fallbackRegion - the region when `args.region` is absent (the AWS provider's)
+ * @throws {ConfigError} listing every invalid argument, named in backticks, with what is allowed
+ */
+export function resolveChangeFeedArgs(
+    name: string,
+    args: ChangeFeedArgs,
+    fallbackRegion: string | undefined,
+): ChangeFeedConfig {
+    const values = args as Record<string, unknown>;
+    const given = Object.keys(values).filter((key) => key !== "region" && values[key] !== undefined);
+    const read = (key: string): string | undefined => {
+        const value = values[key];
+        if (value === undefined) return undefined;
+        if (typeof value === "object" && value !== null && "name" in value && "type" in value) {
+            return `${String(value.name)}:${String(value.type)}`;
+        }
+        return String(value);
+    };
+    const region = args.region ?? fallbackRegion;
+    return parseConfig(read, given, {
+        ...(region ? { region } : {}),
+        subject: `ChangeFeed "${name}" args`,
+        nameKey: (key) => `\`${key}\``,
+        removeHint: (key) => `Remove \`${key}\` from the args.`,
+    });
 }

@@ -17,6 +17,15 @@ export type DeclaredResource = {
     readonly state: Record<string, unknown>;
 };
 
+/**
+ * Answers a data-source call the program makes (`aws.dynamodb.getTable`, ...), as the provider
+ * would on AWS: with the data source's outputs, or by throwing the provider's error.
+ */
+export type InvokeAnswer = (token: string, args: Record<string, unknown>) => Promise<Record<string, unknown>>;
+
+/** The data source that reads an existing source table. */
+export const GET_TABLE_TOKEN = "aws:dynamodb/getTable:getTable";
+
 /** What running index.ts under Pulumi's mock engine produced. */
 export type ProgramRun = {
     readonly stack: string;
@@ -50,19 +59,28 @@ export function readStackConfig(stack: string): Record<string, string> {
     return config;
 }
 
+/** Pulumi's mock engine, set up for one stack, recording what a program declares. */
+export type MockEngine = {
+    readonly resources: DeclaredResource[];
+    /**
+     * Resolves each output once the program's registrations have all reached the engine; rejects
+     * with the error of a registration that failed (e.g. closure serialization).
+     */
+    settle(outputs: Record<string, unknown>): Promise<Record<string, unknown>>;
+};
+
 /**
- * Runs the real program (index.ts) under Pulumi's mock engine and records every resource it
- * declares. Physical names are `<logical name>-<stack>`, so local stacks do not collide.
- *
- * @param stack - a stack with a config file in stacks/
- * @param overrides - config to set on top of the stack file, as `namespace:key` → raw string
- * @throws whatever the program throws, e.g. a ConfigError for invalid config
+ * Sets Pulumi's mock engine up for a stack: physical names are `<logical name>-<stack>`, ARNs
+ * are in the stack's region and a local account, and data-source calls go to `invoke`. Declare
+ * resources after this call (require the program, or construct a component).
  */
-export async function runProgram(stack: string, overrides: Record<string, string> = {}): Promise<ProgramRun> {
-    const config = { ...readStackConfig(stack), ...overrides };
+export function installMocks(
+    stack: string,
+    config: Record<string, string>,
+    invoke: InvokeAnswer = noDataSources,
+): MockEngine {
     const region = config["aws:region"] ?? "us-east-1";
     const resources: DeclaredResource[] = [];
-
     pulumi.runtime.setMocks(
         {
             newResource: async (args) => {
@@ -70,34 +88,69 @@ export async function runProgram(stack: string, overrides: Record<string, string
                 resources.push({ type: args.type, name: args.name, inputs: args.inputs, state });
                 return { id: String(state.id), state };
             },
-            call: async (args) => args.inputs,
+            call: async (args) => invoke(args.token, args.inputs as Record<string, unknown>),
         },
         PROJECT_NAME,
         stack,
         false,
     );
     pulumi.runtime.setAllConfig(config);
+    return {
+        resources,
+        settle: async (outputs) => {
+            // A failure inside resource registration surfaces only as an unhandled rejection;
+            // without this the outputs would never settle.
+            let onRejection: (reason: unknown) => void = () => undefined;
+            const registrationFailed = new Promise<never>((_, reject) => {
+                onRejection = reject;
+                process.on("unhandledRejection", onRejection);
+            });
+            try {
+                const settled: Record<string, unknown> = {};
+                for (const [name, value] of Object.entries(outputs)) {
+                    settled[name] = pulumi.Output.isInstance(value)
+                        ? await Promise.race([settle(value), registrationFailed])
+                        : value;
+                }
+                // Components register their outputs after their children's outputs settle; wait
+                // for every call to reach the engine, or the next mocks would receive this run's.
+                await Promise.race([pendingRegistrations(), registrationFailed]);
+                return settled;
+            } finally {
+                process.off("unhandledRejection", onRejection);
+            }
+        },
+    };
+}
 
-    // A failure inside resource registration (e.g. closure serialization) surfaces only as an
-    // unhandled rejection; without this the outputs would never settle.
-    let onRejection: (reason: unknown) => void = () => undefined;
-    const registrationFailed = new Promise<never>((_, reject) => {
-        onRejection = reject;
-        process.on("unhandledRejection", onRejection);
-    });
-    try {
-        forgetProgramModules();
-        const program = require(path.join(PROJECT_ROOT, "index")) as Record<string, unknown>;
-        const outputs: Record<string, unknown> = {};
-        for (const [name, value] of Object.entries(program)) {
-            outputs[name] = pulumi.Output.isInstance(value)
-                ? await Promise.race([settle(value), registrationFailed])
-                : value;
-        }
-        return { stack, config, resources, outputs };
-    } finally {
-        process.off("unhandledRejection", onRejection);
-    }
+/**
+ * Runs the real program (index.ts) under Pulumi's mock engine and records every resource it
+ * declares. Physical names are `<logical name>-<stack>`, so local stacks do not collide.
+ *
+ * @param stack - a stack with a config file in stacks/
+ * @param overrides - config to set on top of the stack file, as `namespace:key` → raw string
+ * @param invoke - answers the program's data-source calls (default: none may be made)
+ * @throws whatever the program throws, e.g. a ConfigError for invalid config
+ */
+export async function runProgram(
+    stack: string,
+    overrides: Record<string, string> = {},
+    invoke: InvokeAnswer = noDataSources,
+): Promise<ProgramRun> {
+    const config = { ...readStackConfig(stack), ...overrides };
+    const engine = installMocks(stack, config, invoke);
+    forgetProgramModules();
+    const program = require(path.join(PROJECT_ROOT, "index")) as Record<string, unknown>;
+    const outputs = await engine.settle(program);
+    return { stack, config, resources: engine.resources, outputs };
+}
+
+/** The default answer: a run with no servers behind it cannot read anything that exists. */
+async function noDataSources(token: string, args: Record<string, unknown>): Promise<Record<string, unknown>> {
+    throw new Error(
+        `The program called ${token} (${JSON.stringify(args)}), but this run answers no data-source calls; ` +
+            `pass an InvokeAnswer to runProgram.`,
+    );
 }
 
 /** Finds the one declared resource of a type and logical name. */
@@ -202,6 +255,13 @@ function forgetProgramModules(): void {
             !file.startsWith(path.join(PROJECT_ROOT, "test") + path.sep);
         if (isProgram) delete require.cache[file];
     }
+}
+
+/** Resolves once the Pulumi runtime has no call to the engine in flight (its own internal wait). */
+function pendingRegistrations(): Promise<void> {
+    const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs?: () => Promise<void> };
+    if (!settings.waitForRPCs) throw new Error("This @pulumi/pulumi has no runtime.waitForRPCs; update runProgram.");
+    return settings.waitForRPCs();
 }
 
 function settle<T>(output: pulumi.Output<T>): Promise<T> {

@@ -13,6 +13,7 @@ const ROLE = "aws:iam/role:Role";
 const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
 const SECURE_BUCKET = "ddb-changefeed:storage:SecureBucket";
+const CHANGE_FEED = "ddb-changefeed:index:ChangeFeed";
 const TOPIC = "aws:sns/topic:Topic";
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 const DASHBOARD = "aws:cloudwatch/dashboard:Dashboard";
@@ -59,6 +60,7 @@ for (const stack of ["dev", "prod"]) {
             assert.deepEqual(
                 run.resources.map((resource) => `${resource.type} ${resource.name}`).sort(),
                 [
+                    `${CHANGE_FEED} changefeed`,
                     ...["changefeed-archive", "changefeed-failures"].flatMap((bucket) => [
                         `${SECURE_BUCKET} ${bucket}`,
                         `${BUCKET} ${bucket}`,
