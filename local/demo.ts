@@ -16,13 +16,17 @@ import { listKeys, scanAll } from "./scan";
 
 type Item = Record<string, AttributeValue>;
 
-/** The source table's partition key, as the program declares it. */
-export type PartitionKey = { readonly name: string; readonly type: "S" | "N" | "B" };
+/** A key attribute of the source table. */
+export type DemoKeyAttribute = { readonly name: string; readonly type: "S" | "N" | "B" };
+
+/** The source table's key schema: a single-table design's pk/sk, or a partition key alone. */
+export type DemoKeySchema = { readonly partitionKey: DemoKeyAttribute; readonly sortKey?: DemoKeyAttribute };
 
 /** What the demo wrote. */
 export type DemoWorkload = {
     readonly changes: number;
-    readonly poisonKey: AttributeValue;
+    /** The key of the item the handler rejects every time. */
+    readonly poisonKey: Item;
 };
 
 const STATUSES = ["paid", "packed", "shipped", "delivered"] as const;
@@ -35,10 +39,10 @@ const STATUSES = ["paid", "packed", "shipped", "delivered"] as const;
 export async function writeDemoWorkload(
     dynamodb: DynamoDBClient,
     table: string,
-    partitionKey: PartitionKey,
+    keys: DemoKeySchema,
     orders = 150,
 ): Promise<DemoWorkload> {
-    const key = (index: number): Item => ({ [partitionKey.name]: keyValue(partitionKey, index) });
+    const key = (index: number): Item => demoKey(keys, index);
     let changes = 0;
     for (let index = 1; index <= orders; index++) {
         await dynamodb.send(
@@ -60,12 +64,12 @@ export async function writeDemoWorkload(
         changes++;
     }
     // In the middle of the workload, so that changes after it must still land.
-    const poisonKey = keyValue(partitionKey, orders + 1_000_000);
+    const poisonKey = key(orders + 1_000_000);
     await dynamodb.send(
         new PutItemCommand({
             TableName: table,
             Item: {
-                [partitionKey.name]: poisonKey,
+                ...poisonKey,
                 status: { S: "open" },
                 [RESERVED_ATTRIBUTES.sequence]: { S: "a source attribute the projection reserves" },
             },
@@ -123,15 +127,19 @@ export async function checkDemo(
         readonly archiveBucket: string;
         readonly failureBucket: string;
     },
-    partitionKey: PartitionKey,
-    poisonKey: AttributeValue,
+    keys: DemoKeySchema,
+    poisonKey: Item,
 ): Promise<DemoReport> {
     const divergences: string[] = [];
-    const keyText = (item: Item | undefined) => {
-        const value = item?.[partitionKey.name];
-        return JSON.stringify(value ? canonicalValue(value) : null);
-    };
-    const poison = keyText({ [partitionKey.name]: poisonKey });
+    const keyNames = [keys.partitionKey.name, ...(keys.sortKey ? [keys.sortKey.name] : [])];
+    const keyText = (item: Item | undefined) =>
+        JSON.stringify(
+            keyNames.map((name) => {
+                const value = item?.[name];
+                return value ? canonicalValue(value) : null;
+            }),
+        );
+    const poison = keyText(poisonKey);
 
     const source = await scanAll(clients.dynamodb, names.sourceTable);
     const projection = await scanAll(clients.dynamodb, names.projectionTable);
@@ -191,9 +199,21 @@ export async function checkDemo(
     };
 }
 
-function keyValue(partitionKey: PartitionKey, index: number): AttributeValue {
-    const text = `order-${String(index).padStart(5, "0")}`;
-    if (partitionKey.type === "N") return { N: String(index) };
-    if (partitionKey.type === "B") return { B: Buffer.from(text) };
+/**
+ * The key of the demo's order `index`. With a sort key, as a single-table design would store it:
+ * orders under their customer's partition (`customer-00012` / `order-00042`).
+ */
+function demoKey(keys: DemoKeySchema, index: number): Item {
+    if (!keys.sortKey) return { [keys.partitionKey.name]: keyValue(keys.partitionKey, "order", index) };
+    return {
+        [keys.partitionKey.name]: keyValue(keys.partitionKey, "customer", index % 37),
+        [keys.sortKey.name]: keyValue(keys.sortKey, "order", index),
+    };
+}
+
+function keyValue(attribute: DemoKeyAttribute, prefix: string, index: number): AttributeValue {
+    const text = `${prefix}-${String(index).padStart(5, "0")}`;
+    if (attribute.type === "N") return { N: String(index) };
+    if (attribute.type === "B") return { B: Buffer.from(text) };
     return { S: text };
 }

@@ -2,8 +2,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { startEventSourceMapping, type RunningMapping } from "./mapping/start-mapping";
-import { checkDemo, writeDemoWorkload, type PartitionKey } from "./demo";
-import { declaredFunctionEnvironment, findResource, PROJECT_ROOT } from "./program";
+import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
+import { checkDemo, writeDemoWorkload, type DemoKeyAttribute, type DemoKeySchema } from "./demo";
+import { createTeamTable } from "./team-table";
+import { declaredFunctionEnvironment, PROJECT_ROOT } from "./program";
 import { formatProgress, ProgressLine } from "./mapping/progress";
 import { replaySampleEvents } from "./sample-events";
 import { removeLocalStackFile, writeLocalStackFile } from "./stack-file";
@@ -21,6 +23,9 @@ polls the source table's stream and drives the packaged handler with the mapping
                        (0 when it converged, 1 otherwise)
   --events             invoke the packaged handler once with each sample event in events/ and exit
   --fresh              discard the kept local state before starting
+  --create-source      with a stack that attaches to an existing table (sourceTableName), create
+                       that table first if it does not exist (pk S + sk S, stream NEW_AND_OLD_IMAGES),
+                       as a team's table would be; --demo does this by itself
   --state-dir <path>   where to keep the local state (default: .local/<stack>/)
   --verbose            also print the function's INFO lines and metrics
   --dynamodb-port <n>  fixed port for DynamoDB Local (default: a free port)
@@ -37,6 +42,7 @@ type Options = {
     readonly demo: boolean;
     readonly events: boolean;
     readonly fresh: boolean;
+    readonly createSource: boolean;
     readonly ports: { dynamodb?: number; s3?: number };
 };
 
@@ -48,6 +54,7 @@ function parseOptions(argv: string[]): Options | undefined {
             demo: { type: "boolean", default: false },
             events: { type: "boolean", default: false },
             fresh: { type: "boolean", default: false },
+            "create-source": { type: "boolean", default: false },
             "state-dir": { type: "string" },
             verbose: { type: "boolean", default: false },
             "dynamodb-port": { type: "string" },
@@ -73,6 +80,7 @@ function parseOptions(argv: string[]): Options | undefined {
         demo: values.demo,
         events: values.events,
         fresh: values.fresh,
+        createSource: values["create-source"] || values.demo,
         ports: {
             dynamodb: port("dynamodb-port", values["dynamodb-port"]),
             s3: port("s3-port", values["s3-port"]),
@@ -101,6 +109,19 @@ async function main(): Promise<number> {
         stack: options.stack,
         ports: options.ports,
         ...(stateDirectory ? { stateDirectory } : {}),
+        ...(options.createSource
+            ? {
+                  beforeDeploy: async (clients, run) => {
+                      const tableName = run.config["ddb-changefeed:sourceTableName"];
+                      if (!tableName) return;
+                      if (await createTeamTable(clients.dynamodb, tableName)) {
+                          console.log(
+                              `  created ${tableName} (pk S + sk S, stream NEW_AND_OLD_IMAGES), the table this stack attaches to`,
+                          );
+                      }
+                  },
+              }
+            : {}),
         onFunctionLog: (line) => {
             if (options.verbose || !isRoutine(line)) progress.log(`  [function] ${line}`);
         },
@@ -142,7 +163,7 @@ async function main(): Promise<number> {
         if (options.demo) return await shutdown(await runDemo(stack, feed, progress, startedAt));
         if (stateDirectory) publishStack(stack, stateDirectory);
 
-        printHowToWrite(stack);
+        printHowToWrite(stack, await sourceKeySchema(stack));
         const poller = feed.poller;
         const timer = setInterval(() => progress.update(formatProgress(poller.progress)), 500);
         await new Promise<void>(() => undefined); // until a signal arrives
@@ -160,10 +181,10 @@ async function runDemo(
     progress: ProgressLine,
     startedAt: number,
 ): Promise<number> {
-    const partitionKey = sourcePartitionKey(stack);
+    const keys = await sourceKeySchema(stack);
     console.log("\nWriting the demo workload (orders created, updated, cancelled, and one poison order)…");
     const timer = setInterval(() => progress.update(formatProgress(feed.poller.progress)), 250);
-    const workload = await writeDemoWorkload(stack.clients.dynamodb, stack.names.sourceTable, partitionKey);
+    const workload = await writeDemoWorkload(stack.clients.dynamodb, stack.names.sourceTable, keys);
     await feed.poller.whenIdle();
     clearInterval(timer);
     progress.update(formatProgress(feed.poller.progress));
@@ -172,7 +193,7 @@ async function runDemo(
     const report = await checkDemo(
         stack.clients,
         { ...stack.names, failureBucket: feed.failureBucket },
-        partitionKey,
+        keys,
         workload.poisonKey,
     );
     const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
@@ -247,18 +268,12 @@ function printMapping(feed: RunningMapping): void {
     }
 }
 
-function printHowToWrite(stack: LocalStack): void {
-    const source = findResource(stack.run, "aws:dynamodb/table:Table", "changefeed-source").inputs as {
-        hashKey: string;
-        rangeKey?: string;
-        attributes: { name: string; type: string }[];
-    };
-    const sample = (name: string): string => {
-        const type = source.attributes.find((attribute) => attribute.name === name)?.type ?? "S";
+function printHowToWrite(stack: LocalStack, keys: DemoKeySchema): void {
+    const sample = ({ name, type }: DemoKeyAttribute): string => {
         const value = type === "N" ? "1" : type === "B" ? "aGVsbG8=" : "hello-1";
         return `"${name}":{"${type}":"${value}"}`;
     };
-    const item = `{${[source.hashKey, ...(source.rangeKey ? [source.rangeKey] : [])].map(sample).join(",")},"greeting":{"S":"hi"}}`;
+    const item = `{${[keys.partitionKey, ...(keys.sortKey ? [keys.sortKey] : [])].map(sample).join(",")},"greeting":{"S":"hi"}}`;
     const credentials = "AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_REGION=us-east-1";
     console.log(`
 Write to the source table (any AWS CLI v2):
@@ -293,25 +308,32 @@ function publishStack(stack: LocalStack, stateDirectory: string): void {
     });
 }
 
-function sourcePartitionKey(stack: LocalStack): PartitionKey {
-    const source = findResource(stack.run, "aws:dynamodb/table:Table", "changefeed-source").inputs as {
-        hashKey: string;
-        rangeKey?: string;
-        attributes: { name: string; type: "S" | "N" | "B" }[];
+/** The source table's key schema as DynamoDB Local holds it: created by the program, or adopted. */
+async function sourceKeySchema(stack: LocalStack): Promise<DemoKeySchema> {
+    const { Table: table } = await stack.clients.dynamodb.send(
+        new DescribeTableCommand({ TableName: stack.names.sourceTable }),
+    );
+    const attribute = (keyType: "HASH" | "RANGE"): DemoKeyAttribute | undefined => {
+        const name = table?.KeySchema?.find((element) => element.KeyType === keyType)?.AttributeName;
+        const type = table?.AttributeDefinitions?.find(
+            (definition) => definition.AttributeName === name,
+        )?.AttributeType;
+        return name && type ? { name, type } : undefined;
     };
-    if (source.rangeKey) {
-        throw new Error(
-            "The demo workload writes tables with a partition key only; this stack configures a sortKey.",
-        );
-    }
-    const type = source.attributes.find((attribute) => attribute.name === source.hashKey)?.type ?? "S";
-    return { name: source.hashKey, type };
+    const partitionKey = attribute("HASH");
+    if (!partitionKey) throw new Error(`Table ${stack.names.sourceTable} has no partition key.`);
+    const sortKey = attribute("RANGE");
+    return { partitionKey, ...(sortKey ? { sortKey } : {}) };
 }
 
 main().then(
     (code) => process.exit(code),
     (error: unknown) => {
-        console.error(`\nnpm start failed: ${error instanceof Error ? error.message : String(error)}`);
+        const message = error instanceof Error ? error.message : String(error);
+        // Pulumi wraps an input's failure once per property it sits in; the cause is what helps.
+        console.error(
+            `\nnpm start failed: ${message.replace(/^(error serializing property "[^"]*": )+/, "")}`,
+        );
         process.exit(1);
     },
 );

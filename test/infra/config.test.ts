@@ -278,6 +278,22 @@ describe("Pulumi.yaml config block", () => {
         assert.deepEqual(Object.keys(project.config).sort(), [...CONFIG_KEYS].sort());
     });
 
+    it("is the one source of defaults: no stack file repeats a default", () => {
+        const stacksDirectory = path.join(PROJECT_ROOT, "stacks");
+        const repeated = fs.readdirSync(stacksDirectory).flatMap((file) => {
+            const stackFile = parseYaml(fs.readFileSync(path.join(stacksDirectory, file), "utf8")) as {
+                config?: Record<string, unknown>;
+            };
+            return Object.entries(stackFile.config ?? {})
+                .filter(([key, value]) => {
+                    const declared = project.config[key.replace(/^ddb-changefeed:/, "")];
+                    return key.startsWith("ddb-changefeed:") && declared?.default === value;
+                })
+                .map(([key, value]) => `${file}: ${key} is ${JSON.stringify(value)}, its default`);
+        });
+        assert.deepEqual(repeated, []);
+    });
+
     for (const key of CONFIG_KEYS) {
         it(`types, describes and defaults ${key} as config.ts does`, () => {
             const declared = project.config[key];

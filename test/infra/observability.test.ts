@@ -1,9 +1,7 @@
 import { strict as assert } from "node:assert";
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { parse as parseYaml } from "yaml";
 import { BATCH_METRICS } from "../../handler/contract";
-import { findResource, PROJECT_ROOT, runProgram, type ProgramRun } from "../../local/program";
+import { stackSettings } from "../helpers/stack-settings";
+import { findResource, runProgram, type ProgramRun } from "../../local/program";
 
 const FUNCTION = "aws:lambda/function:Function";
 const MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping";
@@ -16,12 +14,6 @@ type Widget = {
     type: string;
     properties: { title: string; region: string; metrics: (string | Record<string, string>)[][] };
 };
-
-function stackSettings(stack: string): (key: string) => unknown {
-    const file = path.join(PROJECT_ROOT, "stacks", `Pulumi.${stack}.yaml`);
-    const config = (parseYaml(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> }).config;
-    return (key) => config[`ddb-changefeed:${key}`];
-}
 
 /** The alarm's inputs, less its description (checked separately for what it names). */
 function alarm(run: ProgramRun, id: string): Record<string, unknown> {

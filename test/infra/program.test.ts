@@ -1,9 +1,7 @@
 import { strict as assert } from "node:assert";
-import { parse as parseYaml } from "yaml";
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { zipCodeArchive } from "../../local/lambda/code-archive";
-import { findResource, PROJECT_ROOT, runProgram, type ProgramRun } from "../../local/program";
+import { stackSettings } from "../helpers/stack-settings";
+import { findResource, runProgram, type ProgramRun } from "../../local/program";
 
 const TABLE = "aws:dynamodb/table:Table";
 const BUCKET = "aws:s3/bucket:Bucket";
@@ -46,14 +44,10 @@ const ZIP_CEILING_BYTES = 500 * 1024;
 for (const stack of ["dev", "prod"]) {
     describe(`the program on the ${stack} stack (Pulumi mocks)`, function () {
         let run: ProgramRun;
-        let stackConfig: Record<string, unknown>;
-        const setting = (key: string): unknown => stackConfig[`ddb-changefeed:${key}`];
+        const setting = stackSettings(stack);
 
         before(async () => {
             run = await runProgram(stack);
-            const file = path.join(PROJECT_ROOT, "stacks", `Pulumi.${stack}.yaml`);
-            stackConfig = (parseYaml(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> })
-                .config;
         });
 
         it("declares exactly the change feed's resources", () => {

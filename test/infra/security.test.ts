@@ -1,8 +1,6 @@
 import { strict as assert } from "node:assert";
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { parse as parseYaml } from "yaml";
-import { findResource, PROJECT_ROOT, runProgram, type ProgramRun } from "../../local/program";
+import { stackSettings } from "../helpers/stack-settings";
+import { findResource, runProgram, type ProgramRun } from "../../local/program";
 import { SecureBucket } from "../../infra/secure-bucket";
 
 const TABLE = "aws:dynamodb/table:Table";
@@ -29,12 +27,6 @@ type Statement = {
     Resource: string;
     Condition?: unknown;
 };
-
-function stackSettings(stack: string): (key: string) => unknown {
-    const file = path.join(PROJECT_ROOT, "stacks", `Pulumi.${stack}.yaml`);
-    const config = (parseYaml(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> }).config;
-    return (key) => config[`ddb-changefeed:${key}`];
-}
 
 /** The lifecycle rule of a bucket, as S3 will apply it. */
 function lifecycleOf(run: ProgramRun, bucket: string): Record<string, unknown> {

@@ -13,7 +13,7 @@ import { findFreePort } from "../../local/servers/free-port";
 import { startLocalStack } from "../../local/stack";
 import { runStart, stillRunning } from "../helpers/processes";
 
-const ORDER_KEY = { name: "id", type: "S" } as const;
+const ORDER_KEY = { partitionKey: { name: "id", type: "S" } } as const;
 
 describe("the local stack's change feed (in process)", function () {
     this.timeout(120_000);
@@ -231,6 +231,40 @@ describe("npm start (the command a newcomer runs)", function () {
         }
     });
 
+    it("--stack adopt --demo attaches to a table it did not create (pk + sk), converges and exits 0", async function () {
+        const run = runStart(["--demo", "--stack", "adopt"]);
+
+        const { code } = await run.exited;
+
+        assert.equal(code, 0, run.output());
+        assert.match(run.output(), /created orders-single-table \(pk S \+ sk S, stream NEW_AND_OLD_IMAGES\)/);
+        assert.match(run.output(), /tables +changefeed-projection-adopt\n/);
+        assert.match(
+            run.output(),
+            /failure destination\s+1 objects, 1 records \(INSERT \{"sk":\{"S":"order-1000150"\}/,
+        );
+        assert.match(run.output(), /Converged: every change but the poison record is in the projection/);
+        assert.deepEqual(stillRunning(run.descendants), []);
+    });
+
+    it("--stack adopt without the table fails as a deploy to AWS would, naming the table and the command to check it", async () => {
+        const stateDirectory = fs.mkdtempSync(path.join(os.tmpdir(), "changefeed-adopt-"));
+        try {
+            const run = runStart(["--stack", "adopt", "--state-dir", stateDirectory]);
+
+            const { code } = await run.exited;
+
+            assert.equal(code, 1, run.output());
+            assert.match(
+                run.output(),
+                /npm start failed: Source table "orders-single-table" could not be read in us-east-1: reading DynamoDB Table \(orders-single-table\): couldn't find resource\nCheck the name and region \(aws dynamodb describe-table --region us-east-1 --table-name orders-single-table\)/,
+            );
+            assert.deepEqual(stillRunning(run.descendants), []);
+        } finally {
+            fs.rmSync(stateDirectory, { recursive: true, force: true });
+        }
+    });
+
     it("names a stack that has no config file, and the stacks there are", async () => {
         const run = runStart(["--demo", "--stack", "staging"]);
 
@@ -239,7 +273,7 @@ describe("npm start (the command a newcomer runs)", function () {
         assert.equal(code, 1);
         assert.match(
             run.output(),
-            /Stack "staging" has no config file stacks\/Pulumi\.staging\.yaml; known stacks: dev, prod\./,
+            /Stack "staging" has no config file stacks\/Pulumi\.staging\.yaml; known stacks: adopt, dev, prod\./,
         );
     });
 
