@@ -1,6 +1,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
+import {
+    integerFlag,
+    runCommand,
+    UsageError,
+    type CommandContext,
+    type ParsedFlags,
+} from "../ops/command-line";
 import { startEventSourceMapping, type RunningMapping } from "./mapping/start-mapping";
 import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
 import { checkDemo, writeDemoWorkload, type DemoKeyAttribute, type DemoKeySchema } from "./demo";
@@ -35,6 +41,18 @@ polls the source table's stream and drives the packaged handler with the mapping
 Without --demo or --events it keeps running, with tables, streams, buckets and checkpoints kept in
 .local/<stack>/ across restarts, until Ctrl-C.`;
 
+const FLAGS = {
+    stack: { type: "string", default: "dev" },
+    demo: { type: "boolean", default: false },
+    events: { type: "boolean", default: false },
+    fresh: { type: "boolean", default: false },
+    "create-source": { type: "boolean", default: false },
+    "state-dir": { type: "string" },
+    verbose: { type: "boolean", default: false },
+    "dynamodb-port": { type: "string" },
+    "s3-port": { type: "string" },
+} as const;
+
 type Options = {
     readonly stack: string;
     readonly stateDirectory: string | undefined;
@@ -46,33 +64,22 @@ type Options = {
     readonly ports: { dynamodb?: number; s3?: number };
 };
 
-function parseOptions(argv: string[]): Options | undefined {
-    const { values } = parseArgs({
-        args: argv,
-        options: {
-            stack: { type: "string", default: "dev" },
-            demo: { type: "boolean", default: false },
-            events: { type: "boolean", default: false },
-            fresh: { type: "boolean", default: false },
-            "create-source": { type: "boolean", default: false },
-            "state-dir": { type: "string" },
-            verbose: { type: "boolean", default: false },
-            "dynamodb-port": { type: "string" },
-            "s3-port": { type: "string" },
-            help: { type: "boolean", default: false },
-        },
-        strict: true,
-    });
-    if (values.help) return undefined;
-    const port = (flag: string, text: string | undefined): number | undefined => {
-        if (text === undefined) return undefined;
-        const value = Number(text);
-        if (!Number.isInteger(value) || value < 1 || value > 65_535) {
-            throw new Error(`--${flag} is "${text}"; allowed: a port number from 1 to 65535.`);
-        }
-        return value;
-    };
-    if (values.demo && values.events) throw new Error("--demo and --events are separate modes; choose one.");
+runCommand({
+    name: "npm start",
+    usage: USAGE,
+    options: FLAGS,
+    run: (flags, context) => start(options(flags), context),
+    // Pulumi wraps an input's failure once per property it sits in; the cause is what helps.
+    explainError: (error) =>
+        (error instanceof Error ? error.message : String(error)).replace(
+            /^(error serializing property "[^"]*": )+/,
+            "",
+        ),
+});
+
+function options(values: ParsedFlags<typeof FLAGS>): Options {
+    if (values.demo && values.events)
+        throw new UsageError("--demo and --events are separate modes; choose one.");
     return {
         stack: values.stack,
         stateDirectory: values["state-dir"],
@@ -82,20 +89,13 @@ function parseOptions(argv: string[]): Options | undefined {
         fresh: values.fresh,
         createSource: values["create-source"] || values.demo,
         ports: {
-            dynamodb: port("dynamodb-port", values["dynamodb-port"]),
-            s3: port("s3-port", values["s3-port"]),
+            dynamodb: integerFlag("dynamodb-port", values["dynamodb-port"], 1, 65_535),
+            s3: integerFlag("s3-port", values["s3-port"], 1, 65_535),
         },
     };
 }
 
-async function main(): Promise<number> {
-    // The function runs on Lambda's Node 22+, where the SDK has nothing to warn about.
-    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-    const options = parseOptions(process.argv.slice(2));
-    if (!options) {
-        console.log(USAGE);
-        return 0;
-    }
+async function start(options: Options, context: CommandContext): Promise<number> {
     const interactive = !options.demo && !options.events;
     const stateDirectory = interactive
         ? path.resolve(options.stateDirectory ?? path.join(PROJECT_ROOT, ".local", options.stack))
@@ -137,12 +137,10 @@ async function main(): Promise<number> {
             console.log("Stopped the mapping, the function's process, DynamoDB Local and s3rver.");
             return code;
         })());
-    const onSignal = (): void => {
+    context.onInterrupt(() => {
         progress.log("\nShutting down…");
         void shutdown(0).then((code) => process.exit(code));
-    };
-    process.once("SIGINT", onSignal);
-    process.once("SIGTERM", onSignal);
+    });
 
     try {
         printDeployment(stack, stateDirectory);
@@ -325,15 +323,3 @@ async function sourceKeySchema(stack: LocalStack): Promise<DemoKeySchema> {
     const sortKey = attribute("RANGE");
     return { partitionKey, ...(sortKey ? { sortKey } : {}) };
 }
-
-main().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-        const message = error instanceof Error ? error.message : String(error);
-        // Pulumi wraps an input's failure once per property it sits in; the cause is what helps.
-        console.error(
-            `\nnpm start failed: ${message.replace(/^(error serializing property "[^"]*": )+/, "")}`,
-        );
-        process.exit(1);
-    },
-);

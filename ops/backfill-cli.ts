@@ -1,9 +1,9 @@
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { PROJECT_ROOT } from "../local/program";
 import { ProgressLine } from "../local/mapping/progress";
 import { runBackfill } from "./backfill";
-import { integerFlag, TARGET_FLAGS, TARGET_USAGE, targetOptions } from "./cli-options";
+import { TARGET_FLAGS, TARGET_USAGE, targetOptions } from "./cli-options";
+import { integerFlag, runCommand, type CommandContext, type ParsedFlags } from "./command-line";
 import { explainOpsError } from "./errors";
 import { createHandlerRunner } from "./handler-runner";
 import { formatDuration, formatProgressBar } from "./progress-bar";
@@ -23,23 +23,31 @@ failure), it resumes from its checkpoint when run again.
   --restart                  discard the checkpoint and start a new run
 ${TARGET_USAGE}`;
 
-async function main(): Promise<number> {
-    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-    const { values } = parseArgs({
-        options: {
-            ...TARGET_FLAGS,
-            segments: { type: "string" },
-            rate: { type: "string" },
-            "page-size": { type: "string" },
-            checkpoint: { type: "string" },
-            restart: { type: "boolean", default: false },
-        },
-        strict: true,
-    });
-    if (values.help) {
-        console.log(USAGE);
-        return 0;
-    }
+runCommand({
+    name: "backfill",
+    usage: USAGE,
+    options: {
+        ...TARGET_FLAGS,
+        segments: { type: "string" },
+        rate: { type: "string" },
+        "page-size": { type: "string" },
+        checkpoint: { type: "string" },
+        restart: { type: "boolean", default: false },
+    },
+    run: backfill,
+    explainError: (error) => explainOpsError(error, "backfill"),
+});
+
+async function backfill(
+    values: ParsedFlags<typeof TARGET_FLAGS> & {
+        segments?: string | undefined;
+        rate?: string | undefined;
+        "page-size"?: string | undefined;
+        checkpoint?: string | undefined;
+        restart: boolean;
+    },
+    context: CommandContext,
+): Promise<number> {
     const segments = integerFlag("segments", values.segments, 1, 64) ?? 4;
     const rate = integerFlag("rate", values.rate, 1, 1_000_000);
     const pageSize = integerFlag("page-size", values["page-size"], 1, 1000) ?? 100;
@@ -51,7 +59,7 @@ async function main(): Promise<number> {
 
     const target = await resolveTarget(targetOptions(values));
     const abort = new AbortController();
-    process.once("SIGINT", () => {
+    context.onInterrupt(() => {
         console.log("\nInterrupted: finishing the pages in flight and saving the checkpoint…");
         abort.abort();
     });
@@ -107,11 +115,3 @@ async function main(): Promise<number> {
         target.close();
     }
 }
-
-main().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-        console.error(`\nbackfill failed: ${explainOpsError(error, "backfill")}`);
-        process.exit(1);
-    },
-);

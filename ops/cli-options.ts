@@ -9,7 +9,6 @@ export const TARGET_FLAGS = {
     "projection-table": { type: "string" },
     "archive-bucket": { type: "string" },
     "failure-bucket": { type: "string" },
-    help: { type: "boolean", default: false },
 } as const;
 
 export const TARGET_USAGE = `  --stack <name>             the stack (its config in stacks/Pulumi.<name>.yaml; default dev)
@@ -43,19 +42,4 @@ export function targetOptions(values: ParsedTargetFlags): TargetOptions {
         ...(values["state-dir"] ? { stateDirectory: values["state-dir"] } : {}),
         names,
     };
-}
-
-/** A whole number within a range, or an error naming the flag and the range. */
-export function integerFlag(
-    flag: string,
-    text: string | undefined,
-    min: number,
-    max: number,
-): number | undefined {
-    if (text === undefined) return undefined;
-    const value = Number(text);
-    if (!Number.isInteger(value) || value < min || value > max) {
-        throw new Error(`--${flag} is "${text}"; allowed: a whole number from ${min} to ${max}.`);
-    }
-    return value;
 }
