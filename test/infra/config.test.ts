@@ -2,26 +2,43 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { CONFIG_DEFAULTS, CONFIG_KEYS, INTEGER_RULES } from "../../infra/config";
-import { findResource, PROJECT_ROOT, runProgram } from "../../local/program";
+import { CONFIG_DEFAULTS, CONFIG_KEYS, INTEGER_RULES, parseConfig } from "../../infra/config";
+import { findResource, PROJECT_ROOT, readStackConfig, runProgram } from "../../local/program";
 
 const MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping";
 
-/** Runs the program with one config key overridden and returns the ConfigError's message. */
+/**
+ * Validates the dev stack's config with some keys overridden, as `readConfig()` does for a
+ * deploy, and returns the ConfigError's message.
+ */
 async function rejection(settings: Record<string, string>): Promise<string> {
-    const overrides = Object.fromEntries(
-        Object.entries(settings).map(([key, value]) => [`ddb-changefeed:${key}`, value]),
-    );
+    const config: Record<string, string> = {
+        ...readStackConfig("dev"),
+        ...Object.fromEntries(
+            Object.entries(settings).map(([key, value]) => [`ddb-changefeed:${key}`, value]),
+        ),
+    };
+    const namespace = "ddb-changefeed:";
+    const setKeys = Object.keys(config)
+        .filter((key) => key.startsWith(namespace))
+        .map((key) => key.slice(namespace.length));
     try {
-        await runProgram("dev", overrides);
+        parseConfig((key) => config[`${namespace}${key}`], setKeys, { region: config["aws:region"] ?? "" });
     } catch (error) {
         assert.equal((error as Error).name, "ConfigError");
         return (error as Error).message;
     }
-    assert.fail(`the program accepted ${JSON.stringify(settings)}`);
+    assert.fail(`the config was accepted: ${JSON.stringify(settings)}`);
 }
 
-describe("stack config validation (Pulumi mocks)", () => {
+describe("stack config validation", () => {
+    it("stops the program before it declares anything (Pulumi mocks)", async () => {
+        await assert.rejects(runProgram("dev", { "ddb-changefeed:batchSize": "0" }), {
+            name: "ConfigError",
+            message: /ddb-changefeed:batchSize is 0; allowed: an integer from 1 to 10000/,
+        });
+    });
+
     const integerCases: [keyof typeof INTEGER_RULES, string, string][] = [
         ["batchSize", "0", "an integer from 1 to 10000"],
         ["batchSize", "10001", "an integer from 1 to 10000"],
