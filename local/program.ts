@@ -12,10 +12,20 @@ const LOCAL_ACCOUNT_ID = "000000000000";
 export type DeclaredResource = {
     readonly type: string;
     readonly name: string;
+    /** The URN the engine gives it (its parents' types included). */
+    readonly urn: string;
+    /** In a preview, an input computed from another resource is `pulumi.unknown`. */
     readonly inputs: Record<string, unknown>;
     /** The state the mock engine answered with: physical names and ARNs the program then used. */
     readonly state: Record<string, unknown>;
+    /** The resource options the engine records for it, as far as the checks read them. */
+    readonly options: { readonly protect: boolean; readonly retainOnDelete: boolean };
+    /** Per input, the URNs of the resources its value came from (what policies see as propertyDependencies). */
+    readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
 };
+
+/** How the mock engine answers: as `pulumi up` (every value known), or as `pulumi preview` of a stack with no resources yet. */
+export type ProgramRunMode = "update" | "new-stack-preview";
 
 /** What running index.ts under Pulumi's mock engine produced. */
 export type ProgramRun = {
@@ -54,29 +64,43 @@ export function readStackConfig(stack: string): Record<string, string> {
  * Runs the real program (index.ts) under Pulumi's mock engine and records every resource it
  * declares. Physical names are `<logical name>-<stack>`, so local stacks do not collide.
  *
+ * In `new-stack-preview` mode the engine answers as a preview of a stack that has no resources
+ * yet: nothing a provider computes (IDs, ARNs, stream ARNs) is known, so every input built from
+ * one is `pulumi.unknown`, as policies see it on a new stack's first `pulumi preview`.
+ *
  * @param stack - a stack with a config file in stacks/
  * @param overrides - config to set on top of the stack file, as `namespace:key` → raw string
+ * @param mode - `update` (default) or `new-stack-preview`
  * @throws whatever the program throws, e.g. a ConfigError for invalid config
  */
-export async function runProgram(stack: string, overrides: Record<string, string> = {}): Promise<ProgramRun> {
+export async function runProgram(
+    stack: string,
+    overrides: Record<string, string> = {},
+    mode: ProgramRunMode = "update",
+): Promise<ProgramRun> {
     const config = { ...readStackConfig(stack), ...overrides };
     const region = config["aws:region"] ?? "us-east-1";
-    const resources: DeclaredResource[] = [];
+    const declared: Omit<DeclaredResource, "urn" | "options" | "propertyDependencies">[] = [];
+    const preview = mode === "new-stack-preview";
 
     pulumi.runtime.setMocks(
         {
             newResource: async (args) => {
-                const state = mockState(args.type, args.name, args.inputs, stack, region);
-                resources.push({ type: args.type, name: args.name, inputs: args.inputs, state });
-                return { id: String(state.id), state };
+                const state = preview
+                    ? { ...args.inputs }
+                    : mockState(args.type, args.name, args.inputs, stack, region);
+                declared.push({ type: args.type, name: args.name, inputs: args.inputs, state });
+                // No ID in a preview: the engine then treats every output not in `state` as unknown.
+                return { id: preview ? undefined : String(state.id), state };
             },
             call: async (args) => args.inputs,
         },
         PROJECT_NAME,
         stack,
-        false,
+        preview,
     );
     pulumi.runtime.setAllConfig(config);
+    const registrations = recordRegistrations();
 
     // A failure inside resource registration (e.g. closure serialization) surfaces only as an
     // unhandled rejection; without this the outputs would never settle.
@@ -94,6 +118,13 @@ export async function runProgram(stack: string, overrides: Record<string, string
                 ? await Promise.race([settle(value), registrationFailed])
                 : value;
         }
+        // Resources no output depends on (the alarms) may still be registering.
+        await Promise.race([waitForRegistrations(), registrationFailed]);
+        const resources = declared.map((resource) => {
+            const registration = registrations.get(`${resource.type}::${resource.name}`);
+            if (!registration) throw new Error(`${resource.type} ${resource.name} was never registered.`);
+            return { ...resource, ...registration };
+        });
         return { stack, config, resources, outputs };
     } finally {
         process.off("unhandledRejection", onRejection);
@@ -204,6 +235,59 @@ function forgetProgramModules(): void {
     }
 }
 
-function settle<T>(output: pulumi.Output<T>): Promise<T> {
+/** What the engine learns of each resource besides its inputs, by `<type>::<name>`. */
+type Registration = Pick<DeclaredResource, "urn" | "options" | "propertyDependencies">;
+
+type RegisterRequest = {
+    getType(): string;
+    getName(): string;
+    getProtect(): boolean | undefined;
+    getRetainondelete(): boolean | undefined;
+    getPropertydependenciesMap(): {
+        forEach(visit: (dependencies: { getUrnsList(): string[] }, input: string) => void): void;
+    };
+};
+type RegisterCallback = (error: unknown, response?: { getUrn(): string }) => void;
+type MockMonitor = { registerResource(request: RegisterRequest, callback: RegisterCallback): void };
+
+/**
+ * Records each registration's URN, options and property dependencies, which the mocks API does
+ * not pass to `newResource`, by wrapping the mock monitor that `setMocks` installed.
+ */
+function recordRegistrations(): Map<string, Registration> {
+    const registrations = new Map<string, Registration>();
+    const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitor;
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (request, callback) =>
+        register(request, (error, response) => {
+            if (response) {
+                const propertyDependencies: Record<string, string[]> = {};
+                request.getPropertydependenciesMap().forEach((dependencies, input) => {
+                    propertyDependencies[input] = dependencies.getUrnsList();
+                });
+                registrations.set(`${request.getType()}::${request.getName()}`, {
+                    urn: response.getUrn(),
+                    options: {
+                        protect: request.getProtect() === true,
+                        retainOnDelete: request.getRetainondelete() === true,
+                    },
+                    propertyDependencies,
+                });
+            }
+            callback(error, response);
+        });
+    return registrations;
+}
+
+/** Waits until the runtime has no call to the engine in flight (not in the SDK's typings; every runtime has it). */
+function waitForRegistrations(): Promise<void> {
+    return (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+}
+
+/** An output's value, or `pulumi.unknown` when a preview cannot know it (apply never runs then). */
+async function settle<T>(output: pulumi.Output<T>): Promise<T | typeof pulumi.unknown> {
+    // `isKnown` is not in the SDK's typings, but every Output has it.
+    const known = await (output as unknown as { isKnown: Promise<boolean> }).isKnown;
+    if (!known) return pulumi.unknown;
     return new Promise((resolve) => output.apply((value) => resolve(value)));
 }

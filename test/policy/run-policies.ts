@@ -165,13 +165,22 @@ export function without(
     return kept;
 }
 
-/** The stack with one more resource. */
+/** The stack with one more resource, at the root of the stack unless `urn` says otherwise. */
 export function withAdded(
     resources: readonly DeclaredResource[],
-    resource: Omit<DeclaredResource, "state"> & { state?: Record<string, unknown> },
+    resource: Pick<DeclaredResource, "type" | "name" | "inputs"> & Partial<DeclaredResource>,
 ): DeclaredResource[] {
+    const stackAndProject = (resources[0]?.urn ?? "urn:pulumi:stack::ddb-changefeed")
+        .split("::", 2)
+        .join("::");
     return [
         ...resources,
-        { ...resource, state: resource.state ?? { ...resource.inputs, id: resource.name } },
+        {
+            urn: `${stackAndProject}::${resource.type}::${resource.name}`,
+            state: { ...resource.inputs, id: resource.name },
+            options: { protect: false, retainOnDelete: false },
+            propertyDependencies: {},
+            ...resource,
+        },
     ];
 }
