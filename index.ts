@@ -60,6 +60,7 @@ const archiveBucket = new SecureBucket(`${baseName}-archive`, {
         expirationDays: config.archiveExpirationDays,
         noncurrentVersionExpirationDays: config.noncurrentVersionExpirationDays,
     },
+    deletionProtection: config.deletionProtection,
 });
 
 // Batches that exhaust their retries or record age land here with their full payload (S3 keeps
@@ -71,6 +72,7 @@ const failureBucket = new SecureBucket(`${baseName}-failures`, {
         expirationDays: config.failureExpirationDays,
         noncurrentVersionExpirationDays: config.noncurrentVersionExpirationDays,
     },
+    deletionProtection: config.deletionProtection,
 });
 
 // An explicit log group, so retention and encryption are ours and the role can be scoped to it.
