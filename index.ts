@@ -169,7 +169,7 @@ if (config.alarmEmail) {
     });
 }
 
-// The alarms: falling behind, failing or throttled invocations, and records leaving the feed.
+// The alarms: falling behind, unexpectedly failing or throttled invocations, and records leaving the feed.
 const thresholds: AlarmThresholds = {
     iteratorAgeSeconds: config.iteratorAgeAlarmSeconds,
     errors: config.errorsAlarmThreshold,
@@ -178,6 +178,7 @@ const thresholds: AlarmThresholds = {
 for (const alarm of alarmDefinitions(thresholds, {
     functionName: handlerFunction.name,
     mappingUuid: eventSourceMapping.uuid,
+    serviceName,
 })) {
     new aws.cloudwatch.MetricAlarm(`${baseName}-${alarm.id}-alarm`, {
         alarmDescription: alarm.description,

@@ -20,6 +20,15 @@ export const BATCH_METRICS = {
     batchDuration: "BatchDuration",
 } as const;
 
+/**
+ * The metric the handler emits once per invocation that fails with an error it did not raise on
+ * purpose (see `isDeliberateFailure`): what the Errors alarm counts.
+ */
+export const INVOCATION_METRICS = {
+    /** Invocations that failed unexpectedly: an archive write, a wiring or a programming error. */
+    unexpectedErrors: "UnexpectedInvocationErrors",
+} as const;
+
 type Unit = (typeof MetricUnit)[keyof typeof MetricUnit];
 
 /** One metric value to emit. */
