@@ -86,7 +86,7 @@ for (const [stack, overrides] of stackRuns) {
         let run: PolicyRun;
 
         before(async () => {
-            run = await runPolicies(policies, stack, (await runProgram(stack, overrides)).resources);
+            run = await runPolicies(policies, (await runProgram(stack, overrides)).resources);
         });
 
         it("finds no violation", () => {
@@ -367,7 +367,7 @@ describe("the policy pack on deliberately broken variants of the dev stack (Pulu
 
     for (const breakage of breakages) {
         it(`${breakage.policy} catches ${breakage.what}, and no other rule fires`, async () => {
-            const run = await runPolicies(policies, "dev", breakage.breaks(resources));
+            const run = await runPolicies(policies, breakage.breaks(resources));
 
             assert.deepEqual(
                 violatedPolicies(run),
