@@ -47,6 +47,15 @@ export const BATCH_METRICS = {
 } as const;
 
 /**
+ * The metric the handler emits once per invocation that fails with an error it did not raise on
+ * purpose (see `isDeliberateFailure`): what the Errors alarm counts.
+ */
+export const INVOCATION_METRICS = {
+    /** Invocations that failed unexpectedly: an archive write, a wiring or a programming error. */
+    unexpectedErrors: "UnexpectedInvocationErrors",
+} as const;
+
+/**
  * Attributes the projection reserves on every item. A source item must not use these names (its
  * record fails with a reason saying so).
  *
@@ -62,7 +71,8 @@ export const RESERVED_ATTRIBUTES = {
 
 /**
  * The handler's dependencies that the Lambda Node.js runtime already provides. The code archive
- * leaves them out (packaging them would take it from ~300 KB to several MB); everything else in
- * package.json `dependencies` is packaged.
+ * leaves them out (packaging them would take it from ~470 KB to over 4 MB); everything else in
+ * package.json `dependencies` is packaged. The function therefore runs the runtime's version of
+ * them, which the local Lambda runner gives it too (see local/lambda/runtime-modules.ts).
  */
 export const RUNTIME_PROVIDED_PACKAGES = ["@aws-sdk/client-dynamodb", "@aws-sdk/client-s3"] as const;

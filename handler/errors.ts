@@ -109,6 +109,23 @@ export function unreportableRecordError(records: readonly { eventID?: string }[]
     );
 }
 
+/**
+ * The errors the handler raises on purpose when records failed, to fail the invocation so the
+ * mapping retries or bisects the batch (Powertools raises FullBatchFailureError when every record
+ * failed). The records themselves are logged and counted one by one; a record that keeps failing
+ * ends up, alone, in the failure destination.
+ */
+export const DELIBERATE_FAILURES = [
+    "FirstRecordFailedError",
+    "FullBatchFailureError",
+    "UnreportableRecordError",
+] as const;
+
+/** Whether an invocation failed on purpose (see {@link DELIBERATE_FAILURES}) rather than unexpectedly. */
+export function isDeliberateFailure(error: unknown): boolean {
+    return error instanceof Error && (DELIBERATE_FAILURES as readonly string[]).includes(error.name);
+}
+
 /** `Name: message` of an error, or the value as text. */
 export function describeError(error: unknown): string {
     return error instanceof Error ? `${error.name}: ${error.message}` : String(error);

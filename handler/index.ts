@@ -3,7 +3,7 @@ import { Metrics } from "@aws-lambda-powertools/metrics";
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
 import { createChangeFeedClients } from "./clients";
 import { createBatchDependencies } from "./dependencies";
-import { processStreamBatch } from "./process-batch";
+import { handleInvocation } from "./invocation";
 import { readSettings } from "./settings";
 import { createTelemetry } from "./telemetry";
 
@@ -25,13 +25,10 @@ export type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Pr
  */
 export function createStreamHandler(): StreamHandler {
     const settings = readSettings(process.env);
-    const dependencies = createBatchDependencies(
-        settings,
-        createChangeFeedClients(),
-        createTelemetry(
-            new Logger({ serviceName: settings.serviceName }),
-            new Metrics({ namespace: settings.metricsNamespace, serviceName: settings.serviceName }),
-        ),
+    const telemetry = createTelemetry(
+        new Logger({ serviceName: settings.serviceName }),
+        new Metrics({ namespace: settings.metricsNamespace, serviceName: settings.serviceName }),
     );
-    return (event, context) => processStreamBatch(event, dependencies, context);
+    const dependencies = createBatchDependencies(settings, createChangeFeedClients(), telemetry);
+    return (event, context) => handleInvocation(event, dependencies, telemetry, context);
 }

@@ -1,7 +1,9 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
-import type { Metrics } from "@aws-lambda-powertools/metrics";
+import { MetricUnit, type Metrics } from "@aws-lambda-powertools/metrics";
 import type { Context, DynamoDBRecord } from "aws-lambda";
 import { batchMetrics } from "./batch-metrics";
+import { INVOCATION_METRICS } from "./contract";
+import { isDeliberateFailure } from "./errors";
 import { batchLogKeys, batchSummaryFields, LOG_MESSAGES, recordFailureFields } from "./log";
 import type { BatchOutcome } from "./batch-outcome";
 
@@ -15,13 +17,20 @@ export type BatchTelemetry = {
     batchFinished(outcome: BatchOutcome): void;
 };
 
+/** What an invocation reports beyond its batch. */
+export type InvocationTelemetry = {
+    /** Counts a failed invocation in UnexpectedInvocationErrors, unless the handler failed it on purpose. */
+    invocationFailed(error: unknown): void;
+};
+
 /**
  * A thin sink over Powertools: structured JSON log lines from `logger`, one EMF document of the
- * batch's metrics from `metrics`, both on stdout, where CloudWatch Logs picks them up (EMF costs
- * no API call). Build `logger` and `metrics` in the handler's factory, never at module level:
- * Pulumi cannot serialize their instances into the function's code.
+ * batch's metrics from `metrics` (and one more for an unexpected invocation error), all on
+ * stdout, where CloudWatch Logs picks them up (EMF costs no API call). Build `logger` and
+ * `metrics` in the handler's factory, never at module level: Pulumi cannot serialize their
+ * instances into the function's code.
  */
-export function createTelemetry(logger: Logger, metrics: Metrics): BatchTelemetry {
+export function createTelemetry(logger: Logger, metrics: Metrics): BatchTelemetry & InvocationTelemetry {
     return {
         batchStarted: (records, context) => {
             if (context) logger.addContext(context);
@@ -35,6 +44,11 @@ export function createTelemetry(logger: Logger, metrics: Metrics): BatchTelemetr
                 metrics.addMetric(metric.name, metric.unit, metric.value);
             metrics.publishStoredMetrics();
             logger.resetKeys();
+        },
+        invocationFailed: (error) => {
+            if (isDeliberateFailure(error)) return;
+            metrics.addMetric(INVOCATION_METRICS.unexpectedErrors, MetricUnit.Count, 1);
+            metrics.publishStoredMetrics();
         },
     };
 }

@@ -162,6 +162,7 @@ export class ChangeFeed extends pulumi.ComponentResource {
                     expirationDays: settings.archiveExpirationDays,
                     noncurrentVersionExpirationDays: settings.noncurrentVersionExpirationDays,
                 },
+                deletionProtection: settings.deletionProtection,
             },
             child,
         );
@@ -178,6 +179,7 @@ export class ChangeFeed extends pulumi.ComponentResource {
                     expirationDays: settings.failureExpirationDays,
                     noncurrentVersionExpirationDays: settings.noncurrentVersionExpirationDays,
                 },
+                deletionProtection: settings.deletionProtection,
             },
             child,
         );
@@ -305,7 +307,7 @@ export class ChangeFeed extends pulumi.ComponentResource {
               )
             : undefined;
 
-        // The alarms: falling behind, failing or throttled invocations, and records leaving the feed.
+        // The alarms: falling behind, unexpectedly failing or throttled invocations, and records leaving the feed.
         const thresholds: AlarmThresholds = {
             iteratorAgeSeconds: settings.iteratorAgeAlarmSeconds,
             errors: settings.errorsAlarmThreshold,
@@ -314,6 +316,7 @@ export class ChangeFeed extends pulumi.ComponentResource {
         this.alarms = alarmDefinitions(thresholds, {
             functionName: this.handlerFunction.name,
             mappingUuid: this.eventSourceMapping.uuid,
+            serviceName,
         }).map(
             (alarm) =>
                 new aws.cloudwatch.MetricAlarm(

@@ -12,19 +12,20 @@ const LOCAL_ACCOUNT_ID = "000000000000";
 export type DeclaredResource = {
     readonly type: string;
     readonly name: string;
+    /** The URN the engine gives it (its parents' types included). */
+    readonly urn: string;
+    /** In a preview, an input computed from another resource is `pulumi.unknown`. */
     readonly inputs: Record<string, unknown>;
     /** The state the mock engine answered with: physical names and ARNs the program then used. */
     readonly state: Record<string, unknown>;
+    /** The resource options the engine records for it, as far as the checks read them. */
+    readonly options: { readonly protect: boolean; readonly retainOnDelete: boolean };
+    /** Per input, the URNs of the resources its value came from (what policies see as propertyDependencies). */
+    readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
 };
 
-/**
- * Answers a data-source call the program makes (`aws.dynamodb.getTable`, ...), as the provider
- * would on AWS: with the data source's outputs, or by throwing the provider's error.
- */
-export type InvokeAnswer = (token: string, args: Record<string, unknown>) => Promise<Record<string, unknown>>;
-
-/** The data source that reads an existing source table. */
-export const GET_TABLE_TOKEN = "aws:dynamodb/getTable:getTable";
+/** How the mock engine answers: as `pulumi up` (every value known), or as `pulumi preview` of a stack with no resources yet. */
+export type ProgramRunMode = "update" | "new-stack-preview";
 
 /** What running index.ts under Pulumi's mock engine produced. */
 export type ProgramRun = {
@@ -59,42 +60,74 @@ export function readStackConfig(stack: string): Record<string, string> {
     return config;
 }
 
+/**
+ * Answers a data-source call the program makes (`aws.dynamodb.getTable`, ...), as the provider
+ * would on AWS: with the data source's outputs, or by throwing the provider's error.
+ */
+export type InvokeAnswer = (token: string, args: Record<string, unknown>) => Promise<Record<string, unknown>>;
+
+/** The data source that reads an existing source table. */
+export const GET_TABLE_TOKEN = "aws:dynamodb/getTable:getTable";
+
+/** How a run answers: as `pulumi up` or a preview, and the program's data-source calls. */
+export type MockOptions = {
+    /** `update` (default) or `new-stack-preview`. */
+    readonly mode?: ProgramRunMode;
+    /** Answers the program's data-source calls (default: none may be made). */
+    readonly invoke?: InvokeAnswer;
+};
+
 /** Pulumi's mock engine, set up for one stack, recording what a program declares. */
 export type MockEngine = {
+    /** Filled in by `settle`: every resource declared, with what the engine learned of it. */
     readonly resources: DeclaredResource[];
     /**
-     * Resolves each output once the program's registrations have all reached the engine; rejects
-     * with the error of a registration that failed (e.g. closure serialization).
+     * Resolves each output (to `pulumi.unknown` where a preview cannot know it) once the program's
+     * registrations have all reached the engine; rejects with the error of a registration that
+     * failed (e.g. closure serialization).
      */
     settle(outputs: Record<string, unknown>): Promise<Record<string, unknown>>;
 };
 
 /**
  * Sets Pulumi's mock engine up for a stack: physical names are `<logical name>-<stack>`, ARNs
- * are in the stack's region and a local account, and data-source calls go to `invoke`. Declare
- * resources after this call (require the program, or construct a component).
+ * are in the stack's region and a local account, and data-source calls go to `options.invoke`.
+ * Declare resources after this call (require the program, or construct a component).
+ *
+ * In `new-stack-preview` mode the engine answers as a preview of a stack that has no resources
+ * yet: nothing a provider computes (IDs, ARNs, stream ARNs) is known, so every input built from
+ * one is `pulumi.unknown`, as policies see it on a new stack's first `pulumi preview`.
  */
 export function installMocks(
     stack: string,
     config: Record<string, string>,
-    invoke: InvokeAnswer = noDataSources,
+    options: MockOptions = {},
 ): MockEngine {
     const region = config["aws:region"] ?? "us-east-1";
-    const resources: DeclaredResource[] = [];
+    const declared: Omit<DeclaredResource, "urn" | "options" | "propertyDependencies">[] = [];
+    const preview = options.mode === "new-stack-preview";
+    const invoke = options.invoke ?? noDataSources;
+
     pulumi.runtime.setMocks(
         {
             newResource: async (args) => {
-                const state = mockState(args.type, args.name, args.inputs, stack, region);
-                resources.push({ type: args.type, name: args.name, inputs: args.inputs, state });
-                return { id: String(state.id), state };
+                const state = preview
+                    ? { ...args.inputs }
+                    : mockState(args.type, args.name, args.inputs, stack, region);
+                declared.push({ type: args.type, name: args.name, inputs: args.inputs, state });
+                // No ID in a preview: the engine then treats every output not in `state` as unknown.
+                return { id: preview ? undefined : String(state.id), state };
             },
             call: async (args) => invoke(args.token, args.inputs as Record<string, unknown>),
         },
         PROJECT_NAME,
         stack,
-        false,
+        preview,
     );
     pulumi.runtime.setAllConfig(config);
+    const registrations = recordRegistrations();
+    const resources: DeclaredResource[] = [];
+
     return {
         resources,
         settle: async (outputs) => {
@@ -112,9 +145,16 @@ export function installMocks(
                         ? await Promise.race([settle(value), registrationFailed])
                         : value;
                 }
-                // Components register their outputs after their children's outputs settle; wait
-                // for every call to reach the engine, or the next mocks would receive this run's.
-                await Promise.race([pendingRegistrations(), registrationFailed]);
+                // Resources no output depends on (the alarms), and components' outputs, may still
+                // be registering; the next mocks must not receive them.
+                await Promise.race([waitForRegistrations(), registrationFailed]);
+                resources.length = 0;
+                for (const resource of declared) {
+                    const registration = registrations.get(`${resource.type}::${resource.name}`);
+                    if (!registration)
+                        throw new Error(`${resource.type} ${resource.name} was never registered.`);
+                    resources.push({ ...resource, ...registration });
+                }
                 return settled;
             } finally {
                 process.off("unhandledRejection", onRejection);
@@ -129,16 +169,16 @@ export function installMocks(
  *
  * @param stack - a stack with a config file in stacks/
  * @param overrides - config to set on top of the stack file, as `namespace:key` → raw string
- * @param invoke - answers the program's data-source calls (default: none may be made)
+ * @param options - `mode` (`update` or `new-stack-preview`) and the `invoke` answer for data sources
  * @throws whatever the program throws, e.g. a ConfigError for invalid config
  */
 export async function runProgram(
     stack: string,
     overrides: Record<string, string> = {},
-    invoke: InvokeAnswer = noDataSources,
+    options: MockOptions = {},
 ): Promise<ProgramRun> {
     const config = { ...readStackConfig(stack), ...overrides };
-    const engine = installMocks(stack, config, invoke);
+    const engine = installMocks(stack, config, options);
     forgetProgramModules();
     const program = require(path.join(PROJECT_ROOT, "index")) as Record<string, unknown>;
     const outputs = await engine.settle(program);
@@ -257,14 +297,59 @@ function forgetProgramModules(): void {
     }
 }
 
-/** Resolves once the Pulumi runtime has no call to the engine in flight (its own internal wait). */
-function pendingRegistrations(): Promise<void> {
-    const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs?: () => Promise<void> };
-    if (!settings.waitForRPCs)
-        throw new Error("This @pulumi/pulumi has no runtime.waitForRPCs; update runProgram.");
-    return settings.waitForRPCs();
+/** What the engine learns of each resource besides its inputs, by `<type>::<name>`. */
+type Registration = Pick<DeclaredResource, "urn" | "options" | "propertyDependencies">;
+
+type RegisterRequest = {
+    getType(): string;
+    getName(): string;
+    getProtect(): boolean | undefined;
+    getRetainondelete(): boolean | undefined;
+    getPropertydependenciesMap(): {
+        forEach(visit: (dependencies: { getUrnsList(): string[] }, input: string) => void): void;
+    };
+};
+type RegisterCallback = (error: unknown, response?: { getUrn(): string }) => void;
+type MockMonitor = { registerResource(request: RegisterRequest, callback: RegisterCallback): void };
+
+/**
+ * Records each registration's URN, options and property dependencies, which the mocks API does
+ * not pass to `newResource`, by wrapping the mock monitor that `setMocks` installed.
+ */
+function recordRegistrations(): Map<string, Registration> {
+    const registrations = new Map<string, Registration>();
+    const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitor;
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (request, callback) =>
+        register(request, (error, response) => {
+            if (response) {
+                const propertyDependencies: Record<string, string[]> = {};
+                request.getPropertydependenciesMap().forEach((dependencies, input) => {
+                    propertyDependencies[input] = dependencies.getUrnsList();
+                });
+                registrations.set(`${request.getType()}::${request.getName()}`, {
+                    urn: response.getUrn(),
+                    options: {
+                        protect: request.getProtect() === true,
+                        retainOnDelete: request.getRetainondelete() === true,
+                    },
+                    propertyDependencies,
+                });
+            }
+            callback(error, response);
+        });
+    return registrations;
 }
 
-function settle<T>(output: pulumi.Output<T>): Promise<T> {
+/** Waits until the runtime has no call to the engine in flight (not in the SDK's typings; every runtime has it). */
+function waitForRegistrations(): Promise<void> {
+    return (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+}
+
+/** An output's value, or `pulumi.unknown` when a preview cannot know it (apply never runs then). */
+async function settle<T>(output: pulumi.Output<T>): Promise<T | typeof pulumi.unknown> {
+    // `isKnown` is not in the SDK's typings, but every Output has it.
+    const known = await (output as unknown as { isKnown: Promise<boolean> }).isKnown;
+    if (!known) return pulumi.unknown;
     return new Promise((resolve) => output.apply((value) => resolve(value)));
 }

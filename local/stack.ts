@@ -129,11 +129,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         });
         await options.beforeDeploy?.(clients, { config });
         // The program reads existing tables from DynamoDB Local, as it would from AWS.
-        const run = await runProgram(
-            stackName,
-            options.configOverrides,
-            answerFromDynamoDBLocal(clients.dynamodb),
-        );
+        const run = await runProgram(stackName, options.configOverrides, {
+            invoke: answerFromDynamoDBLocal(clients.dynamodb),
+        });
         const deployment = await deployLocally(run, clients, workDirectory);
         const names = {
             sourceTable: String(run.outputs.sourceTableName),

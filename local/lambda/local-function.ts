@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from "node:child_process";
 import * as path from "node:path";
+import { LAMBDA_RUNTIME } from "./runtime-modules";
 
 /** What Lambda would know about the function: where its code is and how it is configured. */
 export type LocalFunctionSpec = {
@@ -15,7 +16,7 @@ export type LocalFunctionSpec = {
     readonly environment: Readonly<Record<string, string>>;
     /** What the AWS SDK needs to reach the local servers: endpoints, region, credentials. */
     readonly awsEnvironment: Readonly<Record<string, string>>;
-    /** A node_modules holding only what the Lambda runtime provides (see runtime-modules.ts). */
+    /** A node_modules holding only what the Lambda runtime provides, at its versions (see runtime-modules.ts). */
     readonly runtimeModules: string;
     /** Receives every line the function writes to stdout or stderr. */
     readonly onLog?: (line: string) => void;
@@ -156,7 +157,7 @@ export class LocalFunction {
                 LANG: "en_US.UTF-8",
                 NODE_PATH: spec.runtimeModules,
                 LAMBDA_TASK_ROOT: spec.codeDirectory,
-                AWS_EXECUTION_ENV: "AWS_Lambda_nodejs22.x",
+                AWS_EXECUTION_ENV: `AWS_Lambda_${LAMBDA_RUNTIME.name}`,
                 AWS_LAMBDA_FUNCTION_NAME: spec.functionName,
                 AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
                 AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memoryMb),

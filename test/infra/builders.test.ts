@@ -78,7 +78,7 @@ describe("alarmDefinitions", () => {
     it("declares the five alarms at the given thresholds, on the given function and mapping", () => {
         const alarms = alarmDefinitions(
             { iteratorAgeSeconds: 120, errors: 3, throttles: 4 },
-            { functionName: "orders-handler", mappingUuid: "uuid-1" },
+            { functionName: "orders-handler", mappingUuid: "uuid-1", serviceName: "orders-dev" },
         );
 
         assert.equal(alarms.find((alarm) => alarm.id === "iterator-age")?.threshold, 120_000);

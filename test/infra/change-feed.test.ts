@@ -25,7 +25,7 @@ async function declare(
     tables: Record<string, ExistingTable>,
     feeds: () => Record<string, pulumi.Output<unknown>>,
 ): Promise<Declared> {
-    const engine = installMocks("dev", { "aws:region": REGION }, existingTables(tables, REGION));
+    const engine = installMocks("dev", { "aws:region": REGION }, { invoke: existingTables(tables, REGION) });
     const outputs = await engine.settle(feeds());
     return { engine, outputs };
 }

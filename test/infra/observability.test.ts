@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { BATCH_METRICS } from "../../handler/contract";
+import { BATCH_METRICS, INVOCATION_METRICS, SETTING_VARIABLES } from "../../handler/contract";
 import { stackSettings } from "../helpers/stack-settings";
 import { findResource, runProgram, type ProgramRun } from "../../local/program";
 
@@ -60,25 +60,54 @@ for (const stack of ["dev", "prod"]) {
             });
         });
 
-        for (const [id, metricName, key] of [
-            ["errors", "Errors", "errorsAlarmThreshold"],
-            ["throttles", "Throttles", "throttlesAlarmThreshold"],
-        ] as const) {
-            it(`alarms on the function's ${metricName} at the stack's threshold over 5 minutes`, () => {
-                assert.deepEqual(alarm(run, id), {
-                    namespace: "AWS/Lambda",
-                    metricName,
-                    dimensions: { FunctionName: functionName },
-                    statistic: "Sum",
-                    period: 300,
-                    evaluationPeriods: 1,
-                    datapointsToAlarm: 1,
-                    threshold: setting(key),
-                    comparisonOperator: "GreaterThanOrEqualToThreshold",
-                    ...notifying(),
-                });
+        it("alarms on the function's Throttles at the stack's threshold over 5 minutes", () => {
+            assert.deepEqual(alarm(run, "throttles"), {
+                namespace: "AWS/Lambda",
+                metricName: "Throttles",
+                dimensions: { FunctionName: functionName },
+                statistic: "Sum",
+                period: 300,
+                evaluationPeriods: 1,
+                datapointsToAlarm: 1,
+                threshold: setting("throttlesAlarmThreshold"),
+                comparisonOperator: "GreaterThanOrEqualToThreshold",
+                ...notifying(),
             });
-        }
+        });
+
+        it("alarms on the invocations the handler itself counts as failed unexpectedly, at the stack's threshold over 5 minutes", () => {
+            // Lambda's own Errors metric also counts the failures the handler raises on purpose so that
+            // the mapping bisects a batch, which would page for every poison record.
+            const handlerEnvironment = (
+                findResource(run, FUNCTION, "changefeed-handler").inputs as {
+                    environment: { variables: Record<string, string> };
+                }
+            ).environment.variables;
+
+            assert.deepEqual(alarm(run, "errors"), {
+                namespace: handlerEnvironment[SETTING_VARIABLES.metricsNamespace],
+                metricName: INVOCATION_METRICS.unexpectedErrors,
+                dimensions: { service: handlerEnvironment[SETTING_VARIABLES.serviceName] },
+                statistic: "Sum",
+                period: 300,
+                evaluationPeriods: 1,
+                datapointsToAlarm: 1,
+                threshold: setting("errorsAlarmThreshold"),
+                comparisonOperator: "GreaterThanOrEqualToThreshold",
+                ...notifying(),
+            });
+        });
+
+        it("tells whoever the errors alarm wakes what it counts and what it leaves to the other alarms", () => {
+            const description = String(
+                findResource(run, ALARM, "changefeed-errors-alarm").inputs.alarmDescription,
+            );
+
+            assert.match(description, /did not raise on purpose/);
+            assert.match(description, /first or every record failed/);
+            assert.match(description, /failure destination, which has its own alarm/);
+            assert.match(description, /timeouts, out-of-memory or init failures/);
+        });
 
         it("alarms on any record that reaches the failure destination, from the mapping's event counts", () => {
             assert.deepEqual(alarm(run, "failure-destination"), {
@@ -147,7 +176,7 @@ for (const stack of ["dev", "prod"]) {
                     mappingUuid,
                 ),
             );
-            for (const metric of Object.values(BATCH_METRICS)) {
+            for (const metric of [...Object.values(BATCH_METRICS), ...Object.values(INVOCATION_METRICS)]) {
                 assert.ok(drawn("DdbChangefeed", metric, "service", `changefeed-${stack}`), metric);
             }
         });

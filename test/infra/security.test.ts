@@ -16,6 +16,20 @@ const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
 const VERSIONING = "aws:s3/bucketVersioning:BucketVersioning";
 const LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration";
 
+const SECURE_BUCKET = "ddb-changefeed:storage:SecureBucket";
+/** Each SecureBucket's guardrails, by type, with their logical-name suffixes. */
+const GUARDRAIL_SUFFIXES: Record<string, string> = {
+    [PUBLIC_ACCESS_BLOCK]: "public-access",
+    [OWNERSHIP]: "ownership",
+    [ENCRYPTION]: "encryption",
+    [BUCKET_POLICY]: "tls-only",
+    [VERSIONING]: "versioning",
+    [LIFECYCLE]: "lifecycle",
+};
+const GUARDRAILS = Object.keys(GUARDRAIL_SUFFIXES);
+const guardrailName = (bucket: string, type: string): string =>
+    type === BUCKET ? bucket : `${bucket}-${GUARDRAIL_SUFFIXES[type]}`;
+
 const BUCKETS = ["changefeed-archive", "changefeed-failures"];
 const TABLES = ["changefeed-source", "changefeed-projection"];
 const KEY_ARN = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
@@ -91,6 +105,29 @@ for (const stack of ["dev", "prod"]) {
                 });
             });
 
+            it(`lets pulumi destroy delete ${bucket} with every object version only where the stack allows deletion`, () => {
+                const deletionProtection = setting("deletionProtection") === true;
+                const component = run.resources.filter((resource) =>
+                    resource.urn.includes(`${SECURE_BUCKET}$`),
+                );
+                const ofThisBucket = component.filter(
+                    (resource) => resource.name === bucket || resource.name.startsWith(`${bucket}-`),
+                );
+
+                assert.equal(findResource(run, BUCKET, bucket).inputs.forceDestroy, !deletionProtection);
+                assert.deepEqual(
+                    ofThisBucket.map((resource) => `${resource.type} ${resource.name}`).sort(),
+                    [BUCKET, ...GUARDRAILS].map((type) => `${type} ${guardrailName(bucket, type)}`).sort(),
+                );
+                for (const resource of ofThisBucket) {
+                    assert.deepEqual(
+                        resource.options,
+                        { protect: deletionProtection, retainOnDelete: false },
+                        `${resource.type} ${resource.name}`,
+                    );
+                }
+            });
+
             it(`versions ${bucket}`, () => {
                 assert.deepEqual(
                     findResource(run, VERSIONING, `${bucket}-versioning`).inputs.versioningConfiguration,
@@ -152,7 +189,7 @@ for (const stack of ["dev", "prod"]) {
 }
 
 describe("production safety", () => {
-    it("protects production's tables from deletion, and not dev's (each stack's tables follow its setting, above)", () => {
+    it("protects production's tables and buckets from deletion, and not dev's (each stack's follow its setting, above)", () => {
         assert.equal(stackSettings("prod")("deletionProtection"), true);
         assert.equal(stackSettings("dev")("deletionProtection"), false);
     });
@@ -267,6 +304,7 @@ describe("SecureBucket", () => {
             () =>
                 new SecureBucket("bad", {
                     lifecycle: { transitionDays: 90, expirationDays: 30, noncurrentVersionExpirationDays: 1 },
+                    deletionProtection: false,
                 }),
             /SecureBucket bad: `lifecycle.expirationDays` \(30\) must be more than `lifecycle.transitionDays` \(90\), or 0\./,
         );
@@ -277,6 +315,7 @@ describe("SecureBucket", () => {
             () =>
                 new SecureBucket("bad", {
                     lifecycle: { transitionDays: -1, expirationDays: 0, noncurrentVersionExpirationDays: 1 },
+                    deletionProtection: false,
                 }),
             /SecureBucket bad: `lifecycle.transitionDays` is -1; allowed: a whole number of days, 0 or more\./,
         );
