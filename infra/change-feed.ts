@@ -8,7 +8,12 @@ import {
     SETTING_VARIABLES,
 } from "../handler/contract";
 import { archiveTableDdl } from "./athena";
-import { resolveChangeFeedArgs, type ChangeFeedArgs, type ChangeFeedConfig, type KeyAttribute } from "./config";
+import {
+    resolveChangeFeedArgs,
+    type ChangeFeedArgs,
+    type ChangeFeedConfig,
+    type KeyAttribute,
+} from "./config";
 import { alarmDefinitions, dashboardBody, type AlarmThresholds } from "./monitoring";
 import { handlerPolicyDocument, lambdaAssumeRolePolicy } from "./permissions";
 import { SecureBucket } from "./secure-bucket";
@@ -206,18 +211,25 @@ export class ChangeFeed extends pulumi.ComponentResource {
                         this.failureBucket.arn,
                         this.logGroup.arn,
                     ])
-                    .apply(([sourceStreamArn, projectionTableArn, archiveBucketArn, failureBucketArn, logGroupArn]) =>
-                        JSON.stringify(
-                            handlerPolicyDocument({
-                                sourceStreamArn,
-                                projectionTableArn,
-                                archiveBucketArn,
-                                archivePrefix: settings.archivePrefix,
-                                failureBucketArn,
-                                logGroupArn,
-                                ...(kmsKeyArn ? { kmsKeyArn } : {}),
-                            }),
-                        ),
+                    .apply(
+                        ([
+                            sourceStreamArn,
+                            projectionTableArn,
+                            archiveBucketArn,
+                            failureBucketArn,
+                            logGroupArn,
+                        ]) =>
+                            JSON.stringify(
+                                handlerPolicyDocument({
+                                    sourceStreamArn,
+                                    projectionTableArn,
+                                    archiveBucketArn,
+                                    archivePrefix: settings.archivePrefix,
+                                    failureBucketArn,
+                                    logGroupArn,
+                                    ...(kmsKeyArn ? { kmsKeyArn } : {}),
+                                }),
+                            ),
                     ),
             },
             child,
@@ -242,7 +254,9 @@ export class ChangeFeed extends pulumi.ComponentResource {
                         [SETTING_VARIABLES.archiveBucket]: this.archiveBucket.name,
                         [SETTING_VARIABLES.archivePrefix]: settings.archivePrefix,
                         [SETTING_VARIABLES.writeConcurrency]: String(settings.writeConcurrency),
-                        [SETTING_VARIABLES.tombstoneTtlSeconds]: String(settings.tombstoneRetentionDays * 86_400),
+                        [SETTING_VARIABLES.tombstoneTtlSeconds]: String(
+                            settings.tombstoneRetentionDays * 86_400,
+                        ),
                         [SETTING_VARIABLES.ttlExpirations]: settings.ttlExpirations,
                         [SETTING_VARIABLES.serviceName]: serviceName,
                         [SETTING_VARIABLES.metricsNamespace]: METRICS_NAMESPACE,
@@ -331,7 +345,13 @@ export class ChangeFeed extends pulumi.ComponentResource {
                 dashboardBody: pulumi
                     .all([this.handlerFunction.name, this.eventSourceMapping.uuid])
                     .apply(([functionName, mappingUuid]) =>
-                        dashboardBody({ functionName, mappingUuid, region: settings.region, serviceName, thresholds }),
+                        dashboardBody({
+                            functionName,
+                            mappingUuid,
+                            region: settings.region,
+                            serviceName,
+                            thresholds,
+                        }),
                     ),
             },
             child,

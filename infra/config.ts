@@ -410,9 +410,7 @@ export function parseConfig(
         ...config,
         region,
         // An existing table brings its key schema; only a created one takes it from here.
-        ...(sourceTableName !== ""
-            ? { sourceTableName }
-            : { partitionKey, ...(sortKey ? { sortKey } : {}) }),
+        ...(sourceTableName !== "" ? { sourceTableName } : { partitionKey, ...(sortKey ? { sortKey } : {}) }),
         startingPosition,
         archivePrefix,
         logRetentionDays,

@@ -260,7 +260,8 @@ function forgetProgramModules(): void {
 /** Resolves once the Pulumi runtime has no call to the engine in flight (its own internal wait). */
 function pendingRegistrations(): Promise<void> {
     const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs?: () => Promise<void> };
-    if (!settings.waitForRPCs) throw new Error("This @pulumi/pulumi has no runtime.waitForRPCs; update runProgram.");
+    if (!settings.waitForRPCs)
+        throw new Error("This @pulumi/pulumi has no runtime.waitForRPCs; update runProgram.");
     return settings.waitForRPCs();
 }
 
