@@ -14,7 +14,8 @@ import {
     type DeclaredResource,
     type ProgramRun,
 } from "../../local/program";
-import { filesUnder, installConsumer, PACKAGE_NAME, packThisRepository } from "../helpers/consumer";
+import { PACKAGE_NAME } from "../../infra/handler-code-paths";
+import { filesUnder, installConsumer, packThisRepository } from "../helpers/consumer";
 import { existingTables, type ExistingTable } from "../helpers/pulumi-mocks";
 
 const EXAMPLE = path.join(PROJECT_ROOT, "examples", "two-tables");

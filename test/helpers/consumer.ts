@@ -1,10 +1,8 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { PACKAGE_NAME } from "../../infra/handler-code-paths";
 import { PROJECT_ROOT } from "../../local/program";
-
-/** The name a consumer installs this repository under and imports. */
-export const PACKAGE_NAME = "ddb-changefeed";
 
 type LockPackage = { readonly dev?: boolean };
 

@@ -3,14 +3,15 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { RUNTIME_PROVIDED_PACKAGES } from "../../handler/contract";
+import { HANDLER_PACKAGES, PACKAGE_NAME } from "../../infra/handler-code-paths";
 import { PROJECT_ROOT } from "../../local/program";
 
 type Manifest = {
+    name: string;
     main: string;
     types: string;
     exports: { ".": { types: string; default: string } };
     dependencies: Record<string, string>;
-    pulumi: { runtimeDependencies: Record<string, string> };
 };
 
 const manifest = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as Manifest;
@@ -18,8 +19,9 @@ const manifest = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.jso
 describe("package.json, for programs that install this repository", () => {
     it("names the built package entry as main, types and exports", () => {
         assert.deepEqual(
-            { main: manifest.main, types: manifest.types, entry: manifest.exports["."] },
+            { name: manifest.name, main: manifest.main, types: manifest.types, entry: manifest.exports["."] },
             {
+                name: PACKAGE_NAME,
                 main: "bin/infra/index.js",
                 types: "bin/infra/index.d.ts",
                 entry: { types: "./bin/infra/index.d.ts", default: "./bin/infra/index.js" },
@@ -34,15 +36,14 @@ describe("package.json, for programs that install this repository", () => {
         assert.equal(project.main, "index.ts");
     });
 
-    it("lists as runtime dependencies the handler's packages: every dependency but Pulumi's and the runtime's", () => {
-        // A consumer's function is packaged from these, not from this package's dependencies.
-        const needed = Object.fromEntries(
-            Object.entries(manifest.dependencies).filter(
-                ([name]) =>
-                    !name.startsWith("@pulumi/") &&
-                    !(RUNTIME_PROVIDED_PACKAGES as readonly string[]).includes(name),
-            ),
+    it("has the handler's packages among its dependencies: every one but Pulumi's and the runtime's", () => {
+        // A function's code archive gets these by name; a program that installed this package
+        // has them as this package's dependencies.
+        const needed = Object.keys(manifest.dependencies).filter(
+            (name) =>
+                !name.startsWith("@pulumi/") &&
+                !(RUNTIME_PROVIDED_PACKAGES as readonly string[]).includes(name),
         );
-        assert.deepEqual(manifest.pulumi.runtimeDependencies, needed);
+        assert.deepEqual(needed, [...HANDLER_PACKAGES]);
     });
 });
