@@ -1,12 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createStreamHandler } from "../handler";
-import {
-    METRICS_NAMESPACE,
-    RESERVED_ATTRIBUTES,
-    RUNTIME_PROVIDED_PACKAGES,
-    SETTING_VARIABLES,
-} from "../handler/contract";
+import { METRICS_NAMESPACE, RESERVED_ATTRIBUTES, SETTING_VARIABLES } from "../handler/contract";
 import { archiveTableDdl } from "./athena";
 import {
     resolveChangeFeedArgs,
@@ -14,6 +9,7 @@ import {
     type ChangeFeedConfig,
     type KeyAttribute,
 } from "./config";
+import { handlerCodePathOptions } from "./handler-code-paths";
 import { alarmDefinitions, dashboardBody, type AlarmThresholds } from "./monitoring";
 import { handlerPolicyDocument, lambdaAssumeRolePolicy } from "./permissions";
 import { SecureBucket } from "./secure-bucket";
@@ -265,7 +261,7 @@ export class ChangeFeed extends pulumi.ComponentResource {
                     },
                 },
                 loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },
-                codePathOptions: { extraExcludePackages: [...RUNTIME_PROVIDED_PACKAGES] },
+                codePathOptions: handlerCodePathOptions(),
             },
             { ...child, dependsOn: [this.handlerPolicy] },
         );
