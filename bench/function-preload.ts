@@ -7,21 +7,27 @@
  * The function's code is untouched: this is the same packaged archive `pulumi up` would upload.
  */
 import { appendFileSync } from "node:fs";
-import * as path from "node:path";
 import { CallCounter, countCallsOfClientClass } from "./api-calls";
+
+type ClientClass = { prototype: { send: (...args: unknown[]) => unknown } };
+
+/** The clients the functions build, by package, with the name of their client class. */
+const CLIENTS = { "@aws-sdk/client-dynamodb": "DynamoDBClient", "@aws-sdk/client-s3": "S3Client" } as const;
 
 const callsFile = process.env.BENCH_CALLS_FILE;
 if (callsFile) {
     const counter = new CallCounter();
-    // The client base class as the function's SDK packages resolve it (from the runtime's modules).
+    // The base class of the clients as the function's SDK resolves them (from the runtime's
+    // modules), taken from the client class itself: which package defines it varies by SDK version.
     const instrumented = new Set<unknown>();
-    for (const client of ["@aws-sdk/client-dynamodb", "@aws-sdk/client-s3"]) {
-        const core = require(
-            require.resolve("@smithy/core/client", { paths: [path.dirname(require.resolve(client))] }),
-        ) as { Client: { prototype: { send: (...args: unknown[]) => unknown } } };
-        if (instrumented.has(core.Client)) continue;
-        instrumented.add(core.Client);
-        countCallsOfClientClass(core.Client, counter);
+    for (const [client, className] of Object.entries(CLIENTS)) {
+        const clientClass = (require(client) as Record<string, ClientClass>)[className];
+        const base = clientClass && (Object.getPrototypeOf(clientClass) as ClientClass);
+        if (!base?.prototype?.send)
+            throw new Error(`${client} has no ${className} with a base class to count.`);
+        if (instrumented.has(base)) continue;
+        instrumented.add(base);
+        countCallsOfClientClass(base, counter);
     }
     const send = process.send?.bind(process);
     if (!send) throw new Error("function-preload must run in a process forked with an IPC channel.");
