@@ -47,23 +47,23 @@ const OUTPUT_FOR_NAME: Record<keyof TargetNames, string> = {
 };
 
 /**
- * Resolves where an ops command acts and with which handler settings. Settings come from running
- * the program for the stack (under Pulumi's mock engine) and reading the environment it sets on
- * the function, so the command applies exactly the handler configuration that is deployed.
+ * Resolves where an ops command acts and with which handler settings: the environment the
+ * function runs with, as the running local stack published it, or, on AWS, as the program sets it
+ * for the stack (run under Pulumi's mock engine), so the command applies the handler
+ * configuration that is deployed.
  *
  * @throws {Error} naming the missing stack config, the local stack that is not running, or the
  *   output that could not be found, with what to do about it
  */
 export async function resolveTarget(options: TargetOptions): Promise<OpsTarget> {
     const stackConfig = readStackConfig(options.stack);
-    const run = await runProgram(options.stack);
-    const declared = declaredFunctionEnvironment(run);
 
     if (options.local) {
         const stateDirectory = options.stateDirectory ?? path.join(PROJECT_ROOT, ".local", options.stack);
         const file = readLocalStackFile(stateDirectory, options.stack);
         const names = { ...file.names, ...options.names };
-        const settings = settingsFor({ ...declared, ...file.functionEnvironment }, names);
+        // The running stack published the environment it gave its function.
+        const settings = settingsFor(file.functionEnvironment, names);
         const clients = createChangeFeedClients({
             dynamodb: dynamoDBClientConfig(file.dynamodbEndpoint),
             s3: s3ClientConfig(file.s3Endpoint),
@@ -86,7 +86,7 @@ export async function resolveTarget(options: TargetOptions): Promise<OpsTarget> 
         names,
         region,
         clients,
-        settings: settingsFor(declared, names),
+        settings: settingsFor(declaredFunctionEnvironment(await runProgram(options.stack)), names),
         close: () => Object.values(clients).forEach((client) => client.destroy()),
     };
 }
