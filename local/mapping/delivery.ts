@@ -41,9 +41,21 @@ export type MappingHooks = {
     readonly invoke: (event: DynamoDBStreamEvent) => Promise<Invocation>;
     readonly discard: (batch: DiscardedBatch) => Promise<void>;
     readonly now?: () => number;
+    /**
+     * When a record was written, in epoch milliseconds, for judging its age (default:
+     * {@link streamRecordTimeMs}). The local mapping passes a reading of DynamoDB Local's
+     * minute-rounded times that never makes a record look older than it is.
+     */
+    readonly recordTimeMs?: (record: DynamoDBRecord) => number | undefined;
     readonly schedule?: DeliverySchedule;
     readonly onEvent?: (event: DeliveryEvent) => void;
 };
+
+/** A record's `ApproximateCreationDateTime` in epoch milliseconds, as Lambda judges its age. */
+export function streamRecordTimeMs(record: DynamoDBRecord): number | undefined {
+    const created = record.dynamodb?.ApproximateCreationDateTime;
+    return created === undefined ? undefined : created * 1000;
+}
 
 /**
  * Delivers one shard's records, in order, to a function with the semantics of a Lambda event
@@ -55,8 +67,10 @@ export type MappingHooks = {
  *   as a failure of the whole batch); that retry counts toward `maximumRetryAttempts`;
  * - a function error (a thrown error, a timeout, a crash) with bisect on splits the batch in two
  *   and delivers each half; splits do not count as retries; a batch of one is retried;
- * - a batch whose retries are exhausted, or whose oldest record is older than
- *   `maximumRecordAgeInSeconds`, is discarded to the on-failure destination and skipped.
+ * - a batch whose retries are exhausted is discarded to the on-failure destination and skipped;
+ * - before every invocation, the first included, each record older than `maximumRecordAgeInSeconds`
+ *   is discarded on its own (with `RecordAgeExceeded`) and the rest of the batch goes on: age is
+ *   judged record by record, never by the batch's first record.
  *
  * Resolves when every record is checkpointed or discarded.
  */
@@ -93,9 +107,28 @@ export async function deliverShard(
         const last = batch[batch.length - 1]?.dynamodb?.SequenceNumber;
         if (last) emit({ kind: "checkpointed", records: batch.length, sequenceNumber: last });
     };
-    const tooOld = (batch: readonly DynamoDBRecord[]): boolean => {
-        const created = batch[0]?.dynamodb?.ApproximateCreationDateTime;
-        return created !== undefined && now() - created * 1000 > settings.maximumRecordAgeInSeconds * 1000;
+    const recordTimeMs = hooks.recordTimeMs ?? streamRecordTimeMs;
+    const expired = (record: DynamoDBRecord): boolean => {
+        const written = recordTimeMs(record);
+        return written !== undefined && now() - written > settings.maximumRecordAgeInSeconds * 1000;
+    };
+    /** Discards the batch's expired records (each run of them as one failed batch); returns the rest. */
+    const discardExpired = async (
+        batch: readonly DynamoDBRecord[],
+        lastInvocation: Invocation | undefined,
+    ): Promise<readonly DynamoDBRecord[]> => {
+        const runs: DynamoDBRecord[][] = [];
+        const fresh: DynamoDBRecord[] = [];
+        let previousExpired = false;
+        for (const record of batch) {
+            const isExpired = expired(record);
+            if (isExpired && previousExpired) runs[runs.length - 1]!.push(record);
+            else if (isExpired) runs.push([record]);
+            else fresh.push(record);
+            previousExpired = isExpired;
+        }
+        for (const run of runs) await discard(run, "RecordAgeExceeded", lastInvocation);
+        return fresh;
     };
 
     const deliverBatch = async (initial: readonly DynamoDBRecord[], retriesSoFar: number): Promise<void> => {
@@ -103,7 +136,8 @@ export async function deliverShard(
         let retries = retriesSoFar;
         let lastInvocation: Invocation | undefined;
         for (;;) {
-            if (tooOld(batch)) return discard(batch, "RecordAgeExceeded", lastInvocation);
+            batch = await discardExpired(batch, lastInvocation);
+            if (batch.length === 0) return;
             lastInvocation = await invoke(batch);
             const failedAt = lastInvocation.ok ? firstFailedIndex(batch, lastInvocation.value, settings) : -1;
             if (lastInvocation.ok && failedAt === undefined) {

@@ -9,7 +9,7 @@ import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import type { CheckpointStore } from "./checkpoints";
 import { deliverShard, type DiscardedBatch, type MappingSettings } from "./delivery";
 import type { Invocation } from "../lambda/local-function";
-import { toLambdaRecord, type Repair } from "./stream-records";
+import { localRecordTimeMs, toLambdaRecord, type Repair } from "./stream-records";
 
 /** Live counters for the one-line progress display. */
 export type MappingProgress = {
@@ -239,6 +239,7 @@ export class LocalEventSourceMapping {
                 return this.options.invoke(event);
             },
             discard: (discarded) => this.options.discard(discarded, shard.shardId),
+            recordTimeMs: localRecordTimeMs,
             onEvent: (event) => {
                 if (event.kind === "checkpointed") this.progress.delivered += event.records;
                 if (event.kind === "discarded") this.progress.failed += event.batch.records.length;
