@@ -1,5 +1,6 @@
 import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import type { Invocation } from "../lambda/local-function";
+import { MAX_PAYLOAD_BYTES, nextBatchLength, recordPayloadBytes } from "./batching";
 
 /** The mapping's settings that shape delivery, as the program declares them. */
 export type MappingSettings = {
@@ -47,6 +48,8 @@ export type MappingHooks = {
      * minute-rounded times that never makes a record look older than it is.
      */
     readonly recordTimeMs?: (record: DynamoDBRecord) => number | undefined;
+    /** The invocation payload limit a batch is cut at (default: Lambda's 6 MB); tests lower it. */
+    readonly maxPayloadBytes?: number;
     readonly schedule?: DeliverySchedule;
     readonly onEvent?: (event: DeliveryEvent) => void;
 };
@@ -61,7 +64,8 @@ export function streamRecordTimeMs(record: DynamoDBRecord): number | undefined {
  * Delivers one shard's records, in order, to a function with the semantics of a Lambda event
  * source mapping for DynamoDB Streams:
  *
- * - batches of up to `batchSize` records; the checkpoint only ever moves forward, in order;
+ * - batches of up to `batchSize` records, cut earlier where the event's JSON would pass the 6 MB
+ *   invocation payload limit; the checkpoint only ever moves forward, in order;
  * - with ReportBatchItemFailures, a response naming failed records checkpoints before the lowest
  *   failed sequence number and re-delivers from it (an invalid or empty `itemIdentifier` counts
  *   as a failure of the whole batch); that retry counts toward `maximumRetryAttempts`;
@@ -162,12 +166,18 @@ export async function deliverShard(
         }
     };
 
+    const sizes = records.map(recordPayloadBytes);
     let position = 0;
     while (position < records.length) {
-        const size = hooks.schedule?.nextBatchSize?.(settings.batchSize) ?? settings.batchSize;
-        const batch = records.slice(position, position + Math.max(1, Math.min(size, settings.batchSize)));
-        await deliverBatch(batch, 0);
-        position += batch.length;
+        const wanted = hooks.schedule?.nextBatchSize?.(settings.batchSize) ?? settings.batchSize;
+        const limit = Math.max(1, Math.min(wanted, settings.batchSize));
+        const length = nextBatchLength(
+            sizes.slice(position, position + limit),
+            limit,
+            hooks.maxPayloadBytes ?? MAX_PAYLOAD_BYTES,
+        );
+        await deliverBatch(records.slice(position, position + length), 0);
+        position += length;
     }
 }
 

@@ -7,6 +7,7 @@ import {
 } from "@aws-sdk/client-dynamodb-streams";
 import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import type { CheckpointStore } from "./checkpoints";
+import { batchIsFull, nextBatchLength, recordPayloadBytes } from "./batching";
 import { deliverShard, type DiscardedBatch, type MappingSettings } from "./delivery";
 import type { Invocation } from "../lambda/local-function";
 import { localRecordTimeMs, toLambdaRecord, type Repair } from "./stream-records";
@@ -166,7 +167,8 @@ export class LocalEventSourceMapping {
     private async pollShard(shard: ShardState): Promise<boolean> {
         const { settings, streams, streamArn, region } = this.options;
         let read = 0;
-        if (shard.iterator && shard.buffer.length < settings.batchSize) {
+        const sizes = (): number[] => shard.buffer.map(recordPayloadBytes);
+        if (shard.iterator && !batchIsFull(sizes(), settings.batchSize)) {
             const page = await streams
                 .send(
                     new GetRecordsCommand({
@@ -191,11 +193,12 @@ export class LocalEventSourceMapping {
             if (!shard.iterator) shard.closed = true;
         }
         const windowElapsed = Date.now() - shard.bufferSince >= this.options.batchingWindowSeconds * 1000;
+        const buffered = sizes();
         const due =
             shard.buffer.length > 0 &&
-            (shard.buffer.length >= settings.batchSize || windowElapsed || shard.closed);
+            (batchIsFull(buffered, settings.batchSize) || windowElapsed || shard.closed);
         if (due) {
-            await this.deliver(shard, shard.buffer.splice(0, settings.batchSize));
+            await this.deliver(shard, shard.buffer.splice(0, nextBatchLength(buffered, settings.batchSize)));
             if (shard.buffer.length > 0) shard.bufferSince = Date.now();
         }
         if (shard.closed && shard.buffer.length === 0) {
