@@ -2,11 +2,11 @@ import {
     DescribeStreamCommand,
     GetRecordsCommand,
     GetShardIteratorCommand,
-    type DynamoDBStreamsClient,
     type Shard,
 } from "@aws-sdk/client-dynamodb-streams";
 import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
-import type { CheckpointStore } from "./checkpoints";
+import type { CheckpointStore, ShardStart } from "./checkpoints";
+import { startingPositions, type StartingPosition, type StreamsApi } from "./starting-positions";
 import { batchIsFull, nextBatchLength, recordPayloadBytes } from "./batching";
 import { deliverShard, type DiscardedBatch, type MappingSettings } from "./delivery";
 import type { Invocation } from "../lambda/local-function";
@@ -27,11 +27,11 @@ export type MappingProgress = {
 };
 
 export type EventSourceMappingOptions = {
-    readonly streams: DynamoDBStreamsClient;
+    readonly streams: StreamsApi;
     readonly streamArn: string;
     readonly region: string;
     readonly settings: MappingSettings;
-    readonly startingPosition: "TRIM_HORIZON" | "LATEST";
+    readonly startingPosition: StartingPosition;
     readonly batchingWindowSeconds: number;
     readonly checkpoints: CheckpointStore;
     readonly invoke: (event: DynamoDBStreamEvent) => Promise<Invocation>;
@@ -70,7 +70,7 @@ export class LocalEventSourceMapping {
     private loop: Promise<void> | undefined;
     private idleWaiters: { readonly afterRound: number; readonly wake: () => void }[] = [];
     private round = 0;
-    private firstDiscovery = true;
+    private starts: Readonly<Record<string, ShardStart>> = {};
     private failure: unknown;
 
     public constructor(private readonly options: EventSourceMappingOptions) {}
@@ -107,6 +107,7 @@ export class LocalEventSourceMapping {
 
     private async run(): Promise<void> {
         const interval = this.options.pollIntervalMs ?? 250;
+        await this.create();
         while (this.running) {
             this.round++;
             await this.discoverShards();
@@ -129,8 +130,29 @@ export class LocalEventSourceMapping {
         }
     }
 
-    private async discoverShards(): Promise<void> {
-        const { streams, streamArn, startingPosition } = this.options;
+    /**
+     * Creates the mapping on its first start: records where each shard there now starts (see
+     * `startingPositions`), so that later starts, re-acquired iterators and shards held back behind
+     * their parent all start from the position the mapping was created with.
+     */
+    private async create(): Promise<void> {
+        const { streams, streamArn, startingPosition, checkpoints } = this.options;
+        const recorded = checkpoints.getStarts(streamArn);
+        if (recorded) {
+            this.starts = recorded;
+            return;
+        }
+        this.starts = await startingPositions(
+            streams,
+            streamArn,
+            await this.describeShards(),
+            startingPosition,
+        );
+        checkpoints.setStarts(streamArn, this.starts);
+    }
+
+    private async describeShards(): Promise<Shard[]> {
+        const { streams, streamArn } = this.options;
         const all: Shard[] = [];
         let start: string | undefined;
         do {
@@ -140,18 +162,18 @@ export class LocalEventSourceMapping {
             all.push(...(page.StreamDescription?.Shards ?? []));
             start = page.StreamDescription?.LastEvaluatedShardId;
         } while (start);
+        return all;
+    }
+
+    private async discoverShards(): Promise<void> {
+        const all = await this.describeShards();
         const known = new Set(all.map((shard) => shard.ShardId));
         for (const shard of all) {
             const shardId = shard.ShardId;
             if (!shardId || this.shards.has(shardId) || this.finishedShards.has(shardId)) continue;
             const parent = shard.ParentShardId;
             if (parent && known.has(parent) && !this.finishedShards.has(parent)) continue;
-            // LATEST applies to the shards there when the mapping is first created; shards born
-            // later are read from their start, as Lambda does.
-            const iterator = await this.iteratorAfterCheckpoint(
-                shardId,
-                this.firstDiscovery ? startingPosition : "TRIM_HORIZON",
-            );
+            const iterator = await this.iteratorAfterCheckpoint(shardId);
             this.shards.set(shardId, {
                 shardId,
                 iterator,
@@ -160,7 +182,6 @@ export class LocalEventSourceMapping {
                 bufferSince: 0,
             });
         }
-        this.firstDiscovery = false;
     }
 
     /** Reads what the shard has and delivers a batch when it is due; true if it did any work. */
@@ -210,23 +231,27 @@ export class LocalEventSourceMapping {
 
     private async reacquire(shard: ShardState): Promise<void> {
         shard.buffer = [];
-        shard.iterator = await this.iteratorAfterCheckpoint(shard.shardId, "TRIM_HORIZON");
+        shard.iterator = await this.iteratorAfterCheckpoint(shard.shardId);
     }
 
-    /** An iterator right after the shard's checkpoint, or at `withoutCheckpoint` when it has none. */
-    private async iteratorAfterCheckpoint(
-        shardId: string,
-        withoutCheckpoint: "TRIM_HORIZON" | "LATEST",
-    ): Promise<string | undefined> {
+    /**
+     * An iterator right after the shard's checkpoint; without one, at the position recorded for
+     * the shard when the mapping was created; for a shard that appeared later (a child of a
+     * finished parent), at its start (TRIM_HORIZON), as Lambda reads new shards.
+     */
+    private async iteratorAfterCheckpoint(shardId: string): Promise<string | undefined> {
         const { streams, streamArn, checkpoints } = this.options;
         const checkpoint = checkpoints.get(streamArn, shardId);
+        const start: ShardStart = checkpoint
+            ? { type: "AFTER_SEQUENCE_NUMBER", sequenceNumber: checkpoint }
+            : (this.starts[shardId] ?? { type: "TRIM_HORIZON" });
         const answer = await streams.send(
             new GetShardIteratorCommand({
                 StreamArn: streamArn,
                 ShardId: shardId,
-                ...(checkpoint
-                    ? { ShardIteratorType: "AFTER_SEQUENCE_NUMBER", SequenceNumber: checkpoint }
-                    : { ShardIteratorType: withoutCheckpoint }),
+                ...(start.type === "AFTER_SEQUENCE_NUMBER"
+                    ? { ShardIteratorType: start.type, SequenceNumber: start.sequenceNumber }
+                    : { ShardIteratorType: start.type }),
             }),
         );
         return answer.ShardIterator;

@@ -1,10 +1,13 @@
 import { strict as assert } from "node:assert";
 import { randomUUID } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { CreateTableCommand, DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
 import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import { eventPayloadBytes, MAX_PAYLOAD_BYTES } from "../../local/mapping/batching";
-import { memoryCheckpoints } from "../../local/mapping/checkpoints";
+import { fileCheckpoints, memoryCheckpoints } from "../../local/mapping/checkpoints";
 import type { DiscardedBatch, MappingSettings } from "../../local/mapping/delivery";
 import {
     LocalEventSourceMapping,
@@ -13,6 +16,7 @@ import {
 import type { Invocation } from "../../local/lambda/local-function";
 import { dynamoDBClientConfig, startDynamoDBLocal } from "../../local/servers/dynamodb-local";
 import type { LocalServer } from "../../local/servers/supervision";
+import { CompositeStream } from "../helpers/composite-stream";
 
 const SETTINGS: MappingSettings = {
     batchSize: 100,
@@ -22,6 +26,8 @@ const SETTINGS: MappingSettings = {
     reportBatchItemFailures: true,
 };
 const OK: Invocation = { ok: true, value: { batchItemFailures: [] }, durationMs: 1 };
+const ids = (events: readonly DynamoDBRecord[][]): string[] =>
+    events.flat().map((record) => String(record.dynamodb?.Keys?.id?.S));
 
 describe("the local event source mapping on DynamoDB Local's real stream", function () {
     this.timeout(60_000);
@@ -118,5 +124,67 @@ describe("the local event source mapping on DynamoDB Local's real stream", funct
             first && eventPayloadBytes(events.flat().slice(0, first.length + 1)) > MAX_PAYLOAD_BYTES,
             "the first batch was cut before it was full",
         );
+    });
+
+    describe("starting at LATEST", () => {
+        it("starts a restarted mapping where it was created, though nothing had arrived to checkpoint", async () => {
+            const table = await createTable();
+            const directory = fs.mkdtempSync(path.join(os.tmpdir(), "mapping-latest-"));
+            const file = path.join(directory, "checkpoints.json");
+            try {
+                await put(table.name, "before-1");
+                await put(table.name, "before-2");
+                const first = mappingOn(table.streamArn, {
+                    startingPosition: "LATEST",
+                    checkpoints: fileCheckpoints(file),
+                });
+                first.mapping.start();
+                await first.mapping.whenIdle();
+                await first.mapping.stop();
+                await put(table.name, "while-stopped-1"); // after the mapping was created
+                await put(table.name, "while-stopped-2");
+
+                const second = mappingOn(table.streamArn, {
+                    startingPosition: "LATEST",
+                    checkpoints: fileCheckpoints(file),
+                });
+                second.mapping.start();
+                await second.mapping.whenIdle();
+                await put(table.name, "after-restart");
+                await second.mapping.whenIdle();
+                await second.mapping.stop();
+
+                assert.deepEqual(ids(first.events), []);
+                assert.deepEqual(ids(second.events), ["while-stopped-1", "while-stopped-2", "after-restart"]);
+            } finally {
+                fs.rmSync(directory, { recursive: true, force: true });
+            }
+        });
+
+        it("starts a shard held back behind its unfinished parent where that shard stood when the mapping was created", async () => {
+            const [parentTable, childTable] = [await createTable(), await createTable()];
+            const stream = new CompositeStream(streams);
+            await stream.addShard({ shardId: "shard-parent", streamArn: parentTable.streamArn });
+            await stream.addShard({
+                shardId: "shard-child",
+                streamArn: childTable.streamArn,
+                parentShardId: "shard-parent",
+            });
+            await put(parentTable.name, "parent-before");
+            stream.close("shard-parent");
+            await put(childTable.name, "child-before"); // written before the mapping was created
+            const { mapping, events } = mappingOn(stream.streamArn, {
+                streams: stream.api,
+                startingPosition: "LATEST",
+            });
+
+            mapping.start();
+            await mapping.whenIdle();
+            await put(childTable.name, "child-after");
+            await mapping.whenIdle();
+            await mapping.stop();
+
+            assert.deepEqual(ids(events), ["child-after"]);
+        });
     });
 });
