@@ -52,3 +52,31 @@ export function batchIsFull(
 ): boolean {
     return sizes.length >= batchSize || nextBatchLength(sizes, batchSize, maxPayloadBytes) < sizes.length;
 }
+
+/** What decides whether a lane's gathered records go to the function now. */
+export type BatchDueInput = {
+    /** Payload bytes of each queued record, in order. */
+    readonly sizes: readonly number[];
+    readonly batchSize: number;
+    /** `maximumBatchingWindowInSeconds`, in milliseconds. */
+    readonly windowMs: number;
+    /** When the window began. */
+    readonly windowStartedAt: number;
+    readonly now: number;
+    /** The shard is closed and read to its end: nothing more will join these records. */
+    readonly closed: boolean;
+    readonly maxPayloadBytes?: number;
+};
+
+/**
+ * Whether queued records are due for an invocation: when the batch is full (`batchSize` records
+ * or 6 MB of payload) or when the batching window has passed.
+ */
+export function batchIsDue(input: BatchDueInput): boolean {
+    if (input.sizes.length === 0) return false;
+    return (
+        batchIsFull(input.sizes, input.batchSize, input.maxPayloadBytes) ||
+        input.closed ||
+        input.now - input.windowStartedAt >= input.windowMs
+    );
+}

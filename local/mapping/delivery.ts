@@ -25,8 +25,18 @@ export type DiscardedBatch = {
 
 /** What happened while delivering, for progress lines and tests. */
 export type DeliveryEvent =
-    | { readonly kind: "invoked"; readonly records: number; readonly invocation: Invocation }
-    | { readonly kind: "checkpointed"; readonly records: number; readonly sequenceNumber: string }
+    | {
+          readonly kind: "invoked";
+          readonly records: number;
+          readonly invocation: Invocation;
+          readonly batch: readonly DynamoDBRecord[];
+      }
+    | {
+          readonly kind: "checkpointed";
+          readonly records: number;
+          readonly sequenceNumber: string;
+          readonly batch: readonly DynamoDBRecord[];
+      }
     | { readonly kind: "bisected"; readonly records: number }
     | { readonly kind: "discarded"; readonly batch: DiscardedBatch };
 
@@ -61,11 +71,37 @@ export function streamRecordTimeMs(record: DynamoDBRecord): number | undefined {
 }
 
 /**
- * Delivers one shard's records, in order, to a function with the semantics of a Lambda event
- * source mapping for DynamoDB Streams:
+ * Delivers one shard's records, in order, in batches of up to `batchSize` records, each cut
+ * earlier where the event's JSON would pass the 6 MB invocation payload limit, one batch after the
+ * other, each with the rules of {@link deliverBatch}.
  *
- * - batches of up to `batchSize` records, cut earlier where the event's JSON would pass the 6 MB
- *   invocation payload limit; the checkpoint only ever moves forward, in order;
+ * Resolves when every record is checkpointed or discarded.
+ */
+export async function deliverShard(
+    records: readonly DynamoDBRecord[],
+    settings: MappingSettings,
+    hooks: MappingHooks,
+): Promise<void> {
+    const sizes = records.map(recordPayloadBytes);
+    let position = 0;
+    while (position < records.length) {
+        const wanted = hooks.schedule?.nextBatchSize?.(settings.batchSize) ?? settings.batchSize;
+        const limit = Math.max(1, Math.min(wanted, settings.batchSize));
+        const length = nextBatchLength(
+            sizes.slice(position, position + limit),
+            limit,
+            hooks.maxPayloadBytes ?? MAX_PAYLOAD_BYTES,
+        );
+        await deliverBatch(records.slice(position, position + length), settings, hooks);
+        position += length;
+    }
+}
+
+/**
+ * Delivers one batch to a function with the semantics of a Lambda event source mapping for
+ * DynamoDB Streams:
+ *
+ * - the checkpoint only ever moves forward, in order (reported as `checkpointed` events);
  * - with ReportBatchItemFailures, a response naming failed records checkpoints before the lowest
  *   failed sequence number and re-delivers from it (an invalid or empty `itemIdentifier` counts
  *   as a failure of the whole batch); that retry counts toward `maximumRetryAttempts`;
@@ -76,9 +112,9 @@ export function streamRecordTimeMs(record: DynamoDBRecord): number | undefined {
  *   is discarded on its own (with `RecordAgeExceeded`) and the rest of the batch goes on: age is
  *   judged record by record, never by the batch's first record.
  *
- * Resolves when every record is checkpointed or discarded.
+ * Resolves when every record of the batch is checkpointed or discarded.
  */
-export async function deliverShard(
+export async function deliverBatch(
     records: readonly DynamoDBRecord[],
     settings: MappingSettings,
     hooks: MappingHooks,
@@ -90,7 +126,7 @@ export async function deliverShard(
     const invoke = async (batch: readonly DynamoDBRecord[]): Promise<Invocation> => {
         for (const record of batch) invokeCounts.set(record, (invokeCounts.get(record) ?? 0) + 1);
         const invocation = await hooks.invoke({ Records: [...batch] });
-        emit({ kind: "invoked", records: batch.length, invocation });
+        emit({ kind: "invoked", records: batch.length, invocation, batch });
         return invocation;
     };
     const discard = async (
@@ -109,7 +145,7 @@ export async function deliverShard(
     };
     const checkpoint = (batch: readonly DynamoDBRecord[]): void => {
         const last = batch[batch.length - 1]?.dynamodb?.SequenceNumber;
-        if (last) emit({ kind: "checkpointed", records: batch.length, sequenceNumber: last });
+        if (last) emit({ kind: "checkpointed", records: batch.length, sequenceNumber: last, batch });
     };
     const recordTimeMs = hooks.recordTimeMs ?? streamRecordTimeMs;
     const expired = (record: DynamoDBRecord): boolean => {
@@ -135,7 +171,7 @@ export async function deliverShard(
         return fresh;
     };
 
-    const deliverBatch = async (initial: readonly DynamoDBRecord[], retriesSoFar: number): Promise<void> => {
+    const deliver = async (initial: readonly DynamoDBRecord[], retriesSoFar: number): Promise<void> => {
         let batch = initial;
         let retries = retriesSoFar;
         let lastInvocation: Invocation | undefined;
@@ -155,8 +191,8 @@ export async function deliverShard(
             } else if (settings.bisectBatchOnFunctionError && batch.length > 1) {
                 emit({ kind: "bisected", records: batch.length });
                 const half = Math.ceil(batch.length / 2);
-                await deliverBatch(batch.slice(0, half), retries);
-                await deliverBatch(batch.slice(half), retries);
+                await deliver(batch.slice(0, half), retries);
+                await deliver(batch.slice(half), retries);
                 return;
             }
             retries++;
@@ -165,20 +201,7 @@ export async function deliverShard(
             }
         }
     };
-
-    const sizes = records.map(recordPayloadBytes);
-    let position = 0;
-    while (position < records.length) {
-        const wanted = hooks.schedule?.nextBatchSize?.(settings.batchSize) ?? settings.batchSize;
-        const limit = Math.max(1, Math.min(wanted, settings.batchSize));
-        const length = nextBatchLength(
-            sizes.slice(position, position + limit),
-            limit,
-            hooks.maxPayloadBytes ?? MAX_PAYLOAD_BYTES,
-        );
-        await deliverBatch(records.slice(position, position + length), 0);
-        position += length;
-    }
+    await deliver(records, 0);
 }
 
 /**

@@ -26,7 +26,13 @@ const SETTINGS: MappingSettings = {
     reportBatchItemFailures: true,
 };
 const OK: Invocation = { ok: true, value: { batchItemFailures: [] }, durationMs: 1 };
-const ids = (events: readonly DynamoDBRecord[][]): string[] =>
+const FUNCTION_ERROR: Invocation = {
+    ok: false,
+    error: { errorType: "Error", errorMessage: "poison" },
+    timedOut: false,
+    durationMs: 1,
+};
+const ids = (events: readonly (readonly DynamoDBRecord[])[]): string[] =>
     events.flat().map((record) => String(record.dynamodb?.Keys?.id?.S));
 
 describe("the local event source mapping on DynamoDB Local's real stream", function () {
@@ -185,6 +191,194 @@ describe("the local event source mapping on DynamoDB Local's real stream", funct
             await mapping.stop();
 
             assert.deepEqual(ids(events), ["child-after"]);
+        });
+
+        it("reads a shard that appeared after the mapping was created from its start (TRIM_HORIZON), once its parent is done", async () => {
+            const [parentTable, childTable] = [await createTable(), await createTable()];
+            const stream = new CompositeStream(streams);
+            await stream.addShard({ shardId: "shard-parent", streamArn: parentTable.streamArn });
+            await put(parentTable.name, "parent-before");
+            const { mapping, events } = mappingOn(stream.streamArn, {
+                streams: stream.api,
+                startingPosition: "LATEST",
+            });
+            mapping.start();
+            await mapping.whenIdle();
+
+            await put(parentTable.name, "parent-after");
+            await put(childTable.name, "child-1");
+            await stream.addShard({
+                shardId: "shard-child",
+                streamArn: childTable.streamArn,
+                parentShardId: "shard-parent",
+            });
+            stream.close("shard-parent");
+            await mapping.whenIdle();
+            await mapping.stop();
+
+            assert.deepEqual(ids(events), ["parent-after", "child-1"]);
+            assert.deepEqual(
+                stream.iteratorRequests
+                    .filter((request) => request.ShardId === "shard-child")
+                    .map((request) => request.ShardIteratorType),
+                ["TRIM_HORIZON"],
+            );
+        });
+
+        it("re-acquires an expired iterator at the position recorded when the mapping was created", async () => {
+            const table = await createTable();
+            const stream = new CompositeStream(streams);
+            await stream.addShard({ shardId: "shard-1", streamArn: table.streamArn });
+            await put(table.name, "before-1");
+            await put(table.name, "before-2");
+            const { mapping, events } = mappingOn(stream.streamArn, {
+                streams: stream.api,
+                startingPosition: "LATEST",
+            });
+            mapping.start();
+            await mapping.whenIdle();
+
+            stream.failNext("shard-1", "GetRecords", "ExpiredIteratorException");
+            await put(table.name, "after");
+            await mapping.whenIdle();
+            await mapping.stop();
+
+            assert.deepEqual(ids(events), ["after"]);
+            assert.deepEqual(
+                stream.iteratorRequests.map((request) => [request.ShardIteratorType, request.SequenceNumber]),
+                [
+                    ["TRIM_HORIZON", undefined], // reading the shard to its end once, at creation
+                    ["AFTER_SEQUENCE_NUMBER", stream.iteratorRequests[1]?.SequenceNumber],
+                    ["AFTER_SEQUENCE_NUMBER", stream.iteratorRequests[1]?.SequenceNumber],
+                ],
+            );
+        });
+    });
+
+    it("polls every shard on its own: one shard stuck on a poison record does not hold up another", async () => {
+        const [stuckTable, flowingTable] = [await createTable(), await createTable()];
+        const stream = new CompositeStream(streams);
+        await stream.addShard({ shardId: "shard-stuck", streamArn: stuckTable.streamArn });
+        await stream.addShard({ shardId: "shard-flowing", streamArn: flowingTable.streamArn });
+        await put(stuckTable.name, "poison");
+        await put(stuckTable.name, "after-poison");
+        const flowing = ["flowing-1", "flowing-2", "flowing-3"];
+        for (const id of flowing) await put(flowingTable.name, id);
+        let releaseStuck!: () => void;
+        const flowed = new Promise<void>((resolve) => (releaseStuck = resolve));
+        const delivered = new Set<string>();
+        const { mapping, discarded } = mappingOn(
+            stream.streamArn,
+            { streams: stream.api, settings: { ...SETTINGS, maximumRetryAttempts: 1 } },
+            async (event) => {
+                const keys = ids([event.Records]);
+                if (keys.includes("poison")) {
+                    // Fails only once the other shard's records are through: a mapping that polled
+                    // its shards one after the other would wait here forever.
+                    await Promise.race([
+                        flowed,
+                        new Promise((_, reject) =>
+                            setTimeout(() => reject(new Error("the other shard did not flow")), 15_000),
+                        ),
+                    ]);
+                    return FUNCTION_ERROR;
+                }
+                for (const key of keys) delivered.add(key);
+                if (flowing.every((key) => delivered.has(key))) releaseStuck();
+                return OK;
+            },
+        );
+
+        mapping.start();
+        await mapping.whenIdle();
+        await mapping.stop();
+
+        assert.deepEqual([...delivered].sort(), ["after-poison", ...flowing].sort());
+        assert.deepEqual(
+            discarded.map((batch) => [ids([batch.records]), batch.condition]),
+            [[["poison"], "RetryAttemptsExhausted"]],
+        );
+    });
+
+    describe("records the stream trimmed before they were read (TrimmedDataAccessException)", () => {
+        it("resumes at the oldest record still in the shard and names the lost range", async () => {
+            const table = await createTable();
+            const stream = new CompositeStream(streams);
+            await stream.addShard({ shardId: "shard-1", streamArn: table.streamArn });
+            await put(table.name, "read-1");
+            await put(table.name, "read-2");
+            const notices: string[] = [];
+            const { mapping, events } = mappingOn(stream.streamArn, {
+                streams: stream.api,
+                onNotice: (notice) => notices.push(notice),
+            });
+            mapping.start();
+            await mapping.whenIdle();
+            const lastRead = events.flat().at(-1)?.dynamodb?.SequenceNumber;
+
+            stream.failNext("shard-1", "GetRecords", "TrimmedDataAccessException");
+            await put(table.name, "after-trim");
+            await mapping.whenIdle();
+            await mapping.stop();
+
+            assert.deepEqual(ids(events), ["read-1", "read-2", "after-trim"]);
+            const resumedAt = events.flat().at(-1)?.dynamodb?.SequenceNumber;
+            assert.deepEqual(notices, [
+                `Shard shard-1: records after sequence number ${lastRead} were trimmed from the stream (past its ` +
+                    `24-hour retention) before they were delivered: the records after sequence number ${lastRead} ` +
+                    `and before ${resumedAt} are lost. Resumed at the oldest record still in the shard (TRIM_HORIZON).`,
+            ]);
+            assert.deepEqual(
+                stream.iteratorRequests.map((request) => request.ShardIteratorType),
+                ["TRIM_HORIZON", "TRIM_HORIZON"],
+            );
+        });
+
+        it("resumes at TRIM_HORIZON when the checkpoint itself is past the retention", async () => {
+            const table = await createTable();
+            const stream = new CompositeStream(streams);
+            await stream.addShard({ shardId: "shard-1", streamArn: table.streamArn });
+            await put(table.name, "processed-long-ago");
+            await put(table.name, "never-read");
+            const checkpoints = memoryCheckpoints();
+            const seeded = mappingOn(stream.streamArn, { streams: stream.api, checkpoints });
+            seeded.mapping.start();
+            await seeded.mapping.whenIdle();
+            await seeded.mapping.stop();
+            const [processed, unread] = seeded.events.flat().map((record) => record.dynamodb?.SequenceNumber);
+            checkpoints.set(stream.streamArn, "shard-1", String(processed));
+            const notices: string[] = [];
+            const { mapping, events } = mappingOn(stream.streamArn, {
+                streams: stream.api,
+                checkpoints,
+                onNotice: (notice) => notices.push(notice),
+            });
+
+            stream.failNext("shard-1", "GetShardIterator", "TrimmedDataAccessException");
+            mapping.start();
+            await mapping.whenIdle();
+            await mapping.stop();
+
+            assert.deepEqual(ids(events), ["never-read"]);
+            assert.equal(notices.length, 1);
+            assert.match(
+                notices[0]!,
+                new RegExp(`after sequence number ${processed} and before ${unread} are lost`),
+            );
+        });
+
+        it("stops the mapping on any other Streams API error, naming it", async () => {
+            const table = await createTable();
+            const stream = new CompositeStream(streams);
+            await stream.addShard({ shardId: "shard-1", streamArn: table.streamArn });
+            const { mapping } = mappingOn(stream.streamArn, { streams: stream.api });
+            mapping.start();
+            await mapping.whenIdle();
+
+            stream.failNext("shard-1", "GetRecords", "AccessDeniedException");
+
+            await assert.rejects(mapping.whenIdle(), /injected AccessDeniedException/);
+            await mapping.stop();
         });
     });
 });
