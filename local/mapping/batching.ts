@@ -60,7 +60,7 @@ export type BatchDueInput = {
     readonly batchSize: number;
     /** `maximumBatchingWindowInSeconds`, in milliseconds. */
     readonly windowMs: number;
-    /** When the window began. */
+    /** When the window began: when the previous invocation completed (or polling started). */
     readonly windowStartedAt: number;
     readonly now: number;
     /** The shard is closed and read to its end: nothing more will join these records. */
@@ -69,8 +69,10 @@ export type BatchDueInput = {
 };
 
 /**
- * Whether queued records are due for an invocation: when the batch is full (`batchSize` records
- * or 6 MB of payload) or when the batching window has passed.
+ * Whether queued records are due for an invocation. As AWS documents it for streams, Lambda
+ * invokes when the batch is full (`batchSize` records or 6 MB of payload) or when the batching
+ * window has passed, and the window begins as soon as the previous invocation completes, not
+ * when the first record arrives: a record arriving long after the last invocation goes at once.
  */
 export function batchIsDue(input: BatchDueInput): boolean {
     if (input.sizes.length === 0) return false;

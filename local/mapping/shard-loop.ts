@@ -40,7 +40,7 @@ type Queued = { readonly record: DynamoDBRecord; readonly bytes: number };
 type Lane = {
     readonly queue: Queued[];
     inFlight: Promise<void> | undefined;
-    /** When the lane's batching window began: when its first queued record arrived. */
+    /** When the lane's batching window began: when its previous invocation completed. */
     windowStartedAt: number;
 };
 
@@ -60,8 +60,8 @@ type Lane = {
  * lane had not finished.
  *
  * A lane's batch is due when it is full (`batchSize` records or 6 MB of payload), when its
- * batching window has passed since its first queued record arrived, or when the shard is closed
- * and read to its end.
+ * batching window has passed since the lane's previous invocation completed (AWS starts the
+ * window then, not when the first record arrives), or when the shard is closed and read to its end.
  */
 export class ShardLoop {
     private readonly lanes: Lane[];
@@ -137,9 +137,7 @@ export class ShardLoop {
                 parallelization.partitionKeyName ?? "",
                 this.lanes.length,
             );
-            const target = this.lanes[lane]!;
-            if (target.queue.length === 0) target.windowStartedAt = this.now();
-            target.queue.push({ record, bytes: recordPayloadBytes(record) });
+            this.lanes[lane]!.queue.push({ record, bytes: recordPayloadBytes(record) });
             this.unsettled.push(record);
         }
         this.options.onRead(records.length);
@@ -186,7 +184,8 @@ export class ShardLoop {
             this.failure ??= { error };
         } finally {
             lane.inFlight = undefined;
-            if (lane.queue.length > 0) lane.windowStartedAt = this.now();
+            // AWS starts the next batching window as soon as the previous invocation completes.
+            lane.windowStartedAt = this.now();
             this.wake?.();
         }
     }

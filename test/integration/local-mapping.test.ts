@@ -381,4 +381,48 @@ describe("the local event source mapping on DynamoDB Local's real stream", funct
             await mapping.stop();
         });
     });
+
+    it("starts the batching window when the previous invocation completes, not when the first record arrives", async () => {
+        const table = await createTable();
+        let clock = 0;
+        await put(table.name, "first");
+        const { mapping, events } = mappingOn(table.streamArn, {
+            batchingWindowSeconds: 1,
+            now: () => clock,
+        });
+        const seen = async (count: number): Promise<void> => {
+            while (mapping.progress.seen < count) await new Promise((resolve) => setTimeout(resolve, 20));
+        };
+        mapping.start();
+        await seen(1);
+        clock = 1_000; // the window that began when polling started ends
+        await mapping.whenIdle();
+
+        clock = 60_000; // a quiet minute later…
+        await put(table.name, "after-quiet-spell");
+        // …goes without the clock moving: its window began when the previous invocation completed.
+        await Promise.race([
+            mapping.whenIdle(),
+            new Promise((_, reject) =>
+                setTimeout(
+                    () => reject(new Error("the record waits for a window that began when it arrived")),
+                    15_000,
+                ),
+            ),
+        ]);
+
+        await put(table.name, "soon-after"); // the previous invocation completed at 60 s
+        await seen(3);
+        await new Promise((resolve) => setTimeout(resolve, 300)); // several polls
+        const beforeWindowEnds = ids(events);
+        clock = 61_000;
+        await mapping.whenIdle();
+        await mapping.stop();
+
+        assert.deepEqual(beforeWindowEnds, ["first", "after-quiet-spell"]);
+        assert.deepEqual(
+            events.map((batch) => ids([batch])),
+            [["first"], ["after-quiet-spell"], ["soon-after"]],
+        );
+    });
 });

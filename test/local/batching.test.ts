@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import type { DynamoDBRecord } from "aws-lambda";
 import {
+    batchIsDue,
     batchIsFull,
     eventPayloadBytes,
     MAX_PAYLOAD_BYTES,
@@ -75,5 +76,27 @@ describe("batches and the invocation payload limit", () => {
         for (const batch of events) assert.ok(eventPayloadBytes(batch) <= MAX_PAYLOAD_BYTES);
         assert.ok(eventPayloadBytes(records.slice(0, 17)) > MAX_PAYLOAD_BYTES, "the cut is not early");
         assert.deepEqual(events.flat(), records);
+    });
+
+    describe("the batching window", () => {
+        // The previous invocation completed at 10 s; the window is 5 s.
+        const lane = { batchSize: 100, windowMs: 5_000, windowStartedAt: 10_000, closed: false };
+
+        it("sends a record that arrives after a quiet spell longer than the window at once", () => {
+            assert.equal(batchIsDue({ ...lane, sizes: [100], now: 60_000 }), true);
+        });
+
+        it("holds records that arrive soon after an invocation until the window, counted from its completion, ends", () => {
+            // The record arrived at 11 s: due at 15 s, not at 16 s (5 s after it arrived).
+            assert.equal(batchIsDue({ ...lane, sizes: [100], now: 14_999 }), false);
+            assert.equal(batchIsDue({ ...lane, sizes: [100], now: 15_000 }), true);
+        });
+
+        it("sends a full batch, or the rest of a closed shard, before the window ends", () => {
+            assert.equal(batchIsDue({ ...lane, sizes: Array(100).fill(100), now: 10_001 }), true);
+            assert.equal(batchIsDue({ ...lane, sizes: [4_000_000, 4_000_000], now: 10_001 }), true);
+            assert.equal(batchIsDue({ ...lane, sizes: [100], now: 10_001, closed: true }), true);
+            assert.equal(batchIsDue({ ...lane, sizes: [], now: 99_000, closed: true }), false);
+        });
     });
 });
