@@ -18,7 +18,12 @@ export type MappingProgress = {
     failed: number;
     /** Function invocations. */
     batches: number;
-    /** Age of the last record handed to the function when it was delivered (0 when idle). */
+    /**
+     * Iterator age as AWS reports it: the age of a batch's last record when its invocation
+     * finished (the largest over the shards being read), kept while idle, as the metric keeps its
+     * last value when no invocation reports a new one. A record's time is the end of the minute
+     * DynamoDB Local rounded it down to, so the age shown is up to a minute low, never high.
+     */
     iteratorAgeMs: number;
 };
 
@@ -63,6 +68,8 @@ export class LocalEventSourceMapping {
     private readonly finishedShards = new Set<string>();
     /** Per running shard, the tick of its latest poll that found it caught up and empty. */
     private readonly idleSince = new Map<string, number>();
+    /** Per shard being read, its latest iterator age. */
+    private readonly iteratorAges = new Map<string, number>();
     private starts: Readonly<Record<string, ShardStart>> = {};
     private running = false;
     private discovery: Promise<void> | undefined;
@@ -205,7 +212,7 @@ export class LocalEventSourceMapping {
                 ...(this.options.now ? { now: this.options.now } : {}),
             },
             checkpoint: (sequenceNumber) => checkpoints.set(streamArn, shardId, sequenceNumber),
-            onEvent: (event) => this.count(event),
+            onEvent: (event) => this.count(shardId, event),
             onRead: (count) => {
                 this.progress.seen += count;
                 this.idleSince.delete(shardId);
@@ -223,6 +230,7 @@ export class LocalEventSourceMapping {
                 // Closed and fully processed: its children may start now.
                 this.loops.delete(shardId);
                 this.idleSince.delete(shardId);
+                this.iteratorAges.delete(shardId); // the age shown stays until the next invocation
                 this.finishedShards.add(shardId);
                 this.lastShardFinishedAt = this.tick();
                 this.wakeDiscovery?.();
@@ -242,12 +250,16 @@ export class LocalEventSourceMapping {
         return this.starts[shardId] ?? { type: "TRIM_HORIZON" };
     }
 
-    private count(event: DeliveryEvent): void {
+    private count(shardId: string, event: DeliveryEvent): void {
         if (event.kind === "invoked") {
             this.progress.batches++;
-            const last = event.batch[event.batch.length - 1]?.dynamodb?.ApproximateCreationDateTime;
-            const now = (this.options.now ?? Date.now)();
-            this.progress.iteratorAgeMs = last === undefined ? 0 : Math.max(0, now - last * 1000);
+            const last = event.batch[event.batch.length - 1];
+            const written = last && localRecordTimeMs(last);
+            if (written !== undefined) {
+                const finished = (this.options.now ?? Date.now)();
+                this.iteratorAges.set(shardId, Math.max(0, finished - written));
+                this.progress.iteratorAgeMs = Math.max(...this.iteratorAges.values());
+            }
         }
         if (event.kind === "checkpointed") this.progress.delivered += event.records;
         if (event.kind === "discarded") this.progress.failed += event.batch.records.length;
@@ -264,7 +276,6 @@ export class LocalEventSourceMapping {
                 [...this.loops.keys()].every((shardId) => (this.idleSince.get(shardId) ?? -1) > waiter.after),
         );
         if (due.length === 0) return;
-        this.progress.iteratorAgeMs = 0;
         this.idleWaiters = this.idleWaiters.filter((waiter) => !due.includes(waiter));
         for (const waiter of due) waiter.wake();
     }

@@ -7,6 +7,7 @@ import { CreateTableCommand, DynamoDBClient, PutItemCommand } from "@aws-sdk/cli
 import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
 import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import { eventPayloadBytes, MAX_PAYLOAD_BYTES } from "../../local/mapping/batching";
+import { localRecordTimeMs } from "../../local/mapping/stream-records";
 import { fileCheckpoints, memoryCheckpoints } from "../../local/mapping/checkpoints";
 import type { DiscardedBatch, MappingSettings } from "../../local/mapping/delivery";
 import {
@@ -424,5 +425,25 @@ describe("the local event source mapping on DynamoDB Local's real stream", funct
             events.map((batch) => ids([batch])),
             [["first"], ["after-quiet-spell"], ["soon-after"]],
         );
+    });
+
+    it("reports the iterator age as AWS does: the last record's age when its invocation finished, kept while idle", async () => {
+        const table = await createTable();
+        await put(table.name, "first");
+        await put(table.name, "last");
+        let clock = Date.now();
+        const { mapping } = mappingOn(table.streamArn, { now: () => clock }, (event) => {
+            // The invocation finishes 4.2 s after the end of the minute its last record was written in.
+            clock = Number(localRecordTimeMs(event.Records[event.Records.length - 1]!)) + 4_200;
+            return OK;
+        });
+
+        mapping.start();
+        await mapping.whenIdle();
+        clock += 600_000; // ten idle minutes: no invocation, so nothing reports a new age
+        await mapping.whenIdle();
+        await mapping.stop();
+
+        assert.equal(mapping.progress.iteratorAgeMs, 4_200);
     });
 });
