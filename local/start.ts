@@ -181,6 +181,7 @@ Demo summary
   changes written         ${workload.changes} (to ${report.sourceItems} source items)
   projection rows         ${report.projectionItems} live, ${report.tombstones} tombstones
   archive                 ${report.archiveObjects} objects, ${report.archiveLines} lines
+  invocations             ${feed.poller.progress.batches} (up to ${feed.functions.peakConcurrency} at once)
   failure destination     ${report.failureObjects} objects, ${report.failedRecords.length} records${listSome(report.failedRecords.map((record) => `${record.eventName} ${JSON.stringify(record.dynamodb?.Keys)}`))}
   duration                ${seconds} s`);
     if (report.divergences.length === 0) {
@@ -238,13 +239,10 @@ function printMapping(feed: RunningMapping): void {
     console.log(
         `  mapping          batch ${settings.batchSize}, window ${batchingWindowSeconds} s, start ${startingPosition}, ` +
             `retries ${settings.maximumRetryAttempts}, record age ${settings.maximumRecordAgeInSeconds} s, ` +
-            `bisect ${settings.bisectBatchOnFunctionError ? "on" : "off"}, failures → s3://${feed.failureBucket}`,
+            `bisect ${settings.bisectBatchOnFunctionError ? "on" : "off"}, ` +
+            `${parallelizationFactor} batch${parallelizationFactor > 1 ? "es" : ""} per shard at once, ` +
+            `failures → s3://${feed.failureBucket}`,
     );
-    if (parallelizationFactor > 1) {
-        console.log(
-            `  not emulated     parallelizationFactor ${parallelizationFactor}: the local mapping runs one batch per shard at a time`,
-        );
-    }
 }
 
 function printHowToWrite(stack: LocalStack): void {

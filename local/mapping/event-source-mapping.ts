@@ -34,6 +34,8 @@ export type EventSourceMappingOptions = {
     readonly settings: MappingSettings;
     readonly startingPosition: StartingPosition;
     readonly batchingWindowSeconds: number;
+    /** Batches of one shard in flight at once, keys kept in order (default 1). */
+    readonly parallelizationFactor?: number;
     readonly checkpoints: CheckpointStore;
     readonly invoke: (event: DynamoDBStreamEvent) => Promise<Invocation>;
     readonly discard: (batch: DiscardedBatch, shardId: string) => Promise<void>;
@@ -53,6 +55,9 @@ export type EventSourceMappingOptions = {
  * - On its first start it records where each shard starts (see `startingPositions`).
  * - Every shard has its own loop (see `ShardLoop`), so a shard stuck retrying a poison record
  *   does not hold up the others; parent shards are read to the end before their children start.
+ * - With a `parallelizationFactor` above 1, up to that many batches of each shard are in flight
+ *   at once, spread by the partition key (read from the stream's key schema), so each key's
+ *   records stay in order.
  * - Each shard's checkpoint is kept after every batch, so a restart resumes after the last
  *   processed record.
  */
@@ -71,6 +76,8 @@ export class LocalEventSourceMapping {
     /** Per shard being read, its latest iterator age. */
     private readonly iteratorAges = new Map<string, number>();
     private starts: Readonly<Record<string, ShardStart>> = {};
+    /** The source table's partition-key attribute, from the stream's key schema. */
+    private partitionKeyName: string | undefined;
     private running = false;
     private discovery: Promise<void> | undefined;
     private wakeDiscovery: (() => void) | undefined;
@@ -146,37 +153,45 @@ export class LocalEventSourceMapping {
      */
     private async create(): Promise<void> {
         const { streams, streamArn, startingPosition, checkpoints } = this.options;
+        const { shards, partitionKeyName } = await this.describeStream();
+        this.partitionKeyName = partitionKeyName;
+        if ((this.options.parallelizationFactor ?? 1) > 1 && !partitionKeyName) {
+            throw new Error(
+                `The stream ${streamArn} describes no HASH key in its KeySchema, so records cannot be ` +
+                    `spread over ${this.options.parallelizationFactor} concurrent batches by partition key; ` +
+                    `use parallelizationFactor 1 for this stream.`,
+            );
+        }
         const recorded = checkpoints.getStarts(streamArn);
         if (recorded) {
             this.starts = recorded;
             return;
         }
-        this.starts = await startingPositions(
-            streams,
-            streamArn,
-            await this.describeShards(),
-            startingPosition,
-        );
+        this.starts = await startingPositions(streams, streamArn, shards, startingPosition);
         checkpoints.setStarts(streamArn, this.starts);
     }
 
-    private async describeShards(): Promise<Shard[]> {
+    private async describeStream(): Promise<{ shards: Shard[]; partitionKeyName: string | undefined }> {
         const { streams, streamArn } = this.options;
-        const all: Shard[] = [];
+        const shards: Shard[] = [];
+        let partitionKeyName: string | undefined;
         let start: string | undefined;
         do {
             const page = await streams.send(
                 new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId: start }),
             );
-            all.push(...(page.StreamDescription?.Shards ?? []));
+            shards.push(...(page.StreamDescription?.Shards ?? []));
+            partitionKeyName ??= page.StreamDescription?.KeySchema?.find(
+                (key) => key.KeyType === "HASH",
+            )?.AttributeName;
             start = page.StreamDescription?.LastEvaluatedShardId;
         } while (start);
-        return all;
+        return { shards, partitionKeyName };
     }
 
     /** Starts a loop for every shard that is not running or finished and whose parent is done. */
     private async discoverShards(): Promise<void> {
-        const all = await this.describeShards();
+        const { shards: all } = await this.describeStream();
         const known = new Set(all.map((shard) => shard.ShardId));
         for (const shard of all) {
             const shardId = shard.ShardId;
@@ -202,7 +217,10 @@ export class LocalEventSourceMapping {
             reader,
             settings,
             batchingWindowMs: this.options.batchingWindowSeconds * 1000,
-            parallelization: { factor: 1, partitionKeyName: undefined },
+            parallelization: {
+                factor: this.options.parallelizationFactor ?? 1,
+                partitionKeyName: this.partitionKeyName,
+            },
             toLambdaRecord: (record) =>
                 toLambdaRecord(record, { eventSourceArn: streamArn, region }, this.options.onRepair),
             delivery: {

@@ -2,6 +2,7 @@ import * as path from "node:path";
 import { fileCheckpoints, memoryCheckpoints } from "./checkpoints";
 import { sendToFailureDestination } from "./failure-destination";
 import { localMappingConfig, type LocalMappingConfig } from "./settings";
+import { FunctionPool } from "../lambda/function-pool";
 import type { LocalFunction } from "../lambda/local-function";
 import type { LocalStack } from "../stack";
 import type { Repair } from "./stream-records";
@@ -15,11 +16,16 @@ export type RunningMapping = {
     readonly failureBucket: string;
     /** Keys of the failure records written so far. */
     readonly failureObjects: readonly string[];
+    /** The function's execution environments, as many as ran at once. */
+    readonly functions: FunctionPool;
     stop(): Promise<void>;
 };
 
 export type MappingOptions = {
-    /** Another execution of the function to drive (default: the stack's own). */
+    /**
+     * Another execution of the function to drive, one invocation at a time (default: the stack's
+     * own, with more execution environments started as concurrent batches need them).
+     */
     readonly handler?: LocalFunction;
     /** Persist checkpoints here (a kept local state); in memory otherwise. */
     readonly stateDirectory?: string;
@@ -47,6 +53,9 @@ export function startEventSourceMapping(stack: LocalStack, options: MappingOptio
     }
     const [deployed] = stack.deployment.functions;
     const failureObjects: string[] = [];
+    const functions = options.handler
+        ? new FunctionPool(options.handler)
+        : new FunctionPool(stack.handler, () => stack.createFunction());
     const poller = new LocalEventSourceMapping({
         streams: stack.clients.streams,
         streamArn: stack.sourceStreamArn,
@@ -54,10 +63,11 @@ export function startEventSourceMapping(stack: LocalStack, options: MappingOptio
         settings: mapping.settings,
         startingPosition: mapping.startingPosition,
         batchingWindowSeconds: mapping.batchingWindowSeconds,
+        parallelizationFactor: mapping.parallelizationFactor,
         checkpoints: options.stateDirectory
             ? fileCheckpoints(path.join(options.stateDirectory, "checkpoints.json"))
             : memoryCheckpoints(),
-        invoke: (event) => (options.handler ?? stack.handler).invoke(event),
+        invoke: (event) => functions.invoke(event),
         discard: async (batch, shardId) => {
             const key = await sendToFailureDestination(stack.clients.s3, failureBucket, batch, {
                 mappingUuid: String(resource.state.uuid),
@@ -71,5 +81,15 @@ export function startEventSourceMapping(stack: LocalStack, options: MappingOptio
         ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
     });
     poller.start();
-    return { poller, mapping, failureBucket, failureObjects, stop: () => poller.stop() };
+    return {
+        poller,
+        mapping,
+        failureBucket,
+        failureObjects,
+        functions,
+        stop: async () => {
+            await poller.stop();
+            await functions.stop();
+        },
+    };
 }

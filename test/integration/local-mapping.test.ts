@@ -4,9 +4,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { CreateTableCommand, DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
-import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
+import { DescribeStreamCommand, DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
 import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import { eventPayloadBytes, MAX_PAYLOAD_BYTES } from "../../local/mapping/batching";
+import { concurrentStreamOf } from "../../local/mapping/parallelization";
 import { localRecordTimeMs } from "../../local/mapping/stream-records";
 import { fileCheckpoints, memoryCheckpoints } from "../../local/mapping/checkpoints";
 import type { DiscardedBatch, MappingSettings } from "../../local/mapping/delivery";
@@ -67,6 +68,11 @@ describe("the local event source mapping on DynamoDB Local's real stream", funct
             }),
         );
         return { name, streamArn: String(created.TableDescription?.LatestStreamArn) };
+    }
+
+    async function onlyShard(streamArn: string): Promise<string> {
+        const description = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+        return String(description.StreamDescription?.Shards?.[0]?.ShardId);
     }
 
     async function put(table: string, id: string, attributes: Record<string, string> = {}): Promise<void> {
@@ -445,5 +451,125 @@ describe("the local event source mapping on DynamoDB Local's real stream", funct
         await mapping.stop();
 
         assert.equal(mapping.progress.iteratorAgeMs, 4_200);
+    });
+
+    describe("with parallelizationFactor 2", () => {
+        /** Keys whose records go to concurrent batch `lane` of 2 (by the same hash the mapping uses). */
+        const keysOfLane = (lane: number, count: number, prefix: string): string[] => {
+            const keys: string[] = [];
+            for (let index = 0; keys.length < count; index++) {
+                const id = `${prefix}-${index}`;
+                if (concurrentStreamOf({ dynamodb: { Keys: { id: { S: id } } } }, "id", 2) === lane)
+                    keys.push(id);
+            }
+            return keys;
+        };
+        const sequence = (record: DynamoDBRecord): bigint => BigInt(String(record.dynamodb?.SequenceNumber));
+
+        it("runs two batches of the shard at once and keeps each key's records in order, while one lane bisects a poison record", async () => {
+            const table = await createTable();
+            const [poisonLane, otherLane] = [keysOfLane(0, 3, "left"), keysOfLane(1, 3, "right")];
+            const poison = poisonLane[0]!;
+            for (let round = 0; round < 4; round++) {
+                for (const id of [...poisonLane, ...otherLane])
+                    await put(table.name, id, { round: String(round) });
+            }
+            const inFlight: string[][] = [];
+            const overlaps: string[] = [];
+            const firstDeliveries = new Map<string, bigint[]>();
+            let maxInFlight = 0;
+            let releaseFirst!: () => void;
+            const secondStarted = new Promise<void>((resolve) => (releaseFirst = resolve));
+            const { mapping, discarded } = mappingOn(
+                table.streamArn,
+                {
+                    parallelizationFactor: 2,
+                    settings: { ...SETTINGS, batchSize: 4, maximumRetryAttempts: 1 },
+                },
+                async (event) => {
+                    const keys = ids([event.Records]);
+                    for (const running of inFlight) {
+                        const shared = keys.filter((key) => running.includes(key));
+                        if (shared.length > 0) overlaps.push(...shared);
+                    }
+                    inFlight.push(keys);
+                    maxInFlight = Math.max(maxInFlight, inFlight.length);
+                    if (inFlight.length === 2) releaseFirst();
+                    for (const record of event.Records) {
+                        const key = String(record.dynamodb?.Keys?.id?.S);
+                        const seen = firstDeliveries.get(key) ?? [];
+                        if (!seen.includes(sequence(record)))
+                            firstDeliveries.set(key, [...seen, sequence(record)]);
+                    }
+                    // The first batch waits for a second one to start: the shard has two in flight.
+                    await Promise.race([
+                        secondStarted,
+                        new Promise((_, reject) =>
+                            setTimeout(
+                                () => reject(new Error("no second batch of the shard started")),
+                                15_000,
+                            ),
+                        ),
+                    ]);
+                    inFlight.splice(inFlight.indexOf(keys), 1);
+                    return keys.includes(poison) ? FUNCTION_ERROR : OK;
+                },
+            );
+
+            mapping.start();
+            await mapping.whenIdle();
+            await mapping.stop();
+
+            assert.equal(maxInFlight, 2);
+            assert.deepEqual(overlaps, [], "a key was in two batches at once");
+            for (const [key, sequences] of firstDeliveries) {
+                assert.deepEqual(
+                    sequences,
+                    [...sequences].sort((a, b) => (a < b ? -1 : 1)),
+                    `${key} was delivered out of order`,
+                );
+                assert.equal(sequences.length, 4, `${key} lost records`);
+            }
+            assert.deepEqual(
+                discarded.map((batch) => [...new Set(ids([batch.records]))]),
+                [[poison], [poison], [poison], [poison]],
+            );
+        });
+
+        it("moves the shard's checkpoint past a record only once every lane has processed everything before it", async () => {
+            const table = await createTable();
+            const [slow] = keysOfLane(0, 1, "slow");
+            const fast = keysOfLane(1, 2, "fast");
+            await put(table.name, slow!);
+            for (const id of fast) await put(table.name, id);
+            const checkpoints = memoryCheckpoints();
+            let releaseSlow!: () => void;
+            const slowReleased = new Promise<void>((resolve) => (releaseSlow = resolve));
+            const { mapping, events } = mappingOn(
+                table.streamArn,
+                { parallelizationFactor: 2, checkpoints },
+                async (event) => {
+                    if (ids([event.Records]).includes(slow!)) await slowReleased;
+                    return OK;
+                },
+            );
+
+            mapping.start();
+            while (mapping.progress.delivered < fast.length)
+                await new Promise((resolve) => setTimeout(resolve, 20));
+            const whileSlowInFlight = checkpoints.get(table.streamArn, await onlyShard(table.streamArn));
+            releaseSlow();
+            await mapping.whenIdle();
+            await mapping.stop();
+
+            assert.equal(whileSlowInFlight, undefined, "the checkpoint passed the slow lane's record");
+            const last = events
+                .flat()
+                .reduce((max, record) => (sequence(record) > max ? sequence(record) : max), 0n);
+            assert.equal(
+                checkpoints.get(table.streamArn, await onlyShard(table.streamArn)),
+                String(last).padStart(21, "0"),
+            );
+        });
     });
 });

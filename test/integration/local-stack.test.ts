@@ -183,6 +183,21 @@ describe("npm start (the command a newcomer runs)", function () {
         this.test!.title += ` (demo took ${duration} s)`;
     });
 
+    it("--stack prod --demo converges with two batches of the shard in flight at once (parallelizationFactor 2)", async function () {
+        const run = runStart(["--stack", "prod", "--demo"]);
+
+        const { code } = await run.exited;
+
+        assert.equal(code, 0, run.output());
+        assert.match(run.output(), /mapping +batch 500, window 5 s, .*2 batches per shard at once/);
+        assert.doesNotMatch(run.output(), /not emulated +parallelizationFactor/);
+        assert.match(run.output(), /Converged: every change but the poison record is in the projection/);
+        assert.deepEqual(stillRunning(run.descendants), []);
+        const [, invocations, atOnce] =
+            /invocations\s+(\d+) \(up to (\d+) at once\)/.exec(run.output()) ?? [];
+        this.test!.title += ` (${invocations} invocations, up to ${atOnce} at once)`;
+    });
+
     it("runs until Ctrl-C, delivering a write made with the command it prints, then stops everything", async () => {
         const stateDirectory = fs.mkdtempSync(path.join(os.tmpdir(), "changefeed-interactive-"));
         const run = runStart(["--state-dir", stateDirectory, "--fresh"]);
