@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { startEventSourceMapping, type RunningMapping } from "./mapping/start-mapping";
+import { createChaos, describeChaos, newChaosSeed, parseChaosSeed, type Chaos } from "./mapping/chaos";
 import { checkDemo, writeDemoWorkload, type PartitionKey } from "./demo";
 import { declaredFunctionEnvironment, findResource, PROJECT_ROOT } from "./program";
 import { formatProgress, ProgressLine } from "./mapping/progress";
@@ -20,6 +21,10 @@ polls the source table's stream and drives the packaged handler with the mapping
                        drain, check that everything converged, print a summary and exit
                        (0 when it converged, 1 otherwise)
   --events             invoke the packaged handler once with each sample event in events/ and exit
+  --chaos              make the mapping do what AWS may do and rarely does: deliver a successful
+                       batch again, throttle an invocation, time out a slow one (rates printed at
+                       start); prints a seed
+  --chaos-seed <n>     --chaos with this seed, to replay a run
   --fresh              discard the kept local state before starting
   --state-dir <path>   where to keep the local state (default: .local/<stack>/)
   --verbose            also print the function's INFO lines and metrics
@@ -38,6 +43,8 @@ type Options = {
     readonly events: boolean;
     readonly fresh: boolean;
     readonly ports: { dynamodb?: number; s3?: number };
+    /** The chaos mode's seed, when it is on. */
+    readonly chaosSeed: number | undefined;
 };
 
 function parseOptions(argv: string[]): Options | undefined {
@@ -52,6 +59,8 @@ function parseOptions(argv: string[]): Options | undefined {
             verbose: { type: "boolean", default: false },
             "dynamodb-port": { type: "string" },
             "s3-port": { type: "string" },
+            chaos: { type: "boolean", default: false },
+            "chaos-seed": { type: "string" },
             help: { type: "boolean", default: false },
         },
         strict: true,
@@ -66,6 +75,10 @@ function parseOptions(argv: string[]): Options | undefined {
         return value;
     };
     if (values.demo && values.events) throw new Error("--demo and --events are separate modes; choose one.");
+    const chaos = values.chaos || values["chaos-seed"] !== undefined;
+    if (chaos && values.events) {
+        throw new Error("--chaos acts on the event source mapping, which --events does not run; drop one.");
+    }
     return {
         stack: values.stack,
         stateDirectory: values["state-dir"],
@@ -77,6 +90,11 @@ function parseOptions(argv: string[]): Options | undefined {
             dynamodb: port("dynamodb-port", values["dynamodb-port"]),
             s3: port("s3-port", values["s3-port"]),
         },
+        chaosSeed: chaos
+            ? values["chaos-seed"] === undefined
+                ? newChaosSeed()
+                : parseChaosSeed(values["chaos-seed"])
+            : undefined,
     };
 }
 
@@ -130,8 +148,11 @@ async function main(): Promise<number> {
             return await shutdown(0);
         }
         const repairsSeen = new Set<string>();
+        const chaos = options.chaosSeed === undefined ? undefined : createChaos(options.chaosSeed);
         feed = startEventSourceMapping(stack, {
             ...(stateDirectory ? { stateDirectory } : {}),
+            ...(chaos ? { chaos } : {}),
+            onNotice: (notice) => progress.log(`  ${notice}`),
             onRepair: (repair) => {
                 if (repairsSeen.has(repair.what)) return;
                 repairsSeen.add(repair.what);
@@ -139,7 +160,8 @@ async function main(): Promise<number> {
             },
         });
         printMapping(feed);
-        if (options.demo) return await shutdown(await runDemo(stack, feed, progress, startedAt));
+        if (chaos) printChaos(chaos);
+        if (options.demo) return await shutdown(await runDemo(stack, feed, progress, startedAt, chaos));
         if (stateDirectory) publishStack(stack, stateDirectory);
 
         printHowToWrite(stack);
@@ -159,6 +181,7 @@ async function runDemo(
     feed: RunningMapping,
     progress: ProgressLine,
     startedAt: number,
+    chaos: Chaos | undefined,
 ): Promise<number> {
     const partitionKey = sourcePartitionKey(stack);
     console.log("\nWriting the demo workload (orders created, updated, cancelled, and one poison order)…");
@@ -182,7 +205,7 @@ Demo summary
   projection rows         ${report.projectionItems} live, ${report.tombstones} tombstones
   archive                 ${report.archiveObjects} objects, ${report.archiveLines} lines
   invocations             ${feed.poller.progress.batches} (up to ${feed.functions.peakConcurrency} at once)
-  failure destination     ${report.failureObjects} objects, ${report.failedRecords.length} records${listSome(report.failedRecords.map((record) => `${record.eventName} ${JSON.stringify(record.dynamodb?.Keys)}`))}
+  failure destination     ${report.failureObjects} objects, ${report.failedRecords.length} records${listSome(report.failedRecords.map((record) => `${record.eventName} ${JSON.stringify(record.dynamodb?.Keys)}`))}${chaos ? `\n  chaos                   seed ${chaos.seed}: ${chaos.counts.redelivered} batches re-delivered, ${chaos.counts.throttled} invocations throttled, ${chaos.counts.timedOut} timed out` : ""}
   duration                ${seconds} s`);
     if (report.divergences.length === 0) {
         console.log(
@@ -242,6 +265,12 @@ function printMapping(feed: RunningMapping): void {
             `bisect ${settings.bisectBatchOnFunctionError ? "on" : "off"}, ` +
             `${parallelizationFactor} batch${parallelizationFactor > 1 ? "es" : ""} per shard at once, ` +
             `failures → s3://${feed.failureBucket}`,
+    );
+}
+
+function printChaos(chaos: Chaos): void {
+    console.log(
+        `  chaos            seed ${chaos.seed} (replay with --chaos-seed ${chaos.seed}): ${describeChaos(chaos)}`,
     );
 }
 

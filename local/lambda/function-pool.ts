@@ -1,4 +1,4 @@
-import type { Invocation, LocalFunction } from "./local-function";
+import type { InvokeOptions, Invocation, LocalFunction } from "./local-function";
 
 /**
  * A function's execution environments as Lambda scales them: an invocation goes to an idle
@@ -29,12 +29,12 @@ export class FunctionPool {
         return this.peak;
     }
 
-    public async invoke(event: unknown): Promise<Invocation> {
+    public async invoke(event: unknown, options: InvokeOptions = {}): Promise<Invocation> {
         const fn = this.create ? (this.idle.pop() ?? this.another(this.create)) : this.first;
         this.busy++;
         this.peak = Math.max(this.peak, this.busy);
         try {
-            return await fn.invoke(event);
+            return await fn.invoke(event, options);
         } finally {
             this.busy--;
             if (this.create) this.idle.push(fn);

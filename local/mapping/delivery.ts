@@ -1,5 +1,5 @@
 import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
-import type { Invocation } from "../lambda/local-function";
+import type { InvokeOptions, Invocation } from "../lambda/local-function";
 import { MAX_PAYLOAD_BYTES, nextBatchLength, recordPayloadBytes } from "./batching";
 
 /** The mapping's settings that shape delivery, as the program declares them. */
@@ -30,6 +30,8 @@ export type DeliveryEvent =
           readonly records: number;
           readonly invocation: Invocation;
           readonly batch: readonly DynamoDBRecord[];
+          /** The shorter timeout the schedule gave this invocation, if any. */
+          readonly timeoutMs?: number;
       }
     | {
           readonly kind: "checkpointed";
@@ -38,18 +40,36 @@ export type DeliveryEvent =
           readonly batch: readonly DynamoDBRecord[];
       }
     | { readonly kind: "bisected"; readonly records: number }
-    | { readonly kind: "discarded"; readonly batch: DiscardedBatch };
+    | { readonly kind: "discarded"; readonly batch: DiscardedBatch }
+    /** An invocation was throttled: retried after a pause, counting no attempt. */
+    | { readonly kind: "throttled"; readonly records: number; readonly retryInMs: number }
+    /** A batch that succeeded is delivered again, as after a lost checkpoint. */
+    | { readonly kind: "redelivered"; readonly records: number };
 
-/** Choices a real mapping makes that a test may want to vary; the defaults are AWS's. */
+/**
+ * Choices a real mapping makes, and things AWS is allowed to do and rarely does, that a test or
+ * the chaos mode may want to vary; the defaults are the usual case.
+ */
 export type DeliverySchedule = {
     /** Records to take for the next batch, given the configured maximum (default: the maximum). */
     readonly nextBatchSize?: (maximum: number) => number;
-    /** Whether to deliver a successful batch again, as at-least-once delivery may (default: never). */
-    readonly redeliverSucceededBatch?: () => boolean;
+    /**
+     * Whether to deliver a successful batch again, as at-least-once delivery may after a lost
+     * checkpoint (default: never). The batch goes through the same rules again: retries,
+     * bisection, record age.
+     */
+    readonly redeliverSucceededBatch?: (batch: readonly DynamoDBRecord[]) => boolean;
+    /**
+     * Whether this invocation is throttled (default: never). A throttled invocation is retried
+     * after a pause and counts no attempt, as AWS retries throttles until the records expire.
+     */
+    readonly throttleInvocation?: (batch: readonly DynamoDBRecord[]) => boolean;
+    /** A shorter timeout for this invocation, in milliseconds (default: the function's own). */
+    readonly invocationTimeoutMs?: (batch: readonly DynamoDBRecord[]) => number | undefined;
 };
 
 export type MappingHooks = {
-    readonly invoke: (event: DynamoDBStreamEvent) => Promise<Invocation>;
+    readonly invoke: (event: DynamoDBStreamEvent, options?: InvokeOptions) => Promise<Invocation>;
     readonly discard: (batch: DiscardedBatch) => Promise<void>;
     readonly now?: () => number;
     /**
@@ -62,7 +82,14 @@ export type MappingHooks = {
     readonly maxPayloadBytes?: number;
     readonly schedule?: DeliverySchedule;
     readonly onEvent?: (event: DeliveryEvent) => void;
+    /** Waits before a throttled invocation is retried (default: a timer). */
+    readonly sleep?: (ms: number) => Promise<void>;
 };
+
+/** The pause before retrying a throttled invocation: 100 ms, doubling, at most 1.6 s. */
+export function throttleBackoffMs(throttlesSoFar: number): number {
+    return 100 * 2 ** Math.min(throttlesSoFar, 4);
+}
 
 /** A record's `ApproximateCreationDateTime` in epoch milliseconds, as Lambda judges its age. */
 export function streamRecordTimeMs(record: DynamoDBRecord): number | undefined {
@@ -110,7 +137,9 @@ export async function deliverShard(
  * - a batch whose retries are exhausted is discarded to the on-failure destination and skipped;
  * - before every invocation, the first included, each record older than `maximumRecordAgeInSeconds`
  *   is discarded on its own (with `RecordAgeExceeded`) and the rest of the batch goes on: age is
- *   judged record by record, never by the batch's first record.
+ *   judged record by record, never by the batch's first record;
+ * - a throttled invocation (see `DeliverySchedule`) is retried after a pause without counting an
+ *   attempt, until it goes through or its records expire.
  *
  * Resolves when every record of the batch is checkpointed or discarded.
  */
@@ -123,10 +152,21 @@ export async function deliverBatch(
     const emit = hooks.onEvent ?? (() => undefined);
     const invokeCounts = new Map<DynamoDBRecord, number>();
 
+    const sleep = hooks.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
     const invoke = async (batch: readonly DynamoDBRecord[]): Promise<Invocation> => {
         for (const record of batch) invokeCounts.set(record, (invokeCounts.get(record) ?? 0) + 1);
-        const invocation = await hooks.invoke({ Records: [...batch] });
-        emit({ kind: "invoked", records: batch.length, invocation, batch });
+        const timeoutMs = hooks.schedule?.invocationTimeoutMs?.(batch);
+        const event = { Records: [...batch] };
+        const invocation = await (timeoutMs === undefined
+            ? hooks.invoke(event)
+            : hooks.invoke(event, { timeoutMs }));
+        emit({
+            kind: "invoked",
+            records: batch.length,
+            invocation,
+            batch,
+            ...(timeoutMs === undefined ? {} : { timeoutMs }),
+        });
         return invocation;
     };
     const discard = async (
@@ -143,9 +183,12 @@ export async function deliverBatch(
         await hooks.discard(discarded);
         emit({ kind: "discarded", batch: discarded });
     };
+    /** A redelivered batch's records were checkpointed the first time; they are not counted again. */
+    let redelivering = 0;
     const checkpoint = (batch: readonly DynamoDBRecord[]): void => {
         const last = batch[batch.length - 1]?.dynamodb?.SequenceNumber;
-        if (last) emit({ kind: "checkpointed", records: batch.length, sequenceNumber: last, batch });
+        if (last && redelivering === 0)
+            emit({ kind: "checkpointed", records: batch.length, sequenceNumber: last, batch });
     };
     const recordTimeMs = hooks.recordTimeMs ?? streamRecordTimeMs;
     const expired = (record: DynamoDBRecord): boolean => {
@@ -175,14 +218,29 @@ export async function deliverBatch(
         let batch = initial;
         let retries = retriesSoFar;
         let lastInvocation: Invocation | undefined;
+        let throttles = 0;
         for (;;) {
             batch = await discardExpired(batch, lastInvocation);
             if (batch.length === 0) return;
+            if (hooks.schedule?.throttleInvocation?.(batch)) {
+                const retryInMs = throttleBackoffMs(throttles++);
+                emit({ kind: "throttled", records: batch.length, retryInMs });
+                await sleep(retryInMs);
+                continue;
+            }
             lastInvocation = await invoke(batch);
             const failedAt = lastInvocation.ok ? firstFailedIndex(batch, lastInvocation.value, settings) : -1;
             if (lastInvocation.ok && failedAt === undefined) {
                 checkpoint(batch);
-                if (hooks.schedule?.redeliverSucceededBatch?.()) await invoke(batch);
+                if (hooks.schedule?.redeliverSucceededBatch?.(batch)) {
+                    emit({ kind: "redelivered", records: batch.length });
+                    redelivering++;
+                    try {
+                        await deliver(batch, 0);
+                    } finally {
+                        redelivering--;
+                    }
+                }
                 return;
             }
             if (lastInvocation.ok && failedAt !== undefined && failedAt >= 0) {

@@ -1,8 +1,8 @@
 import { DescribeStreamCommand, type Shard } from "@aws-sdk/client-dynamodb-streams";
 import type { DynamoDBStreamEvent } from "aws-lambda";
-import type { Invocation } from "../lambda/local-function";
+import type { InvokeOptions, Invocation } from "../lambda/local-function";
 import type { CheckpointStore, ShardStart } from "./checkpoints";
-import type { DeliveryEvent, DiscardedBatch, MappingSettings } from "./delivery";
+import type { DeliveryEvent, DeliverySchedule, DiscardedBatch, MappingSettings } from "./delivery";
 import { ShardLoop } from "./shard-loop";
 import { ShardReader, type TrimmedRange } from "./shard-reader";
 import { startingPositions, type StartingPosition, type StreamsApi } from "./starting-positions";
@@ -37,7 +37,7 @@ export type EventSourceMappingOptions = {
     /** Batches of one shard in flight at once, keys kept in order (default 1). */
     readonly parallelizationFactor?: number;
     readonly checkpoints: CheckpointStore;
-    readonly invoke: (event: DynamoDBStreamEvent) => Promise<Invocation>;
+    readonly invoke: (event: DynamoDBStreamEvent, options?: InvokeOptions) => Promise<Invocation>;
     readonly discard: (batch: DiscardedBatch, shardId: string) => Promise<void>;
     readonly onRepair?: (repair: Repair) => void;
     /** Things the operator should know about, as sentences (records lost to the stream's retention). */
@@ -46,6 +46,10 @@ export type EventSourceMappingOptions = {
     readonly pollIntervalMs?: number;
     /** The clock for record ages and batching windows (default: Date.now). */
     readonly now?: () => number;
+    /** Unusual things to do on purpose (the chaos mode); none by default. */
+    readonly schedule?: DeliverySchedule;
+    /** Every delivery event, with the shard it happened in. */
+    readonly onDeliveryEvent?: (event: DeliveryEvent, shardId: string) => void;
 };
 
 /**
@@ -224,13 +228,17 @@ export class LocalEventSourceMapping {
             toLambdaRecord: (record) =>
                 toLambdaRecord(record, { eventSourceArn: streamArn, region }, this.options.onRepair),
             delivery: {
-                invoke: (event) => this.options.invoke(event),
+                invoke: (event, options) => this.options.invoke(event, options),
                 discard: (batch) => this.options.discard(batch, shardId),
                 recordTimeMs: localRecordTimeMs,
                 ...(this.options.now ? { now: this.options.now } : {}),
+                ...(this.options.schedule ? { schedule: this.options.schedule } : {}),
             },
             checkpoint: (sequenceNumber) => checkpoints.set(streamArn, shardId, sequenceNumber),
-            onEvent: (event) => this.count(shardId, event),
+            onEvent: (event) => {
+                this.count(shardId, event);
+                this.options.onDeliveryEvent?.(event, shardId);
+            },
             onRead: (count) => {
                 this.progress.seen += count;
                 this.idleSince.delete(shardId);

@@ -67,8 +67,8 @@ export class ShardLoop {
     private readonly lanes: Lane[];
     /** Records read and not yet behind the checkpoint, in stream order. */
     private readonly unsettled: DynamoDBRecord[] = [];
-    /** Those of them processed already, waiting for the records before them. */
-    private readonly settled = new Set<DynamoDBRecord>();
+    /** Those of them not processed yet. */
+    private readonly pending = new Set<DynamoDBRecord>();
     private stopping = false;
     private wake: (() => void) | undefined;
     private failure: { error: unknown } | undefined;
@@ -139,6 +139,7 @@ export class ShardLoop {
             );
             this.lanes[lane]!.queue.push({ record, bytes: recordPayloadBytes(record) });
             this.unsettled.push(record);
+            this.pending.add(record);
         }
         this.options.onRead(records.length);
     }
@@ -192,11 +193,10 @@ export class ShardLoop {
 
     /** Marks records processed and moves the checkpoint past every record settled in order. */
     private settle(records: readonly DynamoDBRecord[]): void {
-        for (const record of records) this.settled.add(record);
+        for (const record of records) this.pending.delete(record);
         let last: string | undefined;
-        while (this.unsettled.length > 0 && this.settled.has(this.unsettled[0]!)) {
+        while (this.unsettled.length > 0 && !this.pending.has(this.unsettled[0]!)) {
             const record = this.unsettled.shift()!;
-            this.settled.delete(record);
             last = record.dynamodb?.SequenceNumber ?? last;
         }
         if (last) this.options.checkpoint(last);

@@ -1,4 +1,5 @@
 import * as path from "node:path";
+import type { Chaos } from "./chaos";
 import { fileCheckpoints, memoryCheckpoints } from "./checkpoints";
 import { sendToFailureDestination } from "./failure-destination";
 import { localMappingConfig, type LocalMappingConfig } from "./settings";
@@ -30,6 +31,10 @@ export type MappingOptions = {
     /** Persist checkpoints here (a kept local state); in memory otherwise. */
     readonly stateDirectory?: string;
     readonly onRepair?: (repair: Repair) => void;
+    /** Lines the operator should see: records lost to the stream's retention, what chaos did. */
+    readonly onNotice?: (notice: string) => void;
+    /** Do what AWS is allowed to do and rarely does (`npm start -- --chaos`). */
+    readonly chaos?: Chaos;
     readonly pollIntervalMs?: number;
 };
 
@@ -67,7 +72,7 @@ export function startEventSourceMapping(stack: LocalStack, options: MappingOptio
         checkpoints: options.stateDirectory
             ? fileCheckpoints(path.join(options.stateDirectory, "checkpoints.json"))
             : memoryCheckpoints(),
-        invoke: (event) => functions.invoke(event),
+        invoke: (event, invokeOptions) => functions.invoke(event, invokeOptions),
         discard: async (batch, shardId) => {
             const key = await sendToFailureDestination(stack.clients.s3, failureBucket, batch, {
                 mappingUuid: String(resource.state.uuid),
@@ -78,6 +83,16 @@ export function startEventSourceMapping(stack: LocalStack, options: MappingOptio
             failureObjects.push(key);
         },
         ...(options.onRepair ? { onRepair: options.onRepair } : {}),
+        ...(options.onNotice ? { onNotice: options.onNotice } : {}),
+        ...(options.chaos
+            ? {
+                  schedule: options.chaos.schedule,
+                  onDeliveryEvent: (event, shardId) => {
+                      const notice = options.chaos?.observe(event, shardId);
+                      if (notice) options.onNotice?.(notice);
+                  },
+              }
+            : {}),
         ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
     });
     poller.start();

@@ -238,4 +238,93 @@ describe("the local event source mapping", () => {
             ["RecordAgeExceeded"],
         );
     });
+
+    describe("what AWS may do and rarely does (the chaos mode's schedule)", () => {
+        it("retries a throttled invocation after a growing pause without counting an attempt", async () => {
+            const input = records(2);
+            let throttles = 3;
+            const pauses: number[] = [];
+            const events: string[] = [];
+
+            const { invocations, discarded } = await deliver(
+                input,
+                () => ok(),
+                { maximumRetryAttempts: 0 },
+                {
+                    schedule: { throttleInvocation: () => throttles-- > 0 },
+                    sleep: async (ms) => void pauses.push(ms),
+                    onEvent: (event) => void events.push(event.kind),
+                },
+            );
+
+            assert.deepEqual(invocations, [input.map(sequence)]);
+            assert.deepEqual(discarded, []);
+            assert.deepEqual(pauses, [100, 200, 400]);
+            assert.deepEqual(events, ["throttled", "throttled", "throttled", "invoked", "checkpointed"]);
+        });
+
+        it("discards records that pass their maximum age while their invocation is throttled", async () => {
+            let now = Date.parse("2026-11-27T13:45:30Z");
+            const [record] = [dynamodbRecordFactory({ createdAt: new Date("2026-11-27T13:45:00Z") })];
+
+            const { invocations, discarded } = await deliver(
+                [record!],
+                () => ok(),
+                { maximumRecordAgeInSeconds: 60 },
+                {
+                    now: () => now,
+                    schedule: { throttleInvocation: () => true },
+                    sleep: async (ms) => void (now += ms * 100),
+                },
+            );
+
+            assert.deepEqual(invocations, []);
+            assert.deepEqual(
+                discarded.map((batch) => [batch.condition, batch.invokeCount]),
+                [["RecordAgeExceeded", 0]],
+            );
+        });
+
+        it("delivers a batch that succeeded again through the same rules, and counts its records once", async () => {
+            const input = records(2);
+            let redeliveries = 1;
+            let calls = 0;
+            const checkpointed: string[][] = [];
+
+            const { invocations } = await deliver(
+                input,
+                () => (++calls === 2 ? functionError : ok()), // the re-delivery fails once, and is bisected
+                {},
+                {
+                    schedule: { redeliverSucceededBatch: () => redeliveries-- > 0 },
+                    onEvent: (event) => {
+                        if (event.kind === "checkpointed") checkpointed.push(event.batch.map(sequence));
+                    },
+                },
+            );
+
+            assert.deepEqual(invocations, [
+                input.map(sequence),
+                input.map(sequence),
+                [sequence(input[0])],
+                [sequence(input[1])],
+            ]);
+            assert.deepEqual(checkpointed, [input.map(sequence)]);
+        });
+
+        it("gives the function the shorter timeout the schedule picks", async () => {
+            const timeouts: (number | undefined)[] = [];
+
+            await deliverShard(records(1), settings, {
+                invoke: async (_event, options) => {
+                    timeouts.push(options?.timeoutMs);
+                    return ok();
+                },
+                discard: async () => undefined,
+                schedule: { invocationTimeoutMs: () => 12 },
+            });
+
+            assert.deepEqual(timeouts, [12]);
+        });
+    });
 });
