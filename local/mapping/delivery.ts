@@ -264,8 +264,13 @@ export async function deliverBatch(
 
 /**
  * Where a successful response says to resume: undefined when nothing failed, the index of the
- * lowest failed sequence number, or -1 when the response fails the whole batch (an identifier
- * that is empty or not in the batch, as AWS treats it).
+ * lowest failed sequence number, or -1 when the response fails the whole batch.
+ *
+ * AWS documents that an empty or null `itemIdentifier`, or one under a wrong key name, fails the
+ * whole batch. It does not say what a well-formed identifier that names no record of the batch
+ * does. The local mapping treats it the same way, as a failure of the whole batch: it cannot
+ * checkpoint before a record it was not given, and retrying the whole batch never skips a record,
+ * whereas ignoring the identifier could checkpoint past a record the function meant to fail.
  */
 function firstFailedIndex(
     batch: readonly DynamoDBRecord[],

@@ -121,7 +121,23 @@ describe("the local event source mapping", () => {
         assert.deepEqual(invocations.at(-1), input.slice(4).map(sequence));
     });
 
-    it("treats an identifier that is not in the batch as a failure of the whole batch", async () => {
+    it("treats a well-formed sequence number that names no record of the batch as a failure of the whole batch", async () => {
+        const input = records(3);
+
+        const { invocations, discarded } = await deliver(
+            input,
+            () => ok([{ itemIdentifier: "999999999999999999999" }]),
+            { bisectBatchOnFunctionError: false },
+        );
+
+        assert.deepEqual(invocations, [input.map(sequence), input.map(sequence), input.map(sequence)]);
+        assert.deepEqual(
+            discarded.map((batch) => [batch.records.map(sequence), batch.condition]),
+            [[input.map(sequence), "RetryAttemptsExhausted"]],
+        );
+    });
+
+    it("treats an empty identifier as a failure of the whole batch", async () => {
         const input = records(1);
 
         const { invocations, discarded } = await deliver(input, () => ok([{ itemIdentifier: "" }]));
