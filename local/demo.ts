@@ -11,6 +11,7 @@ import { decodeArchiveObject } from "../handler/archive";
 import { RESERVED_ATTRIBUTES } from "../handler/contract";
 import { isTombstone, withoutReservedAttributes } from "../handler/projection-item";
 import { toSdkItem } from "../handler/attribute-values";
+import { payloadRecords } from "../ops/redrive";
 import { canonicalItem, canonicalValue } from "./compare";
 import { listKeys, scanAll } from "./scan";
 
@@ -177,8 +178,10 @@ export async function checkDemo(
     const failedRecords: DynamoDBRecord[] = [];
     for (const key of failureKeys) {
         const object = await clients.s3.send(new GetObjectCommand({ Bucket: names.failureBucket, Key: key }));
-        const record = JSON.parse(await object.Body!.transformToString()) as { payload: string };
-        failedRecords.push(...(JSON.parse(record.payload) as { Records: DynamoDBRecord[] }).Records);
+        const text = await object.Body!.transformToString();
+        const records = payloadRecords(text);
+        if (!records) divergences.push(`the failure destination's ${key} holds no invocation payload`);
+        failedRecords.push(...(records ?? []));
     }
     const failedKeys = failedRecords.map((record) => keyText(toSdkItem(record.dynamodb?.Keys ?? {})));
     if (!failedKeys.includes(poison))

@@ -12,6 +12,7 @@ import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
 import { checkDemo, writeDemoWorkload, type DemoKeyAttribute, type DemoKeySchema } from "./demo";
 import { createTeamTable } from "./team-table";
 import { declaredFunctionEnvironment, PROJECT_ROOT } from "./program";
+import { createChaos, describeChaos, newChaosSeed, parseChaosSeed, type Chaos } from "./mapping/chaos";
 import { formatProgress, ProgressLine } from "./mapping/progress";
 import { replaySampleEvents } from "./sample-events";
 import { removeLocalStackFile, writeLocalStackFile } from "./stack-file";
@@ -28,6 +29,10 @@ polls the source table's stream and drives the packaged handler with the mapping
                        drain, check that everything converged, print a summary and exit
                        (0 when it converged, 1 otherwise)
   --events             invoke the packaged handler once with each sample event in events/ and exit
+  --chaos              make the mapping do what AWS may do and rarely does: deliver a successful
+                       batch again, throttle an invocation, time out a slow one (rates printed at
+                       start); prints a seed
+  --chaos-seed <n>     --chaos with this seed, to replay a run
   --fresh              discard the kept local state before starting
   --create-source      with a stack that attaches to an existing table (sourceTableName), create
                        that table first if it does not exist (pk S + sk S, stream NEW_AND_OLD_IMAGES),
@@ -51,6 +56,8 @@ const FLAGS = {
     verbose: { type: "boolean", default: false },
     "dynamodb-port": { type: "string" },
     "s3-port": { type: "string" },
+    chaos: { type: "boolean", default: false },
+    "chaos-seed": { type: "string" },
 } as const;
 
 type Options = {
@@ -62,6 +69,8 @@ type Options = {
     readonly fresh: boolean;
     readonly createSource: boolean;
     readonly ports: { dynamodb?: number; s3?: number };
+    /** The chaos mode's seed, when it is on. */
+    readonly chaosSeed: number | undefined;
 };
 
 runCommand({
@@ -80,6 +89,12 @@ runCommand({
 function options(values: ParsedFlags<typeof FLAGS>): Options {
     if (values.demo && values.events)
         throw new UsageError("--demo and --events are separate modes; choose one.");
+    const chaos = values.chaos || values["chaos-seed"] !== undefined;
+    if (chaos && values.events) {
+        throw new UsageError(
+            "--chaos acts on the event source mapping, which --events does not run; drop one.",
+        );
+    }
     return {
         stack: values.stack,
         stateDirectory: values["state-dir"],
@@ -92,6 +107,11 @@ function options(values: ParsedFlags<typeof FLAGS>): Options {
             dynamodb: integerFlag("dynamodb-port", values["dynamodb-port"], 1, 65_535),
             s3: integerFlag("s3-port", values["s3-port"], 1, 65_535),
         },
+        chaosSeed: chaos
+            ? values["chaos-seed"] === undefined
+                ? newChaosSeed()
+                : parseChaosSeed(values["chaos-seed"])
+            : undefined,
     };
 }
 
@@ -149,8 +169,11 @@ async function start(options: Options, context: CommandContext): Promise<number>
             return await shutdown(0);
         }
         const repairsSeen = new Set<string>();
+        const chaos = options.chaosSeed === undefined ? undefined : createChaos(options.chaosSeed);
         feed = startEventSourceMapping(stack, {
             ...(stateDirectory ? { stateDirectory } : {}),
+            ...(chaos ? { chaos } : {}),
+            onNotice: (notice) => progress.log(`  ${notice}`),
             onRepair: (repair) => {
                 if (repairsSeen.has(repair.what)) return;
                 repairsSeen.add(repair.what);
@@ -158,7 +181,8 @@ async function start(options: Options, context: CommandContext): Promise<number>
             },
         });
         printMapping(feed);
-        if (options.demo) return await shutdown(await runDemo(stack, feed, progress, startedAt));
+        if (chaos) printChaos(chaos);
+        if (options.demo) return await shutdown(await runDemo(stack, feed, progress, startedAt, chaos));
         if (stateDirectory) publishStack(stack, stateDirectory);
 
         printHowToWrite(stack, await sourceKeySchema(stack));
@@ -178,6 +202,7 @@ async function runDemo(
     feed: RunningMapping,
     progress: ProgressLine,
     startedAt: number,
+    chaos: Chaos | undefined,
 ): Promise<number> {
     const keys = await sourceKeySchema(stack);
     console.log("\nWriting the demo workload (orders created, updated, cancelled, and one poison order)…");
@@ -200,7 +225,8 @@ Demo summary
   changes written         ${workload.changes} (to ${report.sourceItems} source items)
   projection rows         ${report.projectionItems} live, ${report.tombstones} tombstones
   archive                 ${report.archiveObjects} objects, ${report.archiveLines} lines
-  failure destination     ${report.failureObjects} objects, ${report.failedRecords.length} records${listSome(report.failedRecords.map((record) => `${record.eventName} ${JSON.stringify(record.dynamodb?.Keys)}`))}
+  invocations             ${feed.poller.progress.batches} (up to ${feed.functions.peakConcurrency} at once)
+  failure destination     ${report.failureObjects} objects, ${report.failedRecords.length} records${listSome(report.failedRecords.map((record) => `${record.eventName} ${JSON.stringify(record.dynamodb?.Keys)}`))}${chaos ? `\n  chaos                   seed ${chaos.seed}: ${chaos.counts.redelivered} batches re-delivered, ${chaos.counts.throttled} invocations throttled, ${chaos.counts.timedOut} timed out` : ""}
   duration                ${seconds} s`);
     if (report.divergences.length === 0) {
         console.log(
@@ -257,13 +283,16 @@ function printMapping(feed: RunningMapping): void {
     console.log(
         `  mapping          batch ${settings.batchSize}, window ${batchingWindowSeconds} s, start ${startingPosition}, ` +
             `retries ${settings.maximumRetryAttempts}, record age ${settings.maximumRecordAgeInSeconds} s, ` +
-            `bisect ${settings.bisectBatchOnFunctionError ? "on" : "off"}, failures → s3://${feed.failureBucket}`,
+            `bisect ${settings.bisectBatchOnFunctionError ? "on" : "off"}, ` +
+            `${parallelizationFactor} batch${parallelizationFactor > 1 ? "es" : ""} per shard at once, ` +
+            `failures → s3://${feed.failureBucket}`,
     );
-    if (parallelizationFactor > 1) {
-        console.log(
-            `  not emulated     parallelizationFactor ${parallelizationFactor}: the local mapping runs one batch per shard at a time`,
-        );
-    }
+}
+
+function printChaos(chaos: Chaos): void {
+    console.log(
+        `  chaos            seed ${chaos.seed} (replay with --chaos-seed ${chaos.seed}): ${describeChaos(chaos)}`,
+    );
 }
 
 function printHowToWrite(stack: LocalStack, keys: DemoKeySchema): void {

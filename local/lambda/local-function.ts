@@ -24,6 +24,15 @@ export type LocalFunctionSpec = {
 
 export type FunctionError = { readonly errorType: string; readonly errorMessage: string };
 
+/** Per-invocation choices of the caller. */
+export type InvokeOptions = {
+    /**
+     * A shorter timeout for this invocation only, in milliseconds (the local mapping's chaos mode
+     * uses it to time out a slow invocation, as a function at its configured timeout would be).
+     */
+    readonly timeoutMs?: number;
+};
+
 /** The outcome of one invocation, as Lambda reports it to an event source mapping. */
 export type Invocation =
     | { readonly ok: true; readonly value: unknown; readonly durationMs: number }
@@ -66,8 +75,8 @@ export class LocalFunction {
     }
 
     /** Invokes the function with an event; invocations queue behind each other. */
-    public invoke(event: unknown): Promise<Invocation> {
-        const run = this.queue.then(() => this.invokeNow(event));
+    public invoke(event: unknown, options: InvokeOptions = {}): Promise<Invocation> {
+        const run = this.queue.then(() => this.invokeNow(event, options));
         this.queue = run.catch(() => undefined);
         return run;
     }
@@ -79,7 +88,7 @@ export class LocalFunction {
         if (environment) await terminate(environment.child);
     }
 
-    private async invokeNow(event: unknown): Promise<Invocation> {
+    private async invokeNow(event: unknown, options: InvokeOptions): Promise<Invocation> {
         const started = Date.now();
         const environment = this.environment ?? this.startEnvironment();
         const ready = await environment.ready;
@@ -88,7 +97,8 @@ export class LocalFunction {
             return { ok: false, error: ready.error, timedOut: false, durationMs: Date.now() - started };
         }
         const id = this.nextId++;
-        const deadline = Date.now() + this.spec.timeoutSeconds * 1000;
+        const timeoutMs = options.timeoutMs ?? this.spec.timeoutSeconds * 1000;
+        const deadline = Date.now() + timeoutMs;
         const result = await new Promise<Invocation>((resolve) => {
             const finish = (invocation: Invocation): void => {
                 clearTimeout(timer);
@@ -121,7 +131,7 @@ export class LocalFunction {
                         ok: false,
                         error: {
                             errorType: "Sandbox.Timedout",
-                            errorMessage: `Task timed out after ${this.spec.timeoutSeconds.toFixed(2)} seconds`,
+                            errorMessage: `Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`,
                         },
                         timedOut: true,
                         durationMs: Date.now() - started,

@@ -183,6 +183,44 @@ describe("npm start (the command a newcomer runs)", function () {
         this.test!.title += ` (demo took ${duration} s)`;
     });
 
+    it("--stack prod --demo converges with two batches of the shard in flight at once (parallelizationFactor 2)", async function () {
+        const run = runStart(["--stack", "prod", "--demo"]);
+
+        const { code } = await run.exited;
+
+        assert.equal(code, 0, run.output());
+        assert.match(run.output(), /mapping +batch 500, window 5 s, .*2 batches per shard at once/);
+        assert.doesNotMatch(run.output(), /not emulated +parallelizationFactor/);
+        assert.match(run.output(), /Converged: every change but the poison record is in the projection/);
+        assert.deepEqual(stillRunning(run.descendants), []);
+        const [, invocations, atOnce] =
+            /invocations\s+(\d+) \(up to (\d+) at once\)/.exec(run.output()) ?? [];
+        this.test!.title += ` (${invocations} invocations, up to ${atOnce} at once)`;
+    });
+
+    it("--demo --chaos converges although batches are re-delivered, invocations throttled and timed out, and prints its seed", async function () {
+        const run = runStart(["--demo", "--chaos-seed", "7"]);
+
+        const { code } = await run.exited;
+
+        assert.equal(code, 0, run.output());
+        assert.match(
+            run.output(),
+            /chaos +seed 7 \(replay with --chaos-seed 7\): re-delivers 10% of successful batches/,
+        );
+        assert.match(run.output(), /Converged: every change but the poison record is in the projection/);
+        const [, redelivered, throttled, timedOut] =
+            /chaos +seed 7: (\d+) batches re-delivered, (\d+) invocations throttled, (\d+) timed out/.exec(
+                run.output(),
+            ) ?? [];
+        assert.ok(
+            Number(redelivered) + Number(throttled) + Number(timedOut) > 0,
+            `chaos did nothing:\n${run.output()}`,
+        );
+        assert.deepEqual(stillRunning(run.descendants), []);
+        this.test!.title += ` (${redelivered} re-delivered, ${throttled} throttled, ${timedOut} timed out)`;
+    });
+
     it("runs until Ctrl-C, delivering a write made with the command it prints, then stops everything", async () => {
         const stateDirectory = fs.mkdtempSync(path.join(os.tmpdir(), "changefeed-interactive-"));
         const run = runStart(["--state-dir", stateDirectory, "--fresh"]);
@@ -275,6 +313,15 @@ describe("npm start (the command a newcomer runs)", function () {
             run.output(),
             /Stack "staging" has no config file stacks\/Pulumi\.staging\.yaml; known stacks: adopt, dev, prod\./,
         );
+    });
+
+    it("names a chaos seed it cannot use, and what it allows", async () => {
+        const run = runStart(["--demo", "--chaos-seed", "seven"]);
+
+        const { code } = await run.exited;
+
+        assert.equal(code, 1);
+        assert.match(run.output(), /--chaos-seed is "seven"; allowed: a whole number from 0 to 4294967295\./);
     });
 
     it("names a port that is in use, and stops the server it had already started", async () => {
