@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { PROJECT_ROOT } from "../local/program";
+import { UsageError, type ParsedFlags } from "../ops/command-line";
 import { SKEWS, type Skew } from "./workload";
 
 export type ServerJit = "c1" | "full";
@@ -110,6 +111,31 @@ docs/benchmarks.md and docs/benchmarks.svg. See docs/benchmarks.md for the metho
   --help                   this text`;
 
 /** The parsed command line: options, or a request for the usage text. */
+/** The bench's flags, in node:util parseArgs form. */
+export const BENCH_FLAGS = {
+    changes: { type: "string" },
+    "naive-changes": { type: "string" },
+    rounds: { type: "string" },
+    "variation-changes": { type: "string" },
+    "variation-rounds": { type: "string" },
+    "batch-size": { type: "string" },
+    "batch-sizes": { type: "string" },
+    skews: { type: "string" },
+    keys: { type: "string" },
+    zipf: { type: "string" },
+    seed: { type: "string" },
+    "server-jit": { type: "string" },
+    "warmup-min-seconds": { type: "string" },
+    "warmup-max-seconds": { type: "string" },
+    "init-runs": { type: "string" },
+    quick: { type: "boolean", default: false },
+    stack: { type: "string" },
+    results: { type: "string" },
+    docs: { type: "string" },
+    "no-docs": { type: "boolean", default: false },
+    "from-results": { type: "string" },
+} as const;
+
 export type ParsedArgs = { readonly help: true } | { readonly help: false; readonly options: BenchOptions };
 
 /**
@@ -121,37 +147,23 @@ export function parseBenchArgs(args: readonly string[]): ParsedArgs {
     const { values } = parseArgs({
         args: [...args],
         strict: true,
-        options: {
-            changes: { type: "string" },
-            "naive-changes": { type: "string" },
-            rounds: { type: "string" },
-            "variation-changes": { type: "string" },
-            "variation-rounds": { type: "string" },
-            "batch-size": { type: "string" },
-            "batch-sizes": { type: "string" },
-            skews: { type: "string" },
-            keys: { type: "string" },
-            zipf: { type: "string" },
-            seed: { type: "string" },
-            "server-jit": { type: "string" },
-            "warmup-min-seconds": { type: "string" },
-            "warmup-max-seconds": { type: "string" },
-            "init-runs": { type: "string" },
-            quick: { type: "boolean", default: false },
-            stack: { type: "string" },
-            results: { type: "string" },
-            docs: { type: "string" },
-            "no-docs": { type: "boolean", default: false },
-            "from-results": { type: "string" },
-            help: { type: "boolean", default: false },
-        },
+        options: { ...BENCH_FLAGS, help: { type: "boolean", default: false } },
     });
     if (values.help) return { help: true };
+    return { help: false, options: benchOptions(values) };
+}
+
+/**
+ * The bench's options from its parsed flags, defaults applied.
+ *
+ * @throws {UsageError} naming the flag when a value is not a positive integer, a known skew, etc.
+ */
+export function benchOptions(values: ParsedFlags<typeof BENCH_FLAGS>): BenchOptions {
     const base = { ...DEFAULT_OPTIONS, ...(values.quick ? QUICK : {}) };
     const integer = (flag: string, text: string | undefined, fallback: number, minimum = 1): number => {
         if (text === undefined) return fallback;
         if (!/^\d+$/.test(text) || Number(text) < minimum) {
-            throw new Error(
+            throw new UsageError(
                 `--${flag} must be a whole number of at least ${minimum}; got ${JSON.stringify(text)}`,
             );
         }
@@ -171,7 +183,7 @@ export function parseBenchArgs(args: readonly string[]): ParsedArgs {
         0,
     );
     if (warmupMaxSeconds < warmupMinSeconds) {
-        throw new Error(
+        throw new UsageError(
             `--warmup-max-seconds (${warmupMaxSeconds}) must be at least --warmup-min-seconds (${warmupMinSeconds})`,
         );
     }
@@ -204,27 +216,27 @@ export function parseBenchArgs(args: readonly string[]): ParsedArgs {
             ? undefined
             : path.resolve(values.docs ?? (base.docsDirectory as string)),
     };
-    return { help: false, options };
+    return options;
 }
 
 function parseSkews(text: string): Skew[] {
     const skews = text.split(",").map((skew) => skew.trim());
     const unknown = skews.filter((skew) => !(SKEWS as readonly string[]).includes(skew));
     if (unknown.length > 0 || skews.length === 0) {
-        throw new Error(`--skews takes ${SKEWS.join(", ")}; got ${JSON.stringify(text)}`);
+        throw new UsageError(`--skews takes ${SKEWS.join(", ")}; got ${JSON.stringify(text)}`);
     }
     return skews as Skew[];
 }
 
 function parseServerJit(text: string): ServerJit {
     if (text !== "c1" && text !== "full")
-        throw new Error(`--server-jit takes full or c1; got ${JSON.stringify(text)}`);
+        throw new UsageError(`--server-jit takes full or c1; got ${JSON.stringify(text)}`);
     return text;
 }
 
 function parseExponent(text: string): number {
     const value = Number(text);
     if (!Number.isFinite(value) || value < 0)
-        throw new Error(`--zipf must be a number ≥ 0; got ${JSON.stringify(text)}`);
+        throw new UsageError(`--zipf must be a number ≥ 0; got ${JSON.stringify(text)}`);
     return value;
 }

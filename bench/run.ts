@@ -5,36 +5,28 @@
  */
 import * as fs from "node:fs";
 import { runBenchmark } from "./bench";
-import { parseBenchArgs, USAGE, type BenchOptions } from "./options";
+import { runCommand, type CommandContext } from "../ops/command-line";
+import { BENCH_FLAGS, benchOptions, USAGE, type BenchOptions } from "./options";
 import { writeOutputs } from "./outputs";
 import { BenchProcesses } from "./processes";
 import { renderReport } from "./report";
 import type { BenchResults } from "./bench-results";
 import { problemLines } from "./report-rows";
 
-async function main(): Promise<number> {
-    // The function runs on Lambda's Node 22+, where the SDK has nothing to warn about.
-    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-    let options: BenchOptions;
-    try {
-        const parsed = parseBenchArgs(process.argv.slice(2));
-        if (parsed.help) {
-            console.log(USAGE);
-            return 0;
-        }
-        options = parsed.options;
-    } catch (error) {
-        console.error(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
-        return 2;
-    }
+runCommand({
+    name: "npm run bench",
+    usage: USAGE,
+    options: BENCH_FLAGS,
+    run: (flags, context) => bench(benchOptions(flags), context),
+    explainError: (error) => (error instanceof Error ? (error.stack ?? error.message) : String(error)),
+});
 
+async function bench(options: BenchOptions, context: CommandContext): Promise<number> {
     const processes = new BenchProcesses();
-    const stopOnSignal = (signal: string): void => {
-        console.error(`\n${signal}: stopping the servers and functions…`);
+    context.onInterrupt(() => {
+        console.error("\nInterrupted: stopping the servers and functions…");
         void processes.stopAll().finally(() => process.exit(130));
-    };
-    process.once("SIGINT", () => stopOnSignal("SIGINT"));
-    process.once("SIGTERM", () => stopOnSignal("SIGTERM"));
+    });
 
     if (options.fromResults !== undefined) {
         const results = JSON.parse(fs.readFileSync(options.fromResults, "utf8")) as BenchResults;
@@ -56,13 +48,3 @@ async function main(): Promise<number> {
     // A missed floor is a finding, reported above; counts that do not add up mean the bench is broken.
     return problemLines(results).length === 0 ? 0 : 3;
 }
-
-main().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-        console.error(
-            `\nnpm run bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-        );
-        process.exit(1);
-    },
-);

@@ -38,6 +38,7 @@ describe("the shared command-line runner", () => {
         ["local/start.ts", "npm start"],
         ["ops/backfill-cli.ts", "npm run backfill"],
         ["ops/redrive-cli.ts", "npm run redrive"],
+        ["bench/run.ts", "npm run bench"],
     ] as const) {
         describe(entry, function () {
             this.timeout(120_000);
