@@ -83,19 +83,19 @@ export function runCommand<O extends Options>(command: Command<O>, argv = proces
         return command.run(flags, { onInterrupt: (handler) => (interruptHandler = handler) });
     };
 
-    main().then(
-        (code) => process.exit(code),
-        (error: unknown) => {
-            if (error instanceof UsageError) {
-                console.error(`${error.message}\n\n${command.usage}`);
-                process.exit(EXIT_CODES.usage);
-            }
-            const line =
-                command.explainError?.(error) ?? (error instanceof Error ? error.message : String(error));
-            console.error(`\n${command.name} failed: ${line}`);
-            process.exit(EXIT_CODES.failed);
-        },
-    );
+    const fail = (error: unknown): never => {
+        if (error instanceof UsageError) {
+            console.error(`${error.message}\n\n${command.usage}`);
+            process.exit(EXIT_CODES.usage);
+        }
+        const line =
+            command.explainError?.(error) ?? (error instanceof Error ? error.message : String(error));
+        console.error(`\n${command.name} failed: ${line}`);
+        process.exit(EXIT_CODES.failed);
+    };
+    // A rejection nothing awaited (e.g. a Pulumi input that failed) is this command failing too.
+    process.on("unhandledRejection", fail);
+    main().then((code) => process.exit(code), fail);
 }
 
 /**
