@@ -261,6 +261,12 @@ function printMapping(feed: RunningMapping): void {
             `retries ${settings.maximumRetryAttempts}, record age ${settings.maximumRecordAgeInSeconds} s, ` +
             `bisect ${settings.bisectBatchOnFunctionError ? "on" : "off"}, failures → s3://${feed.failureBucket}`,
     );
+    if (feed.mapping.filterPatterns) {
+        console.log(
+            `  filter           ${feed.mapping.filterPatterns.length} patterns: records no route needs are dropped before ` +
+                `batching, as Lambda does (never delivered, never retried): ${feed.mapping.filterPatterns.map((pattern) => JSON.stringify(pattern)).join(" | ")}`,
+        );
+    }
     if (parallelizationFactor > 1) {
         console.log(
             `  not emulated     parallelizationFactor ${parallelizationFactor}: the local mapping runs one batch per shard at a time`,

@@ -23,6 +23,8 @@ export type MappingProgress = {
     batches: number;
     /** Age of the last record handed to the function when it was delivered (0 when idle). */
     iteratorAgeMs: number;
+    /** Records the mapping's filter dropped: never delivered, never retried. */
+    filtered: number;
 };
 
 export type EventSourceMappingOptions = {
@@ -38,6 +40,8 @@ export type EventSourceMappingOptions = {
     readonly onRepair?: (repair: Repair) => void;
     /** How often an idle shard is polled; Lambda polls 4 times a second. */
     readonly pollIntervalMs?: number;
+    /** The mapping's event filter: records it refuses are skipped before batching (default: none). */
+    readonly filter?: (record: DynamoDBRecord) => boolean;
 };
 
 type ShardState = {
@@ -62,6 +66,7 @@ export class LocalEventSourceMapping {
         failed: 0,
         batches: 0,
         iteratorAgeMs: 0,
+        filtered: 0,
     };
     private readonly shards = new Map<string, ShardState>();
     private readonly finishedShards = new Set<string>();
@@ -184,8 +189,10 @@ export class LocalEventSourceMapping {
                 toLambdaRecord(record, { eventSourceArn: streamArn, region }, this.options.onRepair),
             );
             read = records.length;
-            if (read > 0 && shard.buffer.length === 0) shard.bufferSince = Date.now();
-            shard.buffer.push(...records);
+            const passed = this.options.filter ? records.filter(this.options.filter) : records;
+            this.progress.filtered += records.length - passed.length;
+            if (passed.length > 0 && shard.buffer.length === 0) shard.bufferSince = Date.now();
+            shard.buffer.push(...passed);
             this.progress.seen += read;
             shard.iterator = page.NextShardIterator;
             if (!shard.iterator) shard.closed = true;

@@ -6,6 +6,7 @@ import type { LocalFunction } from "../lambda/local-function";
 import type { LocalStack } from "../stack";
 import type { Repair } from "./stream-records";
 import { LocalEventSourceMapping } from "./event-source-mapping";
+import { matchesFilterCriteria } from "./filter";
 
 /** The local stack's event source mapping, running. */
 export type RunningMapping = {
@@ -68,6 +69,10 @@ export function startEventSourceMapping(stack: LocalStack, options: MappingOptio
             failureObjects.push(key);
         },
         ...(options.onRepair ? { onRepair: options.onRepair } : {}),
+        // As Lambda does before batching: records no pattern matches are skipped and counted.
+        ...(mapping.filterPatterns
+            ? { filter: (record) => matchesFilterCriteria(record, mapping.filterPatterns) }
+            : {}),
         ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
     });
     poller.start();
