@@ -353,7 +353,7 @@ describe("npm run backfill and npm run redrive (commands)", function () {
         assert.equal(run.code, 1);
         assert.match(
             run.output,
-            /Stack "qa" has no config file stacks\/Pulumi\.qa\.yaml; known stacks: dev, prod\./,
+            /Stack "qa" has no config file stacks\/Pulumi\.qa\.yaml; known stacks: adopt, dev, prod\./,
         );
     });
 
