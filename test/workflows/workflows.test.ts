@@ -148,7 +148,7 @@ describe("the pull-request workflow", () => {
 
         assert.equal(preview.needs, "test");
         assert.deepEqual(preview.strategy?.matrix, { stack: stacks() });
-        assert.deepEqual(stacks(), ["dev", "prod"]);
+        assert.deepEqual(stacks(), ["adopt", "dev", "prod"]);
         assert.equal(
             preview.strategy?.["fail-fast"],
             false,
