@@ -14,8 +14,10 @@ const feed = new ChangeFeed("changefeed", config, { movedFromStackRoot: true });
 export const sourceTableName = feed.sourceTableName;
 export const sourceTableArn = feed.sourceTableArn;
 export const sourceStreamArn = feed.sourceStreamArn;
-export const projectionTableName = feed.projectionTable.name;
-export const projectionTableArn = feed.projectionTable.arn;
+export const projectionTableName = feed.projectionTable?.name;
+export const projectionTableArn = feed.projectionTable?.arn;
+// With routes: each route's projection table, by route name.
+export const projectionTableNames = feed.projectionTableNames;
 export const archiveBucketName = feed.archiveBucket.name;
 export const failureBucketName = feed.failureBucket.name;
 export const functionName = feed.handlerFunction.name;

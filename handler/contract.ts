@@ -12,6 +12,10 @@ export const SETTING_VARIABLES = {
     writeConcurrency: "WRITE_CONCURRENCY",
     tombstoneTtlSeconds: "TOMBSTONE_TTL_SECONDS",
     ttlExpirations: "TTL_EXPIRATIONS",
+    // Set only when the stack configures them; absent, the handler behaves as without routes.
+    routes: "ROUTES",
+    archiveScope: "ARCHIVE_SCOPE",
+    archiveExcludeAttributes: "ARCHIVE_EXCLUDE_ATTRIBUTES",
     // Powertools' own variable names, so its Logger and Metrics would read them too.
     serviceName: "POWERTOOLS_SERVICE_NAME",
     metricsNamespace: "POWERTOOLS_METRICS_NAMESPACE",
@@ -26,6 +30,65 @@ export const WRITE_CONCURRENCY_RANGE = { min: 1, max: 100 } as const;
 /** What the handler does with TTL expirations: delete from the projection too, or only archive. */
 export const TTL_EXPIRATION_MODES = ["delete", "archiveOnly"] as const;
 export type TtlExpirationMode = (typeof TTL_EXPIRATION_MODES)[number];
+
+/**
+ * Which records the archive keeps: every record of the stream, or only those at least one route
+ * needs (a record routed to no projection is then left out, and the mapping's filter keeps it
+ * from invoking the function at all).
+ */
+export const ARCHIVE_SCOPES = ["all", "routed"] as const;
+export type ArchiveScope = (typeof ARCHIVE_SCOPES)[number];
+
+/** A value a route compares an attribute with, typed as DynamoDB writes it in a stream image. */
+export type RouteValue = { readonly S: string } | { readonly N: string } | { readonly BOOL: boolean };
+
+/**
+ * Which items a route holds: every item; items whose key attribute (a string) starts with a
+ * prefix; or items whose top-level attribute equals one of some values. Numbers are compared by
+ * the decimal text DynamoDB writes (normalized: no exponent, no leading or trailing zeros), which
+ * is also how the mapping's filter compares them.
+ */
+export type RouteMatch =
+    | "all"
+    | { readonly keyPrefix: { readonly attribute: string; readonly prefix: string } }
+    | { readonly attributeEquals: { readonly attribute: string; readonly values: readonly RouteValue[] } };
+
+/**
+ * The top-level attributes a route's projection carries: only `include` (when given), less
+ * `exclude`. Key attributes are always kept.
+ */
+export type RouteAttributes = { readonly include?: readonly string[]; readonly exclude?: readonly string[] };
+
+/** One route of a single-table design's items to a projection of its own. */
+export type RouteDefinition = {
+    /** Kebab-case, unique in the feed; names the route's projection table, log fields and metrics. */
+    readonly name: string;
+    readonly match: RouteMatch;
+    readonly attributes?: RouteAttributes;
+};
+
+/** A route as the function runs it: its definition and the physical name of its projection table. */
+export type DeployedRoute = RouteDefinition & { readonly table: string };
+
+/** The dimension that tells the per-route metrics apart. */
+export const ROUTE_DIMENSION = "route";
+
+/**
+ * Records of a batch that no route needed, emitted with the batch's metrics when the feed has
+ * routes (the mapping's filter keeps such records from invoking the function at all when
+ * `archiveScope` is `routed`).
+ */
+export const UNROUTED_RECORDS_METRIC = "RecordsUnrouted";
+
+/** The metrics the handler emits per route and batch (dimension `route`), when the feed has routes. */
+export const ROUTE_METRICS = {
+    /** Guarded writes to the route's projection that landed (puts and tombstones). */
+    applied: "RouteWritesApplied",
+    /** Guarded writes to the route's projection that lost to a newer change already there. */
+    stale: "RouteWritesStale",
+    /** Tombstones that landed: the item was deleted, or stopped matching the route. */
+    tombstoned: "RouteTombstonesWritten",
+} as const;
 
 /** The CloudWatch namespace of the handler's own metrics; the `service` dimension tells stacks apart. */
 export const METRICS_NAMESPACE = "DdbChangefeed";
@@ -68,6 +131,9 @@ export const RESERVED_ATTRIBUTES = {
     tombstone: "_cdc_tombstone",
     expiresAt: "_cdc_expires_at",
 } as const;
+
+/** The prefix of every reserved attribute name, present and future; config refuses names with it. */
+export const RESERVED_ATTRIBUTE_PREFIX = "_cdc_";
 
 /**
  * The handler's dependencies that the Lambda Node.js runtime already provides. The code archive

@@ -1,8 +1,8 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import { MetricUnit, type Metrics } from "@aws-lambda-powertools/metrics";
 import type { Context, DynamoDBRecord } from "aws-lambda";
-import { batchMetrics } from "./batch-metrics";
-import { INVOCATION_METRICS } from "./contract";
+import { batchMetrics, routeMetrics } from "./batch-metrics";
+import { INVOCATION_METRICS, ROUTE_DIMENSION } from "./contract";
 import { isDeliberateFailure } from "./errors";
 import { batchLogKeys, batchSummaryFields, LOG_MESSAGES, recordFailureFields } from "./log";
 import type { BatchOutcome } from "./batch-outcome";
@@ -13,7 +13,10 @@ export type BatchTelemetry = {
     batchStarted(records: readonly DynamoDBRecord[], context?: Context): void;
     /** One structured line per failed record. */
     recordFailed(record: DynamoDBRecord, error: unknown): void;
-    /** The batch's summary line and its metrics; clears the batch's tags. */
+    /**
+     * The batch's summary line and its metrics (with routes, one more metrics document per route,
+     * with the route as a dimension); clears the batch's tags.
+     */
     batchFinished(outcome: BatchOutcome): void;
 };
 
@@ -43,6 +46,12 @@ export function createTelemetry(logger: Logger, metrics: Metrics): BatchTelemetr
             for (const metric of batchMetrics(outcome))
                 metrics.addMetric(metric.name, metric.unit, metric.value);
             metrics.publishStoredMetrics();
+            // Publishing clears the added dimension, so each route's document carries only its own.
+            for (const { route, metrics: values } of routeMetrics(outcome)) {
+                metrics.addDimension(ROUTE_DIMENSION, route);
+                for (const metric of values) metrics.addMetric(metric.name, metric.unit, metric.value);
+                metrics.publishStoredMetrics();
+            }
             logger.resetKeys();
         },
         invocationFailed: (error) => {

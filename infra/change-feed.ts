@@ -4,6 +4,7 @@ import { createStreamHandler } from "../handler";
 import { METRICS_NAMESPACE, RESERVED_ATTRIBUTES, SETTING_VARIABLES } from "../handler/contract";
 import { archiveTableDdl } from "./athena";
 import {
+    ConfigError,
     resolveChangeFeedArgs,
     type ChangeFeedArgs,
     type ChangeFeedConfig,
@@ -12,6 +13,8 @@ import {
 import { handlerCodePathOptions } from "./handler-code-paths";
 import { alarmDefinitions, dashboardBody, type AlarmThresholds } from "./monitoring";
 import { handlerPolicyDocument, lambdaAssumeRolePolicy } from "./permissions";
+import { routeFilterPatterns } from "./route-filter";
+import { keySchemaProblems, toRouteDefinition } from "./routes";
 import { SecureBucket } from "./secure-bucket";
 import { readExistingSourceTable, type SourceTableShape } from "./source-table";
 
@@ -37,11 +40,12 @@ export type ChangeFeedOptions = pulumi.ComponentResourceOptions & {
  * S3, through an event source mapping that reports partial batch failures, bisects failing
  * batches, bounds retries and record age, and sends what still fails to an S3 failure
  * destination. With `sourceTableName` it attaches to an existing table (never modifying it);
- * without, it creates the source table.
+ * without, it creates the source table. With `routes`, each entity of a single-table design gets
+ * a projection table of its own, holding the items that currently match its route.
  *
  * @example
  * const orders = new ChangeFeed("orders", { sourceTableName: "orders-prod", batchSize: 500 });
- * export const ordersProjection = orders.projectionTable.name;
+ * export const ordersProjection = orders.projectionTable?.name;
  */
 export class ChangeFeed extends pulumi.ComponentResource {
     /** The validated settings, defaults applied. */
@@ -51,7 +55,12 @@ export class ChangeFeed extends pulumi.ComponentResource {
     public readonly sourceTableName: pulumi.Output<string>;
     public readonly sourceTableArn: pulumi.Output<string>;
     public readonly sourceStreamArn: pulumi.Output<string>;
-    public readonly projectionTable: aws.dynamodb.Table;
+    /** The projection of every item; undefined with `routes`, where each route has its own. */
+    public readonly projectionTable: aws.dynamodb.Table | undefined;
+    /** With `routes`: each route's projection table, by route name; empty without. */
+    public readonly routeTables: Readonly<Record<string, aws.dynamodb.Table>>;
+    /** With `routes`: each route's projection table name, by route name; undefined without. */
+    public readonly projectionTableNames: pulumi.Output<Record<string, string>> | undefined;
     public readonly archiveBucket: SecureBucket;
     public readonly failureBucket: SecureBucket;
     public readonly logGroup: aws.cloudwatch.LogGroup;
@@ -124,29 +133,63 @@ export class ChangeFeed extends pulumi.ComponentResource {
                     ...(settings.sortKey ? { sortKey: settings.sortKey } : {}),
                 }));
         }
+        // Routes and archive exclusions name key attributes; an existing table's are known only now.
+        if (
+            settings.sourceTableName !== undefined &&
+            (settings.routes || settings.archiveExcludeAttributes.length > 0)
+        ) {
+            source = source.apply((shape) => {
+                const keys = [shape.partitionKey, ...(shape.sortKey ? [shape.sortKey] : [])];
+                const problems = keySchemaProblems(
+                    settings.routes,
+                    settings.archiveExcludeAttributes,
+                    keys,
+                    (key) => `\`${key}\``,
+                    `table "${shape.name}"`,
+                );
+                if (problems.length > 0) throw new ConfigError(problems, `ChangeFeed "${name}" config`);
+                return shape;
+            });
+        }
         this.sourceTableName = source.name;
         this.sourceTableArn = source.arn;
         this.sourceStreamArn = source.streamArn;
 
-        // The projection holds the latest state of every source item, under the source's key
-        // schema; deleted items stay as tombstones (so a late replay cannot resurrect them) until
-        // TTL removes them.
+        // The projection holds the latest state of every source item (with routes, each route's
+        // holds the items that match it), under the source's key schema; deleted items stay as
+        // tombstones (so a late replay cannot resurrect them) until TTL removes them.
         // A created source's key schema is known now, so a preview shows it rather than unknowns.
         const projectionKeys = createdKeySchema ?? {
             hashKey: source.partitionKey.name,
             rangeKey: source.apply((shape) => shape.sortKey?.name) as pulumi.Output<string>,
             attributes: source.apply((shape) => keySchema(shape.partitionKey, shape.sortKey).attributes),
         };
-        this.projectionTable = new aws.dynamodb.Table(
-            `${name}-projection`,
-            {
-                ...projectionKeys,
-                billingMode: "PAY_PER_REQUEST",
-                ttl: { attributeName: RESERVED_ATTRIBUTES.expiresAt, enabled: true },
-                ...tableSafety,
-            },
-            child,
+        const projectionArgs: aws.dynamodb.TableArgs = {
+            ...projectionKeys,
+            billingMode: "PAY_PER_REQUEST",
+            ttl: { attributeName: RESERVED_ATTRIBUTES.expiresAt, enabled: true },
+            ...tableSafety,
+        };
+        const routes = settings.routes;
+        this.projectionTable = routes
+            ? undefined
+            : new aws.dynamodb.Table(`${name}-projection`, projectionArgs, child);
+        this.routeTables = Object.fromEntries(
+            (routes ?? []).map((route) => [
+                route.name,
+                new aws.dynamodb.Table(`${name}-${route.name}-projection`, projectionArgs, child),
+            ]),
         );
+        const projectionTables = this.projectionTable
+            ? [this.projectionTable]
+            : Object.values(this.routeTables);
+        this.projectionTableNames = routes
+            ? pulumi.all(
+                  Object.fromEntries(
+                      Object.entries(this.routeTables).map(([route, table]) => [route, table.name]),
+                  ),
+              )
+            : undefined;
 
         // Every batch becomes one gzip NDJSON object here; older objects move to a cheaper class.
         this.archiveBucket = new SecureBucket(
@@ -204,7 +247,7 @@ export class ChangeFeed extends pulumi.ComponentResource {
                 policy: pulumi
                     .all([
                         source.streamArn,
-                        this.projectionTable.arn,
+                        pulumi.all(projectionTables.map((table) => table.arn)),
                         this.archiveBucket.arn,
                         this.failureBucket.arn,
                         this.logGroup.arn,
@@ -212,7 +255,7 @@ export class ChangeFeed extends pulumi.ComponentResource {
                     .apply(
                         ([
                             sourceStreamArn,
-                            projectionTableArn,
+                            projectionTableArns,
                             archiveBucketArn,
                             failureBucketArn,
                             logGroupArn,
@@ -220,7 +263,7 @@ export class ChangeFeed extends pulumi.ComponentResource {
                             JSON.stringify(
                                 handlerPolicyDocument({
                                     sourceStreamArn,
-                                    projectionTableArn,
+                                    projectionTableArns,
                                     archiveBucketArn,
                                     archivePrefix: settings.archivePrefix,
                                     failureBucketArn,
@@ -248,7 +291,32 @@ export class ChangeFeed extends pulumi.ComponentResource {
                     : {}),
                 environment: {
                     variables: {
-                        [SETTING_VARIABLES.projectionTable]: this.projectionTable.name,
+                        // Without routes, the one projection; with routes, each route names its table.
+                        ...(this.projectionTable
+                            ? { [SETTING_VARIABLES.projectionTable]: this.projectionTable.name }
+                            : {}),
+                        ...(routes && this.projectionTableNames
+                            ? {
+                                  [SETTING_VARIABLES.routes]: this.projectionTableNames.apply((tables) =>
+                                      JSON.stringify(
+                                          routes.map((route) => ({
+                                              ...toRouteDefinition(route),
+                                              table: tables[route.name],
+                                          })),
+                                      ),
+                                  ),
+                              }
+                            : {}),
+                        ...(settings.archiveScope !== "all"
+                            ? { [SETTING_VARIABLES.archiveScope]: settings.archiveScope }
+                            : {}),
+                        ...(settings.archiveExcludeAttributes.length > 0
+                            ? {
+                                  [SETTING_VARIABLES.archiveExcludeAttributes]: JSON.stringify(
+                                      settings.archiveExcludeAttributes,
+                                  ),
+                              }
+                            : {}),
                         [SETTING_VARIABLES.archiveBucket]: this.archiveBucket.name,
                         [SETTING_VARIABLES.archivePrefix]: settings.archivePrefix,
                         [SETTING_VARIABLES.writeConcurrency]: String(settings.writeConcurrency),
@@ -265,6 +333,13 @@ export class ChangeFeed extends pulumi.ComponentResource {
             },
             { ...child, dependsOn: [this.handlerPolicy] },
         );
+
+        // With routes and a routed archive, records no route needs (by their new or old image) are
+        // dropped by the mapping and never invoke the function. The filter updates in place.
+        const filterPatterns =
+            routes && settings.archiveScope === "routed"
+                ? routeFilterPatterns(routes.map(toRouteDefinition))
+                : undefined;
 
         // The mapping: partial batch failures, bisect on error, bounded retries and age, then S3.
         this.eventSourceMapping = new aws.lambda.EventSourceMapping(
@@ -283,6 +358,15 @@ export class ChangeFeed extends pulumi.ComponentResource {
                 destinationConfig: { onFailure: { destinationArn: this.failureBucket.arn } },
                 // Per-mapping event counts, among them the records sent to the failure destination.
                 metricsConfig: { metrics: ["EventCount"] },
+                ...(filterPatterns
+                    ? {
+                          filterCriteria: {
+                              filters: filterPatterns.map((pattern) => ({
+                                  pattern: JSON.stringify(pattern),
+                              })),
+                          },
+                      }
+                    : {}),
             },
             // The role must be able to read the stream before AWS accepts the mapping.
             { ...child, dependsOn: [this.handlerPolicy] },
@@ -350,6 +434,7 @@ export class ChangeFeed extends pulumi.ComponentResource {
                             region: settings.region,
                             serviceName,
                             thresholds,
+                            ...(routes ? { routes: routes.map((route) => route.name) } : {}),
                         }),
                     ),
             },
@@ -364,7 +449,8 @@ export class ChangeFeed extends pulumi.ComponentResource {
             sourceTableName: this.sourceTableName,
             sourceTableArn: this.sourceTableArn,
             sourceStreamArn: this.sourceStreamArn,
-            projectionTableName: this.projectionTable.name,
+            projectionTableName: this.projectionTable?.name,
+            projectionTableNames: this.projectionTableNames,
             archiveBucketName: this.archiveBucket.name,
             failureBucketName: this.failureBucket.name,
             functionName: this.handlerFunction.name,

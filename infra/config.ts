@@ -1,5 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
-import { TTL_EXPIRATION_MODES, WRITE_CONCURRENCY_RANGE, type TtlExpirationMode } from "../handler/contract";
+import {
+    TTL_EXPIRATION_MODES,
+    WRITE_CONCURRENCY_RANGE,
+    type ArchiveScope,
+    type TtlExpirationMode,
+} from "../handler/contract";
+import { routeFilterProblem } from "./route-filter";
+import {
+    keySchemaProblems,
+    parseArchiveScope,
+    parseAttributeList,
+    parseRoutes,
+    toRouteDefinition,
+    type RouteConfig,
+} from "./routes";
 
 /** The Pulumi config namespace: the project name in Pulumi.yaml. */
 export const CONFIG_NAMESPACE = "ddb-changefeed";
@@ -63,6 +77,15 @@ export type ChangeFeedConfig = {
     readonly iteratorAgeAlarmSeconds: number;
     readonly errorsAlarmThreshold: number;
     readonly throttlesAlarmThreshold: number;
+    /**
+     * Each entity of a single-table design to its own projection table; absent: one projection
+     * of every item (the feed as it was before routes).
+     */
+    readonly routes?: readonly RouteConfig[];
+    /** Which records the archive keeps: all, or only those some route needs (the mapping then filters). */
+    readonly archiveScope: ArchiveScope;
+    /** Top-level attributes left out of both images in the archive. */
+    readonly archiveExcludeAttributes: readonly string[];
 };
 
 /** An integer's allowed range, and optionally one value in or next to it that is refused and why. */
@@ -144,7 +167,14 @@ export const CONFIG_DEFAULTS = {
     iteratorAgeAlarmSeconds: 300,
     errorsAlarmThreshold: 1,
     throttlesAlarmThreshold: 1,
+    archiveScope: "all",
+    archiveExcludeAttributes: [],
+    // Structured (a list of objects), so Pulumi.yaml cannot type it; it documents it in a comment.
+    routes: [],
 } as const;
+
+/** Keys whose value is a list, read as the JSON Pulumi stores a structured value as. */
+export const LIST_CONFIG_KEYS = ["archiveExcludeAttributes", "routes"] as const;
 
 export type ConfigKey = keyof typeof CONFIG_DEFAULTS;
 export const CONFIG_KEYS = Object.keys(CONFIG_DEFAULTS) as ConfigKey[];
@@ -348,6 +378,30 @@ export function parseConfig(
         );
     }
 
+    const archiveScope = parseArchiveScope(raw("archiveScope"), qualified("archiveScope"));
+    if (archiveScope.problem) problems.push(archiveScope.problem);
+    const excluded = parseAttributeList(
+        read("archiveExcludeAttributes") ?? "",
+        qualified("archiveExcludeAttributes"),
+    );
+    problems.push(...excluded.problems);
+    const parsedRoutes = parseRoutes(read("routes"), qualified("routes"));
+    problems.push(...parsedRoutes.problems);
+    const routes = parsedRoutes.routes;
+    // A created table's key schema is known now; an existing one's is checked when it is read.
+    if (sourceTableName === "" && partitionKey) {
+        const keys = [partitionKey, ...(sortKey ? [sortKey] : [])];
+        problems.push(...keySchemaProblems(routes, excluded.names, keys, qualified, "the source table"));
+    }
+    if (routes && archiveScope.scope === "routed") {
+        const filterProblem = routeFilterProblem(routes.map(toRouteDefinition));
+        if (filterProblem) {
+            problems.push(
+                `${qualified("routes")} with ${qualified("archiveScope")} routed: ${filterProblem}.`,
+            );
+        }
+    }
+
     const config = {
         batchSize: integer("batchSize"),
         batchingWindowSeconds: integer("batchingWindowSeconds"),
@@ -401,6 +455,7 @@ export function parseConfig(
     if (
         problems.length > 0 ||
         !partitionKey ||
+        !archiveScope.scope ||
         !isOneOf(STARTING_POSITIONS, startingPosition) ||
         !isOneOf(TTL_EXPIRATION_MODES, ttlExpirations)
     ) {
@@ -418,6 +473,9 @@ export function parseConfig(
         ...(kmsKeyArn !== "" ? { kmsKeyArn } : {}),
         ...(reservedConcurrency > 0 ? { reservedConcurrency } : {}),
         ...(alarmEmail !== "" ? { alarmEmail } : {}),
+        ...(routes ? { routes } : {}),
+        archiveScope: archiveScope.scope,
+        archiveExcludeAttributes: excluded.names,
     };
 }
 
@@ -476,6 +534,8 @@ export function resolveChangeFeedArgs(
     const read = (key: string): string | undefined => {
         const value = values[key];
         if (value === undefined) return undefined;
+        // Lists (routes, excluded attributes) as Pulumi stores a structured value: JSON.
+        if (Array.isArray(value)) return JSON.stringify(value);
         if (typeof value === "object" && value !== null && "name" in value && "type" in value) {
             return `${String(value.name)}:${String(value.type)}`;
         }

@@ -1,4 +1,11 @@
-import { BATCH_METRICS, INVOCATION_METRICS, METRICS_NAMESPACE } from "../handler/contract";
+import {
+    BATCH_METRICS,
+    INVOCATION_METRICS,
+    METRICS_NAMESPACE,
+    ROUTE_DIMENSION,
+    ROUTE_METRICS,
+    UNROUTED_RECORDS_METRIC,
+} from "../handler/contract";
 
 const LAMBDA_NAMESPACE = "AWS/Lambda";
 
@@ -147,6 +154,8 @@ type Widget = {
 export type DashboardArgs = MonitoredTargets<string> & {
     readonly region: string;
     readonly thresholds: AlarmThresholds;
+    /** With routes: their names, each drawn on its own line. */
+    readonly routes?: readonly string[];
 };
 
 /**
@@ -218,6 +227,51 @@ export function dashboardBody(args: DashboardArgs): string {
             lambda("Duration", "function p99"),
         ]),
         widget(5, "Archive bytes per minute", "Sum", [own(BATCH_METRICS.archiveBytes, "archived (gzip)")]),
+        ...(args.routes ? routeWidgets({ ...args, routes: args.routes }, 6, widget) : []),
     ];
     return JSON.stringify({ widgets });
+}
+
+/**
+ * With routes: each route's writes (applied, stale, tombstoned), one line per route, and the
+ * records no route needed: filtered out at the mapping, or (without a filter) unrouted by the handler.
+ */
+function routeWidgets(
+    args: DashboardArgs & { readonly routes: readonly string[] },
+    first: number,
+    widget: (index: number, title: string, stat: string, metrics: MetricLine[]) => Widget,
+): Widget[] {
+    const byRoute = (metric: string, what: string): MetricLine[] =>
+        args.routes.map((route) => [
+            METRICS_NAMESPACE,
+            metric,
+            "service",
+            args.serviceName,
+            ROUTE_DIMENSION,
+            route,
+            { label: `${route} ${what}` },
+        ]);
+    return [
+        widget(first, "Route writes applied per minute", "Sum", byRoute(ROUTE_METRICS.applied, "applied")),
+        widget(first + 1, "Route tombstones and stale writes per minute", "Sum", [
+            ...byRoute(ROUTE_METRICS.tombstoned, "tombstoned"),
+            ...byRoute(ROUTE_METRICS.stale, "stale"),
+        ]),
+        widget(first + 2, "Records no route needs, per minute", "Sum", [
+            [
+                LAMBDA_NAMESPACE,
+                "FilteredOutEventCount",
+                "EventSourceMappingUUID",
+                args.mappingUuid,
+                { label: "filtered out by the mapping" },
+            ],
+            [
+                METRICS_NAMESPACE,
+                UNROUTED_RECORDS_METRIC,
+                "service",
+                args.serviceName,
+                { label: "unrouted by the handler" },
+            ],
+        ]),
+    ];
 }

@@ -9,7 +9,8 @@ import {
 } from "../ops/command-line";
 import { startEventSourceMapping, type RunningMapping } from "./mapping/start-mapping";
 import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
-import { checkDemo, writeDemoWorkload, type DemoKeyAttribute, type DemoKeySchema } from "./demo";
+import { checkDemo, checkFilter, writeDemoWorkload, type DemoKeyAttribute, type DemoKeySchema } from "./demo";
+import { readSettings } from "../handler/settings";
 import { createTeamTable } from "./team-table";
 import { declaredFunctionEnvironment, PROJECT_ROOT } from "./program";
 import { createChaos, describeChaos, newChaosSeed, parseChaosSeed, type Chaos } from "./mapping/chaos";
@@ -213,30 +214,64 @@ async function runDemo(
     progress.update(formatProgress(feed.poller.progress));
     progress.done();
 
+    const settings = readSettings(declaredFunctionEnvironment(stack.run));
     const report = await checkDemo(
         stack.clients,
         { ...stack.names, failureBucket: feed.failureBucket },
         keys,
         workload.poisonKey,
+        {
+            ...(settings.routes ? { routes: settings.routes } : {}),
+            ...(settings.archiveExcludeAttributes
+                ? { archiveExcludeAttributes: settings.archiveExcludeAttributes }
+                : {}),
+        },
     );
+    const filter =
+        settings.routes && feed.mapping.filterPatterns
+            ? await checkFilter(
+                  stack.clients.streams,
+                  { arn: stack.sourceStreamArn, region: stack.region },
+                  settings.routes,
+                  feed.poller.progress.filtered,
+                  report.archivedEventIds,
+              )
+            : undefined;
+    const divergences = [...report.divergences, ...(filter?.divergences ?? [])];
     const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+    const routeLines = settings.routes
+        ? report.routes
+              .map(
+                  (route) =>
+                      `\n  route ${route.route.padEnd(17)} ${route.items} live, ${route.tombstones} tombstones (${route.table})`,
+              )
+              .join("")
+        : "";
+    const filterLine = filter
+        ? `\n  filtered at the mapping ${filter.filtered} of ${filter.streamRecords} changes (${filter.unneeded} needed by no route)`
+        : "";
     console.log(`
 Demo summary
   changes written         ${workload.changes} (to ${report.sourceItems} source items)
-  projection rows         ${report.projectionItems} live, ${report.tombstones} tombstones
+  projection rows         ${report.projectionItems} live, ${report.tombstones} tombstones${routeLines}${filterLine}
   archive                 ${report.archiveObjects} objects, ${report.archiveLines} lines
   invocations             ${feed.poller.progress.batches} (up to ${feed.functions.peakConcurrency} at once)
   failure destination     ${report.failureObjects} objects, ${report.failedRecords.length} records${listSome(report.failedRecords.map((record) => `${record.eventName} ${JSON.stringify(record.dynamodb?.Keys)}`))}${chaos ? `\n  chaos                   seed ${chaos.seed}: ${chaos.counts.redelivered} batches re-delivered, ${chaos.counts.throttled} invocations throttled, ${chaos.counts.timedOut} timed out` : ""}
   duration                ${seconds} s`);
-    if (report.divergences.length === 0) {
+    if (divergences.length === 0) {
         console.log(
             "\nConverged: every change but the poison record is in the projection, and the poison record is in the failure destination.",
         );
+        if (filter) {
+            console.log(
+                "Each route's projection holds exactly the items that match it, and the mapping filtered out exactly the changes no route needs.",
+            );
+        }
         return 0;
     }
-    console.log(`\nDid not converge (${report.divergences.length} problems):`);
-    for (const divergence of report.divergences.slice(0, 20)) console.log(`  - ${truncate(divergence, 300)}`);
-    if (report.divergences.length > 20) console.log(`  … and ${report.divergences.length - 20} more`);
+    console.log(`\nDid not converge (${divergences.length} problems):`);
+    for (const divergence of divergences.slice(0, 20)) console.log(`  - ${truncate(divergence, 300)}`);
+    if (divergences.length > 20) console.log(`  … and ${divergences.length - 20} more`);
     return 1;
 }
 
@@ -287,6 +322,12 @@ function printMapping(feed: RunningMapping): void {
             `${parallelizationFactor} batch${parallelizationFactor > 1 ? "es" : ""} per shard at once, ` +
             `failures → s3://${feed.failureBucket}`,
     );
+    if (feed.mapping.filterPatterns) {
+        console.log(
+            `  filter           ${feed.mapping.filterPatterns.length} patterns: records no route needs are dropped before ` +
+                `batching, as Lambda does (never delivered, never retried): ${feed.mapping.filterPatterns.map((pattern) => JSON.stringify(pattern)).join(" | ")}`,
+        );
+    }
 }
 
 function printChaos(chaos: Chaos): void {
@@ -306,10 +347,21 @@ function printHowToWrite(stack: LocalStack, keys: DemoKeySchema): void {
 Write to the source table (any AWS CLI v2):
   ${credentials} aws dynamodb put-item --endpoint-url ${stack.dynamodbServer.endpoint} --table-name ${stack.names.sourceTable} --item '${item}'
 Read the projection and the archive:
-  ${credentials} aws dynamodb scan --endpoint-url ${stack.dynamodbServer.endpoint} --table-name ${stack.names.projectionTable}
+${projectionTables(stack)
+    .map(
+        (table) =>
+            `  ${credentials} aws dynamodb scan --endpoint-url ${stack.dynamodbServer.endpoint} --table-name ${table}`,
+    )
+    .join("\n")}
   ${credentials} aws s3 ls --endpoint-url ${stack.s3Server.endpoint} --recursive s3://${stack.names.archiveBucket}/
 Ctrl-C stops everything.
 `);
+}
+
+/** The projection tables: one, or one per route. */
+function projectionTables(stack: LocalStack): string[] {
+    const routes = readSettings(declaredFunctionEnvironment(stack.run)).routes;
+    return routes ? routes.map((route) => route.table) : [stack.names.projectionTable];
 }
 
 /** The function's per-batch INFO lines and EMF metrics: useful, but noise while watching a feed. */

@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { createChangeFeedClients, type ChangeFeedClients } from "../handler/clients";
+import { SETTING_VARIABLES, type DeployedRoute } from "../handler/contract";
 import { readSettings } from "../handler/settings";
 import type { HandlerSettings } from "../handler/types";
 import { dynamoDBClientConfig } from "../local/servers/dynamodb-local";
@@ -79,14 +80,29 @@ export async function resolveTarget(options: TargetOptions): Promise<OpsTarget> 
     }
 
     const region = stackConfig["aws:region"] ?? process.env.AWS_REGION ?? "us-east-1";
-    const names = resolveNames(options, () => (options.stackOutputs ?? pulumiStackOutputs)(options.stack));
+    const declared = declaredFunctionEnvironment(await runProgram(options.stack));
+    let outputs: Record<string, unknown> | undefined;
+    const readOutputs = () => (outputs ??= (options.stackOutputs ?? pulumiStackOutputs)(options.stack));
+    // With routes, the route tables come from the projectionTableNames output instead.
+    const routeTables = declared[SETTING_VARIABLES.routes]
+        ? routeTablesOf(options.stack, readOutputs())
+        : undefined;
+    const names = resolveNames(
+        routeTables
+            ? {
+                  ...options,
+                  names: { projectionTable: Object.values(routeTables).join(", "), ...options.names },
+              }
+            : options,
+        readOutputs,
+    );
     const clients = createChangeFeedClients({ dynamodb: { region }, s3: { region } });
     return {
         description: `stack "${options.stack}" on AWS (${region})`,
         names,
         region,
         clients,
-        settings: settingsFor(declaredFunctionEnvironment(await runProgram(options.stack)), names),
+        settings: settingsFor(declared, names, routeTables),
         close: () => Object.values(clients).forEach((client) => client.destroy()),
     };
 }
@@ -110,11 +126,44 @@ function resolveNames(options: TargetOptions, outputs: () => Record<string, unkn
     return resolved;
 }
 
-function settingsFor(environment: Record<string, string>, names: TargetNames): HandlerSettings {
+/** A routed stack's projection tables, by route name, from its `projectionTableNames` output. */
+function routeTablesOf(stack: string, outputs: Record<string, unknown>): Record<string, string> {
+    const tables = outputs.projectionTableNames;
+    if (typeof tables !== "object" || tables === null) {
+        throw new Error(
+            `Stack "${stack}" has routes but no output projectionTableNames; deploy it with pulumi up.`,
+        );
+    }
+    return tables as Record<string, string>;
+}
+
+/**
+ * The function's ROUTES with each route's table as the stack's outputs name it (the program's run
+ * under the mock engine only knows the names the engine made up).
+ */
+export function withRouteTables(routes: string, tables: Readonly<Record<string, string>>): string {
+    return JSON.stringify(
+        (JSON.parse(routes) as DeployedRoute[]).map((route) => ({
+            ...route,
+            table: tables[route.name] ?? route.table,
+        })),
+    );
+}
+
+function settingsFor(
+    environment: Record<string, string>,
+    names: TargetNames,
+    routeTables?: Readonly<Record<string, string>>,
+): HandlerSettings {
+    const routes = environment[SETTING_VARIABLES.routes];
     return readSettings({
         ...environment,
         PROJECTION_TABLE: names.projectionTable,
         ARCHIVE_BUCKET: names.archiveBucket,
+        // The program's run names tables as the mock engine does; the stack's outputs name the real ones.
+        ...(routes && routeTables
+            ? { [SETTING_VARIABLES.routes]: withRouteTables(routes, routeTables) }
+            : {}),
     });
 }
 

@@ -22,9 +22,9 @@ const customers = new ChangeFeed("customers", {
     archiveTransitionDays: 30,
 });
 
-export const ordersProjectionTable = orders.projectionTable.name;
+export const ordersProjectionTable = orders.projectionTable?.name;
 export const ordersArchiveBucket = orders.archiveBucket.name;
 export const ordersFunction = orders.handlerFunction.name;
-export const customersProjectionTable = customers.projectionTable.name;
+export const customersProjectionTable = customers.projectionTable?.name;
 export const customersArchiveBucket = customers.archiveBucket.name;
 export const customersFunction = customers.handlerFunction.name;

@@ -1,5 +1,5 @@
 import { DescribeStreamCommand, type Shard } from "@aws-sdk/client-dynamodb-streams";
-import type { DynamoDBStreamEvent } from "aws-lambda";
+import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import type { InvokeOptions, Invocation } from "../lambda/local-function";
 import type { CheckpointStore, ShardStart } from "./checkpoints";
 import type { DeliveryEvent, DeliverySchedule, DiscardedBatch, MappingSettings } from "./delivery";
@@ -25,6 +25,8 @@ export type MappingProgress = {
      * DynamoDB Local rounded it down to, so the age shown is up to a minute low, never high.
      */
     iteratorAgeMs: number;
+    /** Records the mapping's filter dropped: never delivered, never retried. */
+    filtered: number;
 };
 
 export type EventSourceMappingOptions = {
@@ -50,6 +52,8 @@ export type EventSourceMappingOptions = {
     readonly schedule?: DeliverySchedule;
     /** Every delivery event, with the shard it happened in. */
     readonly onDeliveryEvent?: (event: DeliveryEvent, shardId: string) => void;
+    /** The mapping's event filter: records it refuses are skipped before batching (default: none). */
+    readonly filter?: (record: DynamoDBRecord) => boolean;
 };
 
 /**
@@ -72,6 +76,7 @@ export class LocalEventSourceMapping {
         failed: 0,
         batches: 0,
         iteratorAgeMs: 0,
+        filtered: 0,
     };
     private readonly loops = new Map<string, { readonly loop: ShardLoop; readonly done: Promise<void> }>();
     private readonly finishedShards = new Set<string>();
@@ -243,6 +248,12 @@ export class LocalEventSourceMapping {
                 this.progress.seen += count;
                 this.idleSince.delete(shardId);
             },
+            ...(this.options.filter
+                ? {
+                      filter: this.options.filter,
+                      onFiltered: (count: number) => (this.progress.filtered += count),
+                  }
+                : {}),
             onIdle: (tick) => {
                 this.idleSince.set(shardId, tick);
                 this.checkIdle();

@@ -27,6 +27,13 @@ export type ShardLoopOptions = {
     readonly onEvent: (event: DeliveryEvent) => void;
     /** Records read from the stream, as they arrive. */
     readonly onRead: (count: number) => void;
+    /**
+     * The mapping's event filter, applied before batching as Lambda applies it: a record it
+     * refuses is never delivered and never retried (default: every record passes).
+     */
+    readonly filter?: (record: DynamoDBRecord) => boolean;
+    /** Records the filter refused, as they are read. */
+    readonly onFiltered?: (count: number) => void;
     /** A poll that started at `tick` found the shard caught up with nothing queued or in flight. */
     readonly onIdle: (tick: number) => void;
     /** A counter the mapping shares across its loops, to order polls against `whenIdle` calls. */
@@ -130,8 +137,16 @@ export class ShardLoop {
 
     private enqueue(records: readonly SdkStreamRecord[]): void {
         const { parallelization } = this.options;
+        const { filter } = this.options;
+        let filtered = 0;
         for (const sdkRecord of records) {
             const record = this.options.toLambdaRecord(sdkRecord);
+            if (filter && !filter(record)) {
+                // Never delivered, yet passed in order: the checkpoint moves past it as Lambda's does.
+                filtered++;
+                this.unsettled.push(record);
+                continue;
+            }
             const lane = concurrentStreamOf(
                 record,
                 parallelization.partitionKeyName ?? "",
@@ -142,6 +157,10 @@ export class ShardLoop {
             this.pending.add(record);
         }
         this.options.onRead(records.length);
+        if (filtered > 0) {
+            this.options.onFiltered?.(filtered);
+            this.settle([]);
+        }
     }
 
     /** Starts a batch on every idle lane whose batch is due; true if it started any. */

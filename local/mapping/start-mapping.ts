@@ -1,4 +1,5 @@
 import * as path from "node:path";
+import type { DynamoDBRecord } from "aws-lambda";
 import type { Chaos } from "./chaos";
 import { fileCheckpoints, memoryCheckpoints } from "./checkpoints";
 import { sendToFailureDestination } from "./failure-destination";
@@ -8,6 +9,7 @@ import type { LocalFunction } from "../lambda/local-function";
 import type { LocalStack } from "../stack";
 import type { Repair } from "./stream-records";
 import { LocalEventSourceMapping } from "./event-source-mapping";
+import { matchesFilterCriteria } from "./filter";
 
 /** The local stack's event source mapping, running. */
 export type RunningMapping = {
@@ -92,6 +94,10 @@ export function startEventSourceMapping(stack: LocalStack, options: MappingOptio
                       if (notice) options.onNotice?.(notice);
                   },
               }
+            : {}),
+        // As Lambda does before batching: records no pattern matches are skipped and counted.
+        ...(mapping.filterPatterns
+            ? { filter: (record: DynamoDBRecord) => matchesFilterCriteria(record, mapping.filterPatterns) }
             : {}),
         ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
     });

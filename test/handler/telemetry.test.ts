@@ -4,7 +4,13 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import { batchMetrics } from "../../handler/batch-metrics";
-import { BATCH_METRICS, INVOCATION_METRICS, METRICS_NAMESPACE } from "../../handler/contract";
+import {
+    BATCH_METRICS,
+    INVOCATION_METRICS,
+    METRICS_NAMESPACE,
+    ROUTE_METRICS,
+    UNROUTED_RECORDS_METRIC,
+} from "../../handler/contract";
 import { handleInvocation } from "../../handler/invocation";
 import { batchLogKeys, LOG_MESSAGES } from "../../handler/log";
 import { processStreamBatch, type BatchDependencies } from "../../handler/process-batch";
@@ -271,6 +277,64 @@ describe("invocation telemetry: what the Errors alarm counts", () => {
 
         assert.equal(error, undefined);
         assert.deepEqual(unexpectedErrors(lines), []);
+    });
+});
+
+describe("per-route telemetry (Powertools Logger and Metrics)", () => {
+    it("adds each route's counts to the summary line and emits one EMF document per route", async () => {
+        const deps: BatchDependencies = {
+            ...dependencies(),
+            routes: [
+                {
+                    name: "orders",
+                    table: "orders-projection",
+                    match: { keyPrefix: { attribute: "id", prefix: "order-" } },
+                },
+                { name: "everything", table: "all-projection", match: "all" },
+            ],
+        };
+
+        const lines = await capture(
+            deps,
+            streamEvent(record("order-1"), record("note-1"), record("order-2", "REMOVE")),
+        );
+
+        const summary = lines.find((line) => line.message === LOG_MESSAGES.batchProcessed);
+        assert.deepEqual(
+            { unrouted: summary?.unrouted, routes: summary?.routes },
+            {
+                unrouted: 0,
+                routes: {
+                    orders: { applied: 2, stale: 0, tombstoned: 1 },
+                    everything: { applied: 3, stale: 0, tombstoned: 1 },
+                },
+            },
+        );
+        const documents = lines.filter((line): line is EmfDocument => line._aws !== undefined);
+        const perRoute = documents.filter((document) => document.route !== undefined);
+        assert.deepEqual(
+            perRoute.map((document) => ({
+                dimensions: document._aws.CloudWatchMetrics[0]?.Dimensions,
+                route: document.route,
+                service: document.service,
+                values: [
+                    document[ROUTE_METRICS.applied],
+                    document[ROUTE_METRICS.stale],
+                    document[ROUTE_METRICS.tombstoned],
+                ],
+            })),
+            [
+                { dimensions: [["service", "route"]], route: "orders", service: SERVICE, values: [2, 0, 1] },
+                {
+                    dimensions: [["service", "route"]],
+                    route: "everything",
+                    service: SERVICE,
+                    values: [3, 0, 1],
+                },
+            ],
+        );
+        const batchDocument = documents.find((document) => document.route === undefined);
+        assert.equal(batchDocument?.[UNROUTED_RECORDS_METRIC], 0);
     });
 });
 

@@ -11,7 +11,7 @@ import { checkExistingSourceTable, type DescribedTable } from "../../infra/sourc
 
 const ARNS = {
     sourceStreamArn: "arn:aws:dynamodb:us-east-1:123456789012:table/orders/stream/2026-01-01T00:00:00.000",
-    projectionTableArn: "arn:aws:dynamodb:us-east-1:123456789012:table/orders-projection",
+    projectionTableArns: ["arn:aws:dynamodb:us-east-1:123456789012:table/orders-projection"],
     archiveBucketArn: "arn:aws:s3:::orders-archive",
     failureBucketArn: "arn:aws:s3:::orders-failures",
     logGroupArn: "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/orders-handler-1",
@@ -36,7 +36,11 @@ describe("handlerPolicyDocument", () => {
                     ],
                     Resource: ARNS.sourceStreamArn,
                 },
-                { Sid: "WriteProjection", Action: ["dynamodb:PutItem"], Resource: ARNS.projectionTableArn },
+                {
+                    Sid: "WriteProjection",
+                    Action: ["dynamodb:PutItem"],
+                    Resource: ARNS.projectionTableArns[0],
+                },
                 {
                     Sid: "ArchiveBatches",
                     Action: ["s3:PutObject"],

@@ -72,7 +72,7 @@ describe("ChangeFeed (Pulumi mocks)", () => {
         before(async () => {
             declared = await declare({}, () => {
                 feed = new ChangeFeed("orders", { sortKey: "createdAt:N" });
-                return { projection: feed.projectionTable.name };
+                return { projection: feed.projectionTable!.name };
             });
         });
 
@@ -86,7 +86,7 @@ describe("ChangeFeed (Pulumi mocks)", () => {
         });
 
         it("gives the projection the source's key schema", async () => {
-            const projection = await inputsOf(declared.engine, feed.projectionTable);
+            const projection = await inputsOf(declared.engine, feed.projectionTable!);
             assert.deepEqual(
                 {
                     hashKey: projection.hashKey,
@@ -129,7 +129,7 @@ describe("ChangeFeed (Pulumi mocks)", () => {
         });
 
         it("gives the projection the existing table's key schema", async () => {
-            const projection = await inputsOf(declared.engine, feed.projectionTable);
+            const projection = await inputsOf(declared.engine, feed.projectionTable!);
             assert.deepEqual(
                 {
                     hashKey: projection.hashKey,
@@ -259,7 +259,7 @@ describe("ChangeFeed (Pulumi mocks)", () => {
                     pulumi
                         .all([
                             other.sourceStreamArn,
-                            other.projectionTable.arn,
+                            other.projectionTable!.arn,
                             other.archiveBucket.arn,
                             other.failureBucket.arn,
                             other.logGroup.arn,

@@ -264,6 +264,8 @@ for (const stack of ["dev", "prod"]) {
                 sourceStreamArn: source.streamArn,
                 projectionTableName: projection.name,
                 projectionTableArn: projection.arn,
+                // Only with routes.
+                projectionTableNames: undefined,
                 archiveBucketName: findResource(run, BUCKET, "changefeed-archive").state.bucket,
                 failureBucketName: findResource(run, BUCKET, "changefeed-failures").state.bucket,
                 functionName: findResource(run, FUNCTION, "changefeed-handler").state.name,

@@ -276,12 +276,22 @@ describe("npm start (the command a newcomer runs)", function () {
 
         assert.equal(code, 0, run.output());
         assert.match(run.output(), /created orders-single-table \(pk S \+ sk S, stream NEW_AND_OLD_IMAGES\)/);
-        assert.match(run.output(), /tables +changefeed-projection-adopt\n/);
+        assert.match(
+            run.output(),
+            /tables +changefeed-orders-projection-adopt, changefeed-customers-projection-adopt\n/,
+        );
+        assert.match(run.output(), /route orders +\d+ live, \d+ tombstones/);
+        assert.match(run.output(), /route customers +\d+ live, \d+ tombstones/);
+        assert.match(
+            run.output(),
+            /filtered at the mapping ([1-9]\d*) of \d+ changes \(\1 needed by no route\)/,
+        );
         assert.match(
             run.output(),
             /failure destination\s+1 objects, 1 records \(INSERT \{"sk":\{"S":"order-1000150"\}/,
         );
         assert.match(run.output(), /Converged: every change but the poison record is in the projection/);
+        assert.match(run.output(), /the mapping filtered out exactly the changes no route needs/);
         assert.deepEqual(stillRunning(run.descendants), []);
     });
 

@@ -5,6 +5,7 @@ import { BACKFILL_SEQUENCE_NUMBER, toBackfillRecord } from "../../ops/backfill-r
 import { formatDuration, formatProgressBar } from "../../ops/progress-bar";
 import { createRateLimiter } from "../../ops/rate-limiter";
 import { payloadRecords } from "../../ops/redrive";
+import { withRouteTables } from "../../ops/target";
 import { dynamodbRecordFactory } from "../helpers/records";
 
 describe("backfill records", () => {
@@ -107,6 +108,34 @@ describe("the backfill's progress bar", () => {
             "12 s",
             "3 min 20 s",
             "1 h 05 min",
+        ]);
+    });
+});
+
+describe("a routed stack's tables for ops on AWS", () => {
+    it("takes each route's table from the stack's outputs, keeping everything else of the route", () => {
+        const declared = JSON.stringify([
+            { name: "orders", table: "changefeed-orders-projection-prod", match: "all" },
+            {
+                name: "notes",
+                table: "changefeed-notes-projection-prod",
+                match: "all",
+                attributes: { include: ["a"] },
+            },
+        ]);
+
+        const routes = JSON.parse(
+            withRouteTables(declared, { orders: "changefeed-orders-projection-1a2b3c" }),
+        );
+
+        assert.deepEqual(routes, [
+            { name: "orders", table: "changefeed-orders-projection-1a2b3c", match: "all" },
+            {
+                name: "notes",
+                table: "changefeed-notes-projection-prod",
+                match: "all",
+                attributes: { include: ["a"] },
+            },
         ]);
     });
 });
