@@ -1,12 +1,12 @@
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { PROJECT_ROOT } from "../local/program";
-import { ProgressLine } from "../local/mapping/progress";
 import { runBackfill } from "./backfill";
 import { integerFlag, TARGET_FLAGS, TARGET_USAGE, targetOptions } from "./cli-options";
 import { explainOpsError } from "./errors";
 import { createHandlerRunner } from "./handler-runner";
 import { formatDuration, formatProgressBar } from "./progress-bar";
+import { createProgressLine } from "./progress-line";
+import { PROJECT_ROOT } from "./project";
 import { resolveTarget } from "./target";
 
 const USAGE = `Usage: npm run backfill -- --stack <name> [options]
@@ -55,7 +55,7 @@ async function main(): Promise<number> {
         console.log("\nInterrupted: finishing the pages in flight and saving the checkpoint…");
         abort.abort();
     });
-    const progress = new ProgressLine(process.stdout);
+    const progress = createProgressLine(process.stdout);
     try {
         console.log(
             `Backfilling ${target.names.sourceTable} → ${target.names.projectionTable} and s3://${target.names.archiveBucket}/${target.settings.archivePrefix} (${target.description})`,

@@ -9,6 +9,7 @@ export const TARGET_FLAGS = {
     "projection-table": { type: "string" },
     "archive-bucket": { type: "string" },
     "failure-bucket": { type: "string" },
+    "function-name": { type: "string" },
     help: { type: "boolean", default: false },
 } as const;
 
@@ -19,6 +20,7 @@ export const TARGET_USAGE = `  --stack <name>             the stack (its config 
   --projection-table <name>
   --archive-bucket <name>
   --failure-bucket <name>
+  --function-name <name>     the stream handler, whose deployed settings the command applies
   --help                     this text`;
 
 type ParsedTargetFlags = {
@@ -29,6 +31,7 @@ type ParsedTargetFlags = {
     "projection-table"?: string | undefined;
     "archive-bucket"?: string | undefined;
     "failure-bucket"?: string | undefined;
+    "function-name"?: string | undefined;
 };
 
 export function targetOptions(values: ParsedTargetFlags): TargetOptions {
@@ -41,6 +44,7 @@ export function targetOptions(values: ParsedTargetFlags): TargetOptions {
         stack: values.stack,
         local: values.local,
         ...(values["state-dir"] ? { stateDirectory: values["state-dir"] } : {}),
+        ...(values["function-name"] ? { functionName: values["function-name"] } : {}),
         names,
     };
 }

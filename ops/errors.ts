@@ -2,10 +2,11 @@
 export const REQUIRED_PERMISSIONS = {
     backfill:
         "dynamodb:DescribeTable and dynamodb:Scan on the source table, dynamodb:PutItem on the projection table, " +
-        "and s3:PutObject on the archive bucket's prefix",
+        "s3:PutObject on the archive bucket's prefix, and lambda:GetFunctionConfiguration on the stream handler",
     redrive:
         "s3:ListBucket, s3:GetObject, s3:PutObject and s3:DeleteObject on the failure bucket, dynamodb:PutItem " +
-        "on the projection table, and s3:PutObject on the archive bucket's prefix",
+        "on the projection table, s3:PutObject on the archive bucket's prefix, and lambda:GetFunctionConfiguration " +
+        "on the stream handler",
 } as const;
 
 /**
