@@ -8,7 +8,13 @@ import {
     SETTING_VARIABLES,
 } from "../handler/contract";
 import { archiveTableDdl } from "./athena";
-import { resolveChangeFeedArgs, type ChangeFeedArgs, type ChangeFeedConfig, type KeyAttribute } from "./config";
+import { ExportBackfill } from "./backfill";
+import {
+    resolveChangeFeedArgs,
+    type ChangeFeedArgs,
+    type ChangeFeedConfig,
+    type KeyAttribute,
+} from "./config";
 import { alarmDefinitions, dashboardBody, type AlarmThresholds } from "./monitoring";
 import { handlerPolicyDocument, lambdaAssumeRolePolicy } from "./permissions";
 import { SecureBucket } from "./secure-bucket";
@@ -64,6 +70,8 @@ export class ChangeFeed extends pulumi.ComponentResource {
     public readonly dashboard: aws.cloudwatch.Dashboard;
     /** `CREATE EXTERNAL TABLE` for Athena over the archive. */
     public readonly archiveAthenaDdl: pulumi.Output<string>;
+    /** The backfill from point-in-time exports; undefined when `pointInTimeRecovery` is off. */
+    public readonly backfill: ExportBackfill | undefined;
 
     /**
      * @param name - names every child (`<name>-source`, `<name>-projection`, ...), so two feeds in
@@ -206,18 +214,25 @@ export class ChangeFeed extends pulumi.ComponentResource {
                         this.failureBucket.arn,
                         this.logGroup.arn,
                     ])
-                    .apply(([sourceStreamArn, projectionTableArn, archiveBucketArn, failureBucketArn, logGroupArn]) =>
-                        JSON.stringify(
-                            handlerPolicyDocument({
-                                sourceStreamArn,
-                                projectionTableArn,
-                                archiveBucketArn,
-                                archivePrefix: settings.archivePrefix,
-                                failureBucketArn,
-                                logGroupArn,
-                                ...(kmsKeyArn ? { kmsKeyArn } : {}),
-                            }),
-                        ),
+                    .apply(
+                        ([
+                            sourceStreamArn,
+                            projectionTableArn,
+                            archiveBucketArn,
+                            failureBucketArn,
+                            logGroupArn,
+                        ]) =>
+                            JSON.stringify(
+                                handlerPolicyDocument({
+                                    sourceStreamArn,
+                                    projectionTableArn,
+                                    archiveBucketArn,
+                                    archivePrefix: settings.archivePrefix,
+                                    failureBucketArn,
+                                    logGroupArn,
+                                    ...(kmsKeyArn ? { kmsKeyArn } : {}),
+                                }),
+                            ),
                     ),
             },
             child,
@@ -242,7 +257,9 @@ export class ChangeFeed extends pulumi.ComponentResource {
                         [SETTING_VARIABLES.archiveBucket]: this.archiveBucket.name,
                         [SETTING_VARIABLES.archivePrefix]: settings.archivePrefix,
                         [SETTING_VARIABLES.writeConcurrency]: String(settings.writeConcurrency),
-                        [SETTING_VARIABLES.tombstoneTtlSeconds]: String(settings.tombstoneRetentionDays * 86_400),
+                        [SETTING_VARIABLES.tombstoneTtlSeconds]: String(
+                            settings.tombstoneRetentionDays * 86_400,
+                        ),
                         [SETTING_VARIABLES.ttlExpirations]: settings.ttlExpirations,
                         [SETTING_VARIABLES.serviceName]: serviceName,
                         [SETTING_VARIABLES.metricsNamespace]: METRICS_NAMESPACE,
@@ -331,7 +348,13 @@ export class ChangeFeed extends pulumi.ComponentResource {
                 dashboardBody: pulumi
                     .all([this.handlerFunction.name, this.eventSourceMapping.uuid])
                     .apply(([functionName, mappingUuid]) =>
-                        dashboardBody({ functionName, mappingUuid, region: settings.region, serviceName, thresholds }),
+                        dashboardBody({
+                            functionName,
+                            mappingUuid,
+                            region: settings.region,
+                            serviceName,
+                            thresholds,
+                        }),
                     ),
             },
             child,
@@ -340,6 +363,33 @@ export class ChangeFeed extends pulumi.ComponentResource {
         this.archiveAthenaDdl = this.archiveBucket.name.apply((bucket) =>
             archiveTableDdl({ bucket, prefix: settings.archivePrefix, tableName: athenaTableName(name) }),
         );
+
+        // Backfill at any table size: point-in-time exports, applied file by file by a Distributed
+        // Map. An export needs point-in-time recovery, so the backfill comes with it (on an
+        // existing table the flag is the feed's intent; npm run backfill checks the table's own).
+        this.backfill = settings.pointInTimeRecovery
+            ? new ExportBackfill(
+                  `${name}-backfill`,
+                  {
+                      projectionTable: this.projectionTable,
+                      archiveBucket: this.archiveBucket,
+                      archivePrefix: settings.archivePrefix,
+                      handlerFunction: this.handlerFunction,
+                      keyAttributes: source.apply((shape) => [
+                          shape.partitionKey.name,
+                          ...(shape.sortKey ? [shape.sortKey.name] : []),
+                      ]),
+                      memoryMb: settings.memoryMb,
+                      logRetentionDays: settings.logRetentionDays,
+                      maxConcurrency: settings.backfillMaxConcurrency,
+                      toleratedFailurePercentage: settings.backfillToleratedFailurePercentage,
+                      exportExpirationDays: settings.exportExpirationDays,
+                      noncurrentVersionExpirationDays: settings.noncurrentVersionExpirationDays,
+                      ...(kmsKeyArn ? { kmsKeyArn } : {}),
+                  },
+                  { parent: this },
+              )
+            : undefined;
 
         this.registerOutputs({
             sourceTableName: this.sourceTableName,
@@ -353,6 +403,13 @@ export class ChangeFeed extends pulumi.ComponentResource {
             alarmTopicArn: this.alarmTopic.arn,
             dashboardName: this.dashboard.dashboardName,
             archiveAthenaDdl: this.archiveAthenaDdl,
+            ...(this.backfill
+                ? {
+                      backfillBucketName: this.backfill.bucket.name,
+                      backfillFunctionName: this.backfill.function.name,
+                      backfillStateMachineArn: this.backfill.stateMachine.arn,
+                  }
+                : {}),
         });
     }
 }

@@ -63,6 +63,12 @@ export type ChangeFeedConfig = {
     readonly iteratorAgeAlarmSeconds: number;
     readonly errorsAlarmThreshold: number;
     readonly throttlesAlarmThreshold: number;
+    /** Data files of an export the backfill state machine applies at once (the Distributed Map's MaxConcurrency). */
+    readonly backfillMaxConcurrency: number;
+    /** Percentage of data files that may fail before the backfill run fails (ToleratedFailurePercentage). */
+    readonly backfillToleratedFailurePercentage: number;
+    /** Days the backfill bucket keeps exports and the map's results. */
+    readonly exportExpirationDays: number;
 };
 
 /** An integer's allowed range, and optionally one value in or next to it that is refused and why. */
@@ -110,6 +116,12 @@ export const INTEGER_RULES = {
     iteratorAgeAlarmSeconds: { min: 1, max: 86_400 },
     errorsAlarmThreshold: { min: 1, max: 10_000 },
     throttlesAlarmThreshold: { min: 1, max: 10_000 },
+    // Each file applier writes with writeConcurrency; past 1,000 the projection's writes, not the
+    // map, set the pace (a Distributed Map itself allows 10,000).
+    backfillMaxConcurrency: { min: 1, max: 1_000 },
+    backfillToleratedFailurePercentage: { min: 0, max: 100 },
+    // Long enough to redrive a failed run; an export is a full copy of the table, not a backup.
+    exportExpirationDays: { min: 1, max: 3_650 },
 } as const satisfies Record<string, IntegerRule>;
 
 type IntegerKey = keyof typeof INTEGER_RULES;
@@ -144,6 +156,9 @@ export const CONFIG_DEFAULTS = {
     iteratorAgeAlarmSeconds: 300,
     errorsAlarmThreshold: 1,
     throttlesAlarmThreshold: 1,
+    backfillMaxConcurrency: 10,
+    backfillToleratedFailurePercentage: 0,
+    exportExpirationDays: 14,
 } as const;
 
 export type ConfigKey = keyof typeof CONFIG_DEFAULTS;
@@ -365,6 +380,9 @@ export function parseConfig(
         iteratorAgeAlarmSeconds: integer("iteratorAgeAlarmSeconds"),
         errorsAlarmThreshold: integer("errorsAlarmThreshold"),
         throttlesAlarmThreshold: integer("throttlesAlarmThreshold"),
+        backfillMaxConcurrency: integer("backfillMaxConcurrency"),
+        backfillToleratedFailurePercentage: integer("backfillToleratedFailurePercentage"),
+        exportExpirationDays: integer("exportExpirationDays"),
         deletionProtection: boolean("deletionProtection"),
         pointInTimeRecovery: boolean("pointInTimeRecovery"),
     };
@@ -410,9 +428,7 @@ export function parseConfig(
         ...config,
         region,
         // An existing table brings its key schema; only a created one takes it from here.
-        ...(sourceTableName !== ""
-            ? { sourceTableName }
-            : { partitionKey, ...(sortKey ? { sortKey } : {}) }),
+        ...(sourceTableName !== "" ? { sourceTableName } : { partitionKey, ...(sortKey ? { sortKey } : {}) }),
         startingPosition,
         archivePrefix,
         logRetentionDays,

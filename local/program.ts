@@ -116,6 +116,15 @@ export function installMocks(
                 // for every call to reach the engine, or the next mocks would receive this run's.
                 await Promise.race([pendingRegistrations(), registrationFailed]);
                 return settled;
+            } catch (error) {
+                // Registrations that depend on the failed value fail too, some later (a function's
+                // code is serialized first): wait for them while still listening, so that their
+                // rejections do not surface in whatever runs next.
+                await Promise.race([
+                    pendingRegistrations().catch(() => undefined),
+                    new Promise((resolve) => setTimeout(resolve, 15_000)),
+                ]);
+                throw error;
             } finally {
                 process.off("unhandledRejection", onRejection);
             }
@@ -236,6 +245,13 @@ function mockState(
                 id: physicalName,
                 name: physicalName,
                 arn: arn("cloudwatch", `alarm:${physicalName}`),
+            };
+        case "aws:sfn/stateMachine:StateMachine":
+            return {
+                ...inputs,
+                id: arn("states", `stateMachine:${physicalName}`),
+                name: physicalName,
+                arn: arn("states", `stateMachine:${physicalName}`),
             };
         case "aws:lambda/eventSourceMapping:EventSourceMapping":
             return { ...inputs, id: physicalName, uuid: `${physicalName}-uuid` };
