@@ -29,8 +29,8 @@ import { manifestFilesKeyOf, parseManifestFiles } from "../../ops/export-manifes
 
 type Item = Record<string, AttributeValue>;
 
-const ITEMS = 6_000;
-const ITEMS_PER_FILE = 300;
+const ITEMS = 3_000;
+const ITEMS_PER_FILE = 150;
 const id = (index: number) => `item-${String(index).padStart(5, "0")}`;
 
 describe("backfill from a point-in-time export (on the local stack)", function () {
@@ -230,7 +230,7 @@ async function writeItems(stack: LocalStack, count: number): Promise<void> {
 
 /** Changes made while the export and the map run: the stream's versions must win. */
 async function changeWhileBackfilling(stack: LocalStack): Promise<void> {
-    for (let index = 0; index < ITEMS; index += 97) {
+    for (let index = 0; index < ITEMS; index += 53) {
         const Key = { id: { S: id(index) } };
         if (index % 2 === 0) {
             await stack.clients.dynamodb.send(
