@@ -209,21 +209,26 @@ for (const stack of ["dev", "prod"]) {
 }
 
 describe("the backfill from exports, by config (Pulumi mocks)", () => {
-    it("is not declared when pointInTimeRecovery is off", async () => {
-        const run = await runProgram("dev", { "ddb-changefeed:pointInTimeRecovery": "false" });
+    for (const stack of ["dev", "prod"]) {
+        it(`is not declared on the ${stack} stack when pointInTimeRecovery is off`, async () => {
+            const run = await runProgram(stack, { "ddb-changefeed:pointInTimeRecovery": "false" });
 
-        const backfill = run.resources.filter((resource) => resource.name.startsWith("changefeed-backfill"));
+            const backfill = run.resources.filter((resource) =>
+                resource.name.startsWith("changefeed-backfill"),
+            );
 
-        assert.deepEqual(backfill, []);
-        assert.deepEqual(
-            [
-                run.outputs.backfillBucketName,
-                run.outputs.backfillFunctionName,
-                run.outputs.backfillStateMachineArn,
-            ],
-            [undefined, undefined, undefined],
-        );
-    });
+            assert.deepEqual(backfill, []);
+            assert.ok(!run.resources.some((resource) => resource.type === STATE_MACHINE));
+            assert.deepEqual(
+                [
+                    run.outputs.backfillBucketName,
+                    run.outputs.backfillFunctionName,
+                    run.outputs.backfillStateMachineArn,
+                ],
+                [undefined, undefined, undefined],
+            );
+        });
+    }
 
     it("uses a customer-managed key only through S3 and DynamoDB, in the key's region", async () => {
         const run = await runProgram("dev", { "ddb-changefeed:kmsKeyArn": KEY_ARN });
