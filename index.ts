@@ -25,3 +25,7 @@ export const eventSourceMappingUuid = feed.eventSourceMapping.uuid;
 export const alarmTopicArn = feed.alarmTopic.arn;
 export const dashboardName = feed.dashboard.dashboardName;
 export const archiveAthenaDdl = feed.archiveAthenaDdl;
+// Only with pointInTimeRecovery: npm run backfill -- --from-export reads these.
+export const backfillBucketName = feed.backfill?.bucket.name;
+export const backfillFunctionName = feed.backfill?.function.name;
+export const backfillStateMachineArn = feed.backfill?.stateMachine.arn;

@@ -147,7 +147,7 @@ async function measure(options: BenchOptions, context: BenchContext): Promise<Be
         const naive = bestRound(rounds.naive);
 
         const variations = await runVariations(bench, options, { hot, uniform });
-        const deployed = stack.deployment.functions[0];
+        const deployed = stack.deployment.functions.find((fn) => fn.resource.name === "changefeed-handler");
         const partial = {
             handler,
             naive,
@@ -213,7 +213,7 @@ async function measure(options: BenchOptions, context: BenchContext): Promise<Be
 }
 
 function functionSettings(stack: LocalStack, batchSize: number | undefined): FunctionSettings {
-    const deployed = stack.deployment.functions[0];
+    const deployed = stack.deployment.functions.find((fn) => fn.resource.name === "changefeed-handler");
     const mapping = stack.deployment.eventSourceMappings[0];
     if (!deployed || !mapping)
         throw new Error("The program declared no function or no event source mapping.");

@@ -142,3 +142,60 @@ export const RESERVED_ATTRIBUTE_PREFIX = "_cdc_";
  * them, which the local Lambda runner gives it too (see local/lambda/runtime-modules.ts).
  */
 export const RUNTIME_PROVIDED_PACKAGES = ["@aws-sdk/client-dynamodb", "@aws-sdk/client-s3"] as const;
+
+/** The environment variables the program sets on the export backfill function, besides {@link SETTING_VARIABLES}. */
+export const EXPORT_BACKFILL_VARIABLES = {
+    /** The source table's key attribute names, partition key first, comma-separated (e.g. `pk,sk`). */
+    keyAttributes: "KEY_ATTRIBUTES",
+} as const;
+
+/**
+ * Source items per handler batch (and so per archive object) when a data file of an export is
+ * applied: a tenth of the PUTs the stream's batches of 100 would cost, well under the stream's
+ * 10,000-record batch limit.
+ */
+export const EXPORT_BATCH_SIZE = 500;
+
+/** One data file of a DynamoDB export: a line of its `manifest-files.json`. */
+export type ExportDataFile = {
+    readonly dataFileS3Key: string;
+    readonly itemCount: number;
+    readonly md5Checksum?: string;
+    readonly etag?: string;
+};
+
+/** The export a data file belongs to. */
+export type ExportOrigin = {
+    readonly exportArn: string;
+    /** The export's point in time (ISO 8601): the creation time of every backfilled change. */
+    readonly exportTime: string;
+    readonly tableArn: string;
+};
+
+/** What the export backfill applied of a data file so far. */
+export type ExportFileTotals = {
+    readonly items: number;
+    readonly applied: number;
+    /** Items whose key the projection already holds in a newer state (written or deleted by the stream). */
+    readonly stale: number;
+};
+
+/**
+ * The export backfill function's input, built by the state machine for each line of the manifest
+ * (`bucket`, `file`, `export`), and its output, which the state machine hands back while `done`
+ * is false: a file too large for one invocation is applied over several, each resuming at
+ * `resumeAtLine`.
+ */
+export type ExportFileTask = {
+    readonly bucket: string;
+    readonly file: ExportDataFile;
+    readonly export: ExportOrigin;
+    readonly resumeAtLine?: number;
+    readonly totals?: ExportFileTotals;
+};
+
+export type ExportFileResult = ExportFileTask & {
+    readonly done: boolean;
+    readonly resumeAtLine: number;
+    readonly totals: ExportFileTotals;
+};

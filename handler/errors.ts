@@ -140,3 +140,23 @@ function changeFeedError<Name extends string, Data extends object>(
     const error = new Error(message, cause === undefined ? undefined : { cause });
     return Object.assign(error, data, { name });
 }
+
+/** A data file of an export could not be applied: a line is not DynamoDB JSON, or its items keep failing. */
+export type ExportFileError = ChangeFeedError<
+    "ExportFileError",
+    { dataFileS3Key: string; firstLine: number; lastLine: number; reasons: readonly string[] }
+>;
+
+export function exportFileError(
+    dataFileS3Key: string,
+    lines: { readonly first: number; readonly last: number },
+    reasons: readonly string[],
+): ExportFileError {
+    const shown = reasons.slice(0, 5).join("; ");
+    const more = reasons.length > 5 ? ` (and ${reasons.length - 5} more)` : "";
+    return changeFeedError(
+        "ExportFileError",
+        `Data file ${dataFileS3Key}, lines ${lines.first}-${lines.last}: ${shown}${more}`,
+        { dataFileS3Key, firstLine: lines.first, lastLine: lines.last, reasons },
+    );
+}

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createStreamHandler } from "../handler";
 import { METRICS_NAMESPACE, RESERVED_ATTRIBUTES, SETTING_VARIABLES } from "../handler/contract";
 import { archiveTableDdl } from "./athena";
+import { ExportBackfill } from "./backfill";
 import {
     ConfigError,
     resolveChangeFeedArgs,
@@ -74,6 +75,8 @@ export class ChangeFeed extends pulumi.ComponentResource {
     public readonly dashboard: aws.cloudwatch.Dashboard;
     /** `CREATE EXTERNAL TABLE` for Athena over the archive. */
     public readonly archiveAthenaDdl: pulumi.Output<string>;
+    /** The backfill from point-in-time exports; undefined when `pointInTimeRecovery` is off. */
+    public readonly backfill: ExportBackfill | undefined;
 
     /**
      * @param name - names every child (`<name>-source`, `<name>-projection`, ...), so two feeds in
@@ -445,6 +448,34 @@ export class ChangeFeed extends pulumi.ComponentResource {
             archiveTableDdl({ bucket, prefix: settings.archivePrefix, tableName: athenaTableName(name) }),
         );
 
+        // Backfill at any table size: point-in-time exports, applied file by file by a Distributed
+        // Map. An export needs point-in-time recovery, so the backfill comes with it (on an
+        // existing table the flag is the feed's intent; npm run backfill checks the table's own).
+        this.backfill = settings.pointInTimeRecovery
+            ? new ExportBackfill(
+                  `${name}-backfill`,
+                  {
+                      projectionTables,
+                      archiveBucket: this.archiveBucket,
+                      archivePrefix: settings.archivePrefix,
+                      handlerFunction: this.handlerFunction,
+                      keyAttributes: source.apply((shape) => [
+                          shape.partitionKey.name,
+                          ...(shape.sortKey ? [shape.sortKey.name] : []),
+                      ]),
+                      memoryMb: settings.memoryMb,
+                      logRetentionDays: settings.logRetentionDays,
+                      maxConcurrency: settings.backfillMaxConcurrency,
+                      toleratedFailurePercentage: settings.backfillToleratedFailurePercentage,
+                      exportExpirationDays: settings.exportExpirationDays,
+                      noncurrentVersionExpirationDays: settings.noncurrentVersionExpirationDays,
+                      deletionProtection: settings.deletionProtection,
+                      ...(kmsKeyArn ? { kmsKeyArn } : {}),
+                  },
+                  { parent: this },
+              )
+            : undefined;
+
         this.registerOutputs({
             sourceTableName: this.sourceTableName,
             sourceTableArn: this.sourceTableArn,
@@ -458,6 +489,13 @@ export class ChangeFeed extends pulumi.ComponentResource {
             alarmTopicArn: this.alarmTopic.arn,
             dashboardName: this.dashboard.dashboardName,
             archiveAthenaDdl: this.archiveAthenaDdl,
+            ...(this.backfill
+                ? {
+                      backfillBucketName: this.backfill.bucket.name,
+                      backfillFunctionName: this.backfill.function.name,
+                      backfillStateMachineArn: this.backfill.stateMachine.arn,
+                  }
+                : {}),
         });
     }
 }

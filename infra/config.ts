@@ -86,6 +86,12 @@ export type ChangeFeedConfig = {
     readonly archiveScope: ArchiveScope;
     /** Top-level attributes left out of both images in the archive. */
     readonly archiveExcludeAttributes: readonly string[];
+    /** Data files of an export the backfill state machine applies at once (the Distributed Map's MaxConcurrency). */
+    readonly backfillMaxConcurrency: number;
+    /** Percentage of data files that may fail before the backfill run fails (ToleratedFailurePercentage). */
+    readonly backfillToleratedFailurePercentage: number;
+    /** Days the backfill bucket keeps exports and the map's results. */
+    readonly exportExpirationDays: number;
 };
 
 /** An integer's allowed range, and optionally one value in or next to it that is refused and why. */
@@ -133,6 +139,12 @@ export const INTEGER_RULES = {
     iteratorAgeAlarmSeconds: { min: 1, max: 86_400 },
     errorsAlarmThreshold: { min: 1, max: 10_000 },
     throttlesAlarmThreshold: { min: 1, max: 10_000 },
+    // Each file applier writes with writeConcurrency; past 1,000 the projection's writes, not the
+    // map, set the pace (a Distributed Map itself allows 10,000).
+    backfillMaxConcurrency: { min: 1, max: 1_000 },
+    backfillToleratedFailurePercentage: { min: 0, max: 100 },
+    // Long enough to redrive a failed run; an export is a full copy of the table, not a backup.
+    exportExpirationDays: { min: 1, max: 3_650 },
 } as const satisfies Record<string, IntegerRule>;
 
 type IntegerKey = keyof typeof INTEGER_RULES;
@@ -171,6 +183,9 @@ export const CONFIG_DEFAULTS = {
     archiveExcludeAttributes: [],
     // Structured (a list of objects), so Pulumi.yaml cannot type it; it documents it in a comment.
     routes: [],
+    backfillMaxConcurrency: 10,
+    backfillToleratedFailurePercentage: 0,
+    exportExpirationDays: 14,
 } as const;
 
 /** Keys whose value is a list, read as the JSON Pulumi stores a structured value as. */
@@ -419,6 +434,9 @@ export function parseConfig(
         iteratorAgeAlarmSeconds: integer("iteratorAgeAlarmSeconds"),
         errorsAlarmThreshold: integer("errorsAlarmThreshold"),
         throttlesAlarmThreshold: integer("throttlesAlarmThreshold"),
+        backfillMaxConcurrency: integer("backfillMaxConcurrency"),
+        backfillToleratedFailurePercentage: integer("backfillToleratedFailurePercentage"),
+        exportExpirationDays: integer("exportExpirationDays"),
         deletionProtection: boolean("deletionProtection"),
         pointInTimeRecovery: boolean("pointInTimeRecovery"),
     };

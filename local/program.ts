@@ -133,9 +133,14 @@ export function installMocks(
         settle: async (outputs) => {
             // A failure inside resource registration surfaces only as an unhandled rejection;
             // without this the outputs would never settle.
-            let onRejection: (reason: unknown) => void = () => undefined;
+            let lastRejectionAt = Date.now();
+            let failRegistration: (reason: unknown) => void = () => undefined;
+            const onRejection = (reason: unknown): void => {
+                lastRejectionAt = Date.now();
+                failRegistration(reason);
+            };
             const registrationFailed = new Promise<never>((_, reject) => {
-                onRejection = reject;
+                failRegistration = reject;
                 process.on("unhandledRejection", onRejection);
             });
             try {
@@ -156,6 +161,15 @@ export function installMocks(
                     resources.push({ ...resource, ...registration });
                 }
                 return settled;
+            } catch (error) {
+                // Registrations that depend on the failed value fail too, some later (a function's
+                // code is serialized first): wait for them while still listening, so that their
+                // rejections do not surface in whatever runs next.
+                await Promise.race([
+                    waitForRegistrations().catch(() => undefined),
+                    untilQuiet(() => lastRejectionAt, { quietMs: 2_000, maxMs: 15_000 }),
+                ]);
+                throw error;
             } finally {
                 process.off("unhandledRejection", onRejection);
             }
@@ -277,6 +291,13 @@ function mockState(
                 name: physicalName,
                 arn: arn("cloudwatch", `alarm:${physicalName}`),
             };
+        case "aws:sfn/stateMachine:StateMachine":
+            return {
+                ...inputs,
+                id: arn("states", `stateMachine:${physicalName}`),
+                name: physicalName,
+                arn: arn("states", `stateMachine:${physicalName}`),
+            };
         case "aws:lambda/eventSourceMapping:EventSourceMapping":
             return { ...inputs, id: physicalName, uuid: `${physicalName}-uuid` };
         default:
@@ -342,6 +363,20 @@ function recordRegistrations(): Map<string, Registration> {
 }
 
 /** Waits until the runtime has no call to the engine in flight (not in the SDK's typings; every runtime has it). */
+/**
+ * Resolves once `lastEventAt` is `quietMs` in the past (no new rejection arrived), or after `maxMs`:
+ * registrations that wait on a failed value never finish, so waiting for all of them would hang.
+ */
+async function untilQuiet(
+    lastEventAt: () => number,
+    { quietMs, maxMs }: { readonly quietMs: number; readonly maxMs: number },
+): Promise<void> {
+    const deadline = Date.now() + maxMs;
+    while (Date.now() < deadline && Date.now() - lastEventAt() < quietMs) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+}
+
 function waitForRegistrations(): Promise<void> {
     return (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
 }

@@ -46,6 +46,8 @@ export type LocalStack = {
 };
 
 export type FunctionOverrides = {
+    /** Another function of the program to run, by logical name (default: the stream handler). */
+    readonly declared?: string;
     /** Other code to run in the same kind of environment (e.g. a benchmark's baseline handler). */
     readonly code?: { readonly directory: string; readonly handler: string; readonly functionName: string };
     readonly dynamodbEndpoint?: string;
@@ -145,17 +147,26 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
             (await clients.dynamodb.send(new DescribeTableCommand({ TableName: names.sourceTable }))).Table
                 ?.LatestStreamArn;
         if (!sourceStreamArn) throw new Error(`Table ${names.sourceTable} has no stream.`);
-        const [deployedFunction] = deployment.functions;
-        if (!deployedFunction) throw new Error("The program declared no Lambda function.");
+        // The stream handler, by name: the program declares other functions too (the backfill's).
+        const handlerFunction = deployment.functions.find((fn) => fn.resource.name === "changefeed-handler");
+        if (!handlerFunction) throw new Error("The program declared no stream handler function.");
         const region = run.config["aws:region"] ?? LOCAL_REGION;
-        const inputs = deployedFunction.resource.inputs as {
-            handler: string;
-            timeout: number;
-            memorySize: number;
-        };
         const runtimeModules = prepareRuntimeModules(path.join(workDirectory, "runtime"));
-        const createFunction = (overrides: FunctionOverrides = {}): LocalFunction =>
-            new LocalFunction({
+        const createFunction = (overrides: FunctionOverrides = {}): LocalFunction => {
+            const deployedFunction = overrides.declared
+                ? deployment.functions.find((fn) => fn.resource.name === overrides.declared)
+                : handlerFunction;
+            if (!deployedFunction) throw new Error(`The program declared no function ${overrides.declared}.`);
+            const inputs = deployedFunction.resource.inputs as {
+                handler: string;
+                timeout: number;
+                memorySize: number;
+                environment?: { variables?: Record<string, string> };
+            };
+            const declaredEnvironment = overrides.declared
+                ? { ...inputs.environment?.variables }
+                : declaredFunctionEnvironment(run);
+            return new LocalFunction({
                 functionName: overrides.code?.functionName ?? String(deployedFunction.resource.state.name),
                 functionArn: overrides.code
                     ? `arn:aws:lambda:${region}:000000000000:function:${overrides.code.functionName}`
@@ -164,7 +175,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
                 handler: overrides.code?.handler ?? inputs.handler,
                 timeoutSeconds: overrides.timeoutSeconds ?? inputs.timeout,
                 memoryMb: inputs.memorySize,
-                environment: { ...declaredFunctionEnvironment(run), ...overrides.environment },
+                environment: { ...declaredEnvironment, ...overrides.environment },
                 awsEnvironment: {
                     AWS_REGION: region,
                     AWS_DEFAULT_REGION: region,
@@ -183,6 +194,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
                     ? { onLog: overrides.onLog ?? options.onFunctionLog }
                     : {}),
             });
+        };
         const handler = createFunction();
         started.push(handler);
         return {

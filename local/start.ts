@@ -15,6 +15,7 @@ import { createTeamTable } from "./team-table";
 import { declaredFunctionEnvironment, PROJECT_ROOT } from "./program";
 import { createChaos, describeChaos, newChaosSeed, parseChaosSeed, type Chaos } from "./mapping/chaos";
 import { formatProgress, ProgressLine } from "./mapping/progress";
+import { startExportBackfill, type RunningExportBackfill } from "./export/start-export-backfill";
 import { replaySampleEvents } from "./sample-events";
 import { removeLocalStackFile, writeLocalStackFile } from "./stack-file";
 import { startLocalStack, type LocalStack } from "./stack";
@@ -148,12 +149,14 @@ async function start(options: Options, context: CommandContext): Promise<number>
         },
     });
     let feed: RunningMapping | undefined;
+    let backfill: RunningExportBackfill | undefined;
     let stopping: Promise<number> | undefined;
     const shutdown = (code: number): Promise<number> =>
         (stopping ??= (async () => {
             progress.done();
             if (stateDirectory) removeLocalStackFile(stateDirectory);
             await feed?.stop();
+            await backfill?.stop();
             await stack.stop();
             console.log("Stopped the mapping, the function's process, DynamoDB Local and s3rver.");
             return code;
@@ -184,7 +187,18 @@ async function start(options: Options, context: CommandContext): Promise<number>
         printMapping(feed);
         if (chaos) printChaos(chaos);
         if (options.demo) return await shutdown(await runDemo(stack, feed, progress, startedAt, chaos));
-        if (stateDirectory) publishStack(stack, stateDirectory);
+        backfill = await startExportBackfill(stack, {
+            onFunctionLog: (line) => {
+                if (options.verbose || !isRoutine(line)) progress.log(`  [backfill] ${line}`);
+            },
+        });
+        if (backfill) {
+            console.log(
+                `  backfill         state machine run locally (MaxConcurrency ${backfill.maxConcurrency}), exports to s3://${backfill.bucket}/exports/; ` +
+                    `npm run backfill -- --stack ${options.stack} --local --from-export`,
+            );
+        }
+        if (stateDirectory) publishStack(stack, stateDirectory, backfill);
 
         printHowToWrite(stack, await sourceKeySchema(stack));
         const poller = feed.poller;
@@ -375,7 +389,11 @@ function isRoutine(line: string): boolean {
 }
 
 /** Lets `npm run backfill -- --local` and `npm run redrive -- --local` find this running stack. */
-function publishStack(stack: LocalStack, stateDirectory: string): void {
+function publishStack(
+    stack: LocalStack,
+    stateDirectory: string,
+    backfill: RunningExportBackfill | undefined,
+): void {
     writeLocalStackFile(stateDirectory, {
         stack: stack.run.stack,
         pid: process.pid,
@@ -384,6 +402,15 @@ function publishStack(stack: LocalStack, stateDirectory: string): void {
         s3Endpoint: stack.s3Server.endpoint,
         names: { ...stack.names },
         functionEnvironment: declaredFunctionEnvironment(stack.run),
+        ...(backfill
+            ? {
+                  backfill: {
+                      endpoint: backfill.endpoint,
+                      stateMachineArn: backfill.stateMachineArn,
+                      bucket: backfill.bucket,
+                  },
+              }
+            : {}),
     });
 }
 

@@ -9,6 +9,7 @@ export const TARGET_FLAGS = {
     "projection-table": { type: "string" },
     "archive-bucket": { type: "string" },
     "failure-bucket": { type: "string" },
+    "function-name": { type: "string" },
 } as const;
 
 export const TARGET_USAGE = `  --stack <name>             the stack (its config in stacks/Pulumi.<name>.yaml; default dev)
@@ -18,6 +19,7 @@ export const TARGET_USAGE = `  --stack <name>             the stack (its config 
   --projection-table <name>
   --archive-bucket <name>
   --failure-bucket <name>
+  --function-name <name>     the stream handler, whose deployed settings the command applies
   --help                     this text`;
 
 type ParsedTargetFlags = {
@@ -28,6 +30,7 @@ type ParsedTargetFlags = {
     "projection-table"?: string | undefined;
     "archive-bucket"?: string | undefined;
     "failure-bucket"?: string | undefined;
+    "function-name"?: string | undefined;
 };
 
 export function targetOptions(values: ParsedTargetFlags): TargetOptions {
@@ -40,6 +43,7 @@ export function targetOptions(values: ParsedTargetFlags): TargetOptions {
         stack: values.stack,
         local: values.local,
         ...(values["state-dir"] ? { stateDirectory: values["state-dir"] } : {}),
+        ...(values["function-name"] ? { functionName: values["function-name"] } : {}),
         names,
     };
 }

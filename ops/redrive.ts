@@ -1,6 +1,6 @@
 import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { DynamoDBRecord } from "aws-lambda";
-import { listKeys } from "../local/scan";
+import { listKeys } from "./s3-keys";
 import type { BatchRunner } from "./batch-runner";
 
 /** Where the mapping writes failed batches, and where redrive moves the ones it settled. */

@@ -64,6 +64,11 @@ describe("stack config validation", () => {
         ["iteratorAgeAlarmSeconds", "86401", "an integer from 1 to 86400"],
         ["errorsAlarmThreshold", "0", "an integer from 1 to 10000"],
         ["throttlesAlarmThreshold", "10001", "an integer from 1 to 10000"],
+        ["backfillMaxConcurrency", "0", "an integer from 1 to 1000"],
+        ["backfillMaxConcurrency", "1001", "an integer from 1 to 1000"],
+        ["backfillToleratedFailurePercentage", "-1", "an integer from 0 to 100"],
+        ["backfillToleratedFailurePercentage", "101", "an integer from 0 to 100"],
+        ["exportExpirationDays", "0", "an integer from 1 to 3650"],
     ];
     it("has an out-of-range case below for every integer key", () => {
         assert.deepEqual(
@@ -193,7 +198,8 @@ describe("stack config validation", () => {
         );
     });
 
-    it("accepts the ends of every range", async () => {
+    it("accepts the ends of every range", async function () {
+        this.timeout(180_000);
         const lowest = Object.fromEntries(
             Object.entries(INTEGER_RULES).map(([key, rule]) => [`ddb-changefeed:${key}`, String(rule.min)]),
         );

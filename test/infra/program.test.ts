@@ -15,6 +15,8 @@ const CHANGE_FEED = "ddb-changefeed:index:ChangeFeed";
 const TOPIC = "aws:sns/topic:Topic";
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 const DASHBOARD = "aws:cloudwatch/dashboard:Dashboard";
+const EXPORT_BACKFILL = "ddb-changefeed:backfill:ExportBackfill";
+const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
 
 /** Each SecureBucket's guardrails, by type and logical-name suffix. */
 const BUCKET_GUARDRAILS = [
@@ -55,11 +57,13 @@ for (const stack of ["dev", "prod"]) {
                 run.resources.map((resource) => `${resource.type} ${resource.name}`).sort(),
                 [
                     `${CHANGE_FEED} changefeed`,
-                    ...["changefeed-archive", "changefeed-failures"].flatMap((bucket) => [
-                        `${SECURE_BUCKET} ${bucket}`,
-                        `${BUCKET} ${bucket}`,
-                        ...BUCKET_GUARDRAILS.map(([type, suffix]) => `${type} ${bucket}-${suffix}`),
-                    ]),
+                    ...["changefeed-archive", "changefeed-failures", "changefeed-backfill-exports"].flatMap(
+                        (bucket) => [
+                            `${SECURE_BUCKET} ${bucket}`,
+                            `${BUCKET} ${bucket}`,
+                            ...BUCKET_GUARDRAILS.map(([type, suffix]) => `${type} ${bucket}-${suffix}`),
+                        ],
+                    ),
                     `${LOG_GROUP} changefeed-handler-logs`,
                     `${TABLE} changefeed-projection`,
                     `${TABLE} changefeed-source`,
@@ -72,6 +76,15 @@ for (const stack of ["dev", "prod"]) {
                         (alarm) => `${ALARM} changefeed-${alarm}-alarm`,
                     ),
                     `${DASHBOARD} changefeed-dashboard`,
+                    // The backfill from point-in-time exports (the stacks keep pointInTimeRecovery on).
+                    `${EXPORT_BACKFILL} changefeed-backfill`,
+                    `${LOG_GROUP} changefeed-backfill-logs`,
+                    `${ROLE} changefeed-backfill-function-role`,
+                    `${ROLE_POLICY} changefeed-backfill-function-policy`,
+                    `${FUNCTION} changefeed-backfill-function`,
+                    `${ROLE} changefeed-backfill-state-machine-role`,
+                    `${STATE_MACHINE} changefeed-backfill-state-machine`,
+                    `${ROLE_POLICY} changefeed-backfill-state-machine-policy`,
                 ].sort(),
             );
         });
@@ -273,6 +286,10 @@ for (const stack of ["dev", "prod"]) {
                 alarmTopicArn: findResource(run, TOPIC, "changefeed-alarms").state.arn,
                 dashboardName: `changefeed-${stack}`,
                 archiveAthenaDdl: run.outputs.archiveAthenaDdl,
+                backfillBucketName: findResource(run, BUCKET, "changefeed-backfill-exports").state.bucket,
+                backfillFunctionName: findResource(run, FUNCTION, "changefeed-backfill-function").state.name,
+                backfillStateMachineArn: findResource(run, STATE_MACHINE, "changefeed-backfill-state-machine")
+                    .state.arn,
             });
             const bucket = String(run.outputs.archiveBucketName);
             assert.match(
@@ -284,7 +301,8 @@ for (const stack of ["dev", "prod"]) {
 }
 
 describe("stack differences (Pulumi mocks)", () => {
-    it("gives production larger batches, more retries, a longer record age and more memory than dev", async () => {
+    it("gives production larger batches, more retries, a longer record age and more memory than dev", async function () {
+        this.timeout(180_000);
         const dev = findResource(await runProgram("dev"), MAPPING, "changefeed-mapping").inputs;
         const prodRun = await runProgram("prod");
         const prod = findResource(prodRun, MAPPING, "changefeed-mapping").inputs;

@@ -5,7 +5,9 @@ import { BACKFILL_SEQUENCE_NUMBER, toBackfillRecord } from "../../ops/backfill-r
 import { formatDuration, formatProgressBar } from "../../ops/progress-bar";
 import { createRateLimiter } from "../../ops/rate-limiter";
 import { payloadRecords } from "../../ops/redrive";
-import { withRouteTables } from "../../ops/target";
+import { declaredFunctionEnvironment, runProgram } from "../../local/program";
+import { resolveTarget } from "../../ops/target";
+import { existingTables } from "../helpers/pulumi-mocks";
 import { dynamodbRecordFactory } from "../helpers/records";
 
 describe("backfill records", () => {
@@ -113,29 +115,59 @@ describe("the backfill's progress bar", () => {
 });
 
 describe("a routed stack's tables for ops on AWS", () => {
-    it("takes each route's table from the stack's outputs, keeping everything else of the route", () => {
-        const declared = JSON.stringify([
-            { name: "orders", table: "changefeed-orders-projection-prod", match: "all" },
-            {
-                name: "notes",
-                table: "changefeed-notes-projection-prod",
-                match: "all",
-                attributes: { include: ["a"] },
-            },
-        ]);
+    const OUTPUTS = {
+        sourceTableName: "orders-single-table",
+        archiveBucketName: "changefeed-archive-7a8b9c",
+        failureBucketName: "changefeed-failures-0d1e2f",
+        functionName: "changefeed-handler-3a4b5c",
+    };
 
-        const routes = JSON.parse(
-            withRouteTables(declared, { orders: "changefeed-orders-projection-1a2b3c" }),
+    it("writes to the route tables the deployed function's routes name, with no projectionTableName output", async function () {
+        this.timeout(120_000);
+        // The environment the program gives the adopt stack's function, as Lambda would report it.
+        const run = await runProgram(
+            "adopt",
+            {},
+            {
+                invoke: existingTables({
+                    "orders-single-table": {
+                        hashKey: "pk",
+                        rangeKey: "sk",
+                        attributes: [
+                            { name: "pk", type: "S" },
+                            { name: "sk", type: "S" },
+                        ],
+                        streamViewType: "NEW_AND_OLD_IMAGES",
+                    },
+                }),
+            },
         );
+        const deployed = declaredFunctionEnvironment(run);
+        const routes = JSON.parse(deployed.ROUTES ?? "[]") as { name: string; table: string }[];
+        assert.deepEqual(
+            routes.map((route) => route.name),
+            ["orders", "customers"],
+        );
+        const asked: string[] = [];
 
-        assert.deepEqual(routes, [
-            { name: "orders", table: "changefeed-orders-projection-1a2b3c", match: "all" },
-            {
-                name: "notes",
-                table: "changefeed-notes-projection-prod",
-                match: "all",
-                attributes: { include: ["a"] },
+        const target = await resolveTarget({
+            stack: "adopt",
+            local: false,
+            stackOutputs: () => OUTPUTS,
+            functionEnvironment: async (functionName) => {
+                asked.push(functionName);
+                return deployed;
             },
-        ]);
+        });
+        try {
+            assert.deepEqual(asked, [OUTPUTS.functionName]);
+            assert.equal(target.names.projectionTable, routes.map((route) => route.table).join(", "));
+            assert.deepEqual(
+                (target.settings.routes ?? []).map((route) => [route.name, route.table]),
+                routes.map((route) => [route.name, route.table]),
+            );
+        } finally {
+            target.close();
+        }
     });
 });

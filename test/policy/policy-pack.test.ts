@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { PROJECT_ROOT, runProgram, type DeclaredResource } from "../../local/program";
 import { POLICY_PACK_NAME, policies, policyPackArgs } from "../../policy/policies";
+import { stackSettings } from "../helpers/stack-settings";
 import { runPolicies, withAdded, withChanged, without, type PolicyRun } from "./run-policies";
 
 const BUCKET = "aws:s3/bucket:Bucket";
@@ -469,10 +470,23 @@ for (const [stack, overrides] of stackRuns) {
             assert.deepEqual(
                 [...new Set(run.skipped.map((entry) => `${entry.policy} on ${entry.resource}`))].sort(),
                 [
+                    ...(stackSettings(stack)("pointInTimeRecovery") === true
+                        ? [
+                              // The backfill from exports comes with point-in-time recovery.
+                              "lambda-role-least-privilege on changefeed-backfill-function-policy",
+                              "lambda-role-least-privilege on changefeed-backfill-state-machine-policy",
+                          ]
+                        : []),
                     "lambda-role-least-privilege on changefeed-handler-policy",
                     "s3-no-public-access on changefeed-archive-tls-only",
+                    ...(stackSettings(stack)("pointInTimeRecovery") === true
+                        ? ["s3-no-public-access on changefeed-backfill-exports-tls-only"]
+                        : []),
                     "s3-no-public-access on changefeed-failures-tls-only",
                     "s3-tls-only on changefeed-archive-tls-only",
+                    ...(stackSettings(stack)("pointInTimeRecovery") === true
+                        ? ["s3-tls-only on changefeed-backfill-exports-tls-only"]
+                        : []),
                     "s3-tls-only on changefeed-failures-tls-only",
                 ],
             );
