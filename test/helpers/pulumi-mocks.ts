@@ -1,5 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
-import { GET_TABLE_TOKEN, type InvokeAnswer } from "../../local/program";
+import { ChangeFeed } from "../../infra/change-feed";
+import { readConfig } from "../../infra/config";
+import {
+    GET_TABLE_TOKEN,
+    installMocks,
+    PROJECT_NAME,
+    readStackConfig,
+    type DeclaredResource,
+    type InvokeAnswer,
+    type MockEngine,
+} from "../../local/program";
 
 /** One resource as the mock engine saw it register, with the aliases it asked for. */
 export type Registration = {
@@ -123,4 +133,73 @@ export function existingTables(tables: Record<string, ExistingTable>, region = "
             streamLabel: table.streamViewType ? "2026-01-01T00:00:00.000" : "",
         };
     };
+}
+
+/** The URN the engine gave a resource. */
+export function resolveUrn(resource: pulumi.Resource): Promise<string> {
+    return new Promise((resolve) => resource.urn.apply(resolve));
+}
+
+/**
+ * The mock engine's record of a resource the test holds (a component's field, say): its inputs,
+ * state and options, found by the URN the engine gave it. Call once the engine has settled.
+ */
+export async function declaredOf(engine: MockEngine, resource: pulumi.Resource): Promise<DeclaredResource> {
+    const urn = await resolveUrn(resource);
+    const found = engine.resources.find((declared) => declared.urn === urn);
+    if (!found) throw new Error(`${urn} is not among the resources the engine settled.`);
+    return found;
+}
+
+/**
+ * The mock engine's records of the resources a component declared directly under itself, for the
+ * children it keeps to itself (a SecureBucket's guardrails are not fields). Needs the
+ * registrations recorded from the start, as `declareStackFeed` does.
+ */
+export async function childrenOf(
+    engine: MockEngine,
+    registrations: readonly Registration[],
+    component: pulumi.ComponentResource,
+): Promise<DeclaredResource[]> {
+    const parentUrn = await resolveUrn(component);
+    // By type and name, as the engine keys its own records: the mock engine's URN of a grandchild
+    // leaves the grandparent's type out of the chain, so it differs from `registration.urn`.
+    const children = new Set(
+        registrations
+            .filter((registration) => registration.parentUrn === parentUrn)
+            .map((registration) => `${registration.type}::${registration.name}`),
+    );
+    return engine.resources.filter((declared) => children.has(`${declared.type}::${declared.name}`));
+}
+
+/** A stack's change feed, declared under the mock engine and settled. */
+export type DeclaredStackFeed = {
+    readonly feed: ChangeFeed;
+    readonly engine: MockEngine;
+    /** The raw config the runtime held: the stack file, with the test's overrides on top. */
+    readonly config: Readonly<Record<string, string>>;
+    /** Every registration, with its parent, for `childrenOf`. */
+    readonly registrations: readonly Registration[];
+};
+
+/**
+ * Declares a ChangeFeed under the mock engine with a stack's effective config, read and validated
+ * by `readConfig()` exactly as index.ts does, and waits until the engine has every resource.
+ * The feed is named "changefeed", as in index.ts, so physical names, the handler's service name and
+ * the dashboard's name are the deployed stack's.
+ *
+ * @param overrides - config on top of the stack file, as `namespace:key` → raw string
+ * @throws {ConfigError} when the config is invalid, as `pulumi up` would
+ */
+export async function declareStackFeed(
+    stack: string,
+    overrides: Record<string, string> = {},
+): Promise<DeclaredStackFeed> {
+    const config = { ...readStackConfig(stack), ...overrides };
+    const engine = installMocks(stack, config);
+    const registrations = recordRegistrations(stack, PROJECT_NAME);
+    const feed = new ChangeFeed("changefeed", readConfig());
+    // Settling waits for every registration in flight, the alarms and guardrails included.
+    await engine.settle({ feed: feed.urn });
+    return { feed, engine, config, registrations };
 }
