@@ -283,6 +283,43 @@ describe("the backfill from exports, by config (Pulumi mocks)", () => {
     });
 });
 
+describe("the backfill from exports on a routed feed (Pulumi mocks)", () => {
+    it("writes through the stream handler's routes, with PutItem on exactly the route tables", async function () {
+        this.timeout(120_000);
+        const run = await runProgram(
+            "adopt",
+            {},
+            {
+                invoke: existingTables({
+                    "orders-single-table": {
+                        hashKey: "pk",
+                        rangeKey: "sk",
+                        attributes: [
+                            { name: "pk", type: "S" },
+                            { name: "sk", type: "S" },
+                        ],
+                        streamViewType: "NEW_AND_OLD_IMAGES",
+                    },
+                }),
+            },
+        );
+        const handler = findResource(run, FUNCTION, "changefeed-handler").inputs;
+        const backfill = findResource(run, FUNCTION, "changefeed-backfill-function").inputs;
+        const variables = (fn: Record<string, unknown>) =>
+            (fn.environment as { variables: Record<string, string> }).variables;
+        const routeTables = run.resources
+            .filter((resource) => resource.type === "aws:dynamodb/table:Table")
+            .map((table) => String(table.state.arn));
+
+        assert.equal(variables(backfill).ROUTES, variables(handler).ROUTES);
+        assert.equal(routeTables.length, 2, "the adopt stack's two routes, and no table of its own");
+        const writes = statements(run, "changefeed-backfill-function-policy").find(
+            (statement) => statement.Sid === "WriteProjection",
+        );
+        assert.deepEqual(writes?.Resource, routeTables);
+    });
+});
+
 describe("the backfill state machine's definition", () => {
     const args = { functionArn: "arn:aws:lambda:us-east-1:123456789012:function:f", bucket: "b" };
 
