@@ -1,58 +1,54 @@
 /**
- * `npm run bench`: records a stream of changes on DynamoDB Local and replays it to the packaged
- * handler, a naive baseline and the servers' ceiling; prints the tables on stdout (progress goes
- * to stderr) and writes bench/results.json, docs/benchmarks.md and docs/benchmarks.svg.
+ * `npm run bench`: measures (bench/measure/), then prints the figures and writes bench/results.json
+ * and docs/benchmarks.md (bench/report/). Progress goes to stderr, figures to stdout.
  */
 import * as fs from "node:fs";
-import { runBenchmark } from "./bench";
-import { parseBenchArgs, USAGE, type BenchOptions } from "./options";
-import { writeOutputs } from "./outputs";
-import { BenchProcesses } from "./processes";
-import { renderReport } from "./report";
+import * as path from "node:path";
+import { PROJECT_ROOT } from "../local/program";
 import type { BenchResults } from "./bench-results";
-import { problemLines } from "./report-rows";
+import { runBenchmark } from "./measure/measure";
+import { BenchProcesses } from "./measure/processes";
+import { parse, USAGE, type BenchOptions } from "./options";
+import { summarySections } from "./report/markdown";
+import { problemLines } from "./report/tables";
+import { formatted, writeOutputs } from "./report/write";
 
 async function main(): Promise<number> {
     // The function runs on Lambda's Node 22+, where the SDK has nothing to warn about.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
     let options: BenchOptions;
     try {
-        const parsed = parseBenchArgs(process.argv.slice(2));
-        if (parsed.help) {
-            console.log(USAGE);
-            return 0;
-        }
-        options = parsed.options;
+        options = parse(process.argv.slice(2));
     } catch (error) {
         console.error(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
         return 2;
     }
-
-    const processes = new BenchProcesses();
-    const stopOnSignal = (signal: string): void => {
-        console.error(`\n${signal}: stopping the servers and functions…`);
-        void processes.stopAll().finally(() => process.exit(130));
-    };
-    process.once("SIGINT", () => stopOnSignal("SIGINT"));
-    process.once("SIGTERM", () => stopOnSignal("SIGTERM"));
-
-    if (options.fromResults !== undefined) {
-        const results = JSON.parse(fs.readFileSync(options.fromResults, "utf8")) as BenchResults;
-        console.log(renderReport(results));
-        // The results file is the input here: only the docs are written.
-        const written = await writeOutputs(results, {
-            resultsFile: undefined,
-            docsDirectory: options.docsDirectory,
-        });
-        console.error(`\nWrote ${[written.markdown, written.chart].filter(Boolean).join(", ")}.`);
+    if (options.help) {
+        console.log(USAGE);
         return 0;
     }
-    const results = await runBenchmark(options, { log: (line) => console.error(line), processes });
-    console.log(renderReport(results));
-    const written = await writeOutputs(results, options);
-    console.error(
-        `\nWrote ${[written.results, written.markdown, written.chart].filter(Boolean).join(", ")}.`,
+    const processes = new BenchProcesses();
+    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+        process.once(signal, () => {
+            console.error(`\n${signal}: stopping the servers, the proxy and the functions…`);
+            void processes.stopAll().finally(() => process.exit(130));
+        });
+    }
+    const results: BenchResults = options.fromResults
+        ? (JSON.parse(fs.readFileSync(options.fromResults, "utf8")) as BenchResults)
+        : await runBenchmark(options, { log: (line) => console.error(line), processes });
+    console.log(
+        await formatted(
+            summarySections(results).join("\n"),
+            path.join(PROJECT_ROOT, "docs", "benchmarks.md"),
+        ),
     );
+    // A results file given as input is left alone: only the docs are written from it.
+    const written = await writeOutputs(results, {
+        resultsFile: options.fromResults ? undefined : options.resultsFile,
+        docsDirectory: options.docsDirectory,
+    });
+    console.error(`Wrote ${written.join(", ")}.`);
     // A missed floor is a finding, reported above; counts that do not add up mean the bench is broken.
     return problemLines(results).length === 0 ? 0 : 3;
 }
