@@ -1,10 +1,11 @@
 import * as path from "node:path";
+import { parseArgs } from "node:util";
 import { PROJECT_ROOT } from "../local/program";
+import { UsageError, type ParsedFlags } from "../ops/command-line";
 import { DEFAULT_LATENCY, type Distribution, type ModeledOperation } from "./measure/latency";
 
 /** The defaults of everything a bench run can vary (`npm run bench -- --help` says what each does). */
 export const DEFAULT_OPTIONS = {
-    help: false,
     stacks: ["dev", "prod"] as readonly string[],
     changes: 20_000,
     naiveChanges: 2_000,
@@ -102,32 +103,36 @@ export const USAGE = [
     "  --help  this text",
 ].join("\n");
 
+/** The bench's flags, in node:util parseArgs form: every valued flag read as text, then checked. */
+export const BENCH_FLAGS = {
+    ...Object.fromEntries(
+        [...Object.keys(FLAGS), ...Object.keys(LATENCY_FLAGS)].map((flag) => [flag, { type: "string" }]),
+    ),
+    quick: { type: "boolean", default: false },
+    "no-docs": { type: "boolean", default: false },
+} as Readonly<Record<string, { readonly type: "string" }>> & {
+    readonly quick: { readonly type: "boolean"; readonly default: false };
+    readonly "no-docs": { readonly type: "boolean"; readonly default: false };
+};
+
 /**
- * Parses the command line (`process.argv.slice(2)`); `--flag value` and `--flag=value` alike.
+ * The bench's options from its parsed flags, defaults applied.
  *
- * @throws {Error} naming the flag and what it allows, for an unknown flag or a value out of range
+ * @throws {UsageError} naming the flag and what it allows, for a value out of range
  */
-export function parse(argv: readonly string[]): BenchOptions {
+export function benchOptions(values: ParsedFlags<typeof BENCH_FLAGS>): BenchOptions {
     const set: Record<string, unknown> = {};
     const latency: Record<string, Distribution> = {};
-    let quick = false;
-    for (let index = 0; index < argv.length; index++) {
-        const [flag = "", inline] = String(argv[index]).replace(/^--/, "").split(/=(.*)/s, 2);
-        if (flag === "quick") quick = true;
-        else if (flag === "help") set.help = true;
-        else if (flag === "no-docs") set.docsDirectory = undefined;
-        if (flag === "quick" || flag === "help" || flag === "no-docs") continue;
-        if (!(flag in FLAGS) && !(flag in LATENCY_FLAGS))
-            throw new Error(`Unknown argument ${String(argv[index])}; see --help.`);
-        const text = inline ?? argv[++index];
-        if (text === undefined) throw new Error(`--${flag} needs a value.`);
+    for (const [flag, text] of Object.entries(values)) {
+        if (typeof text !== "string") continue;
         const operation = LATENCY_FLAGS[flag];
         if (operation) latency[operation] = distribution(text, flag);
-        else set[FLAGS[flag]?.[0] ?? flag] = FLAGS[flag]?.[1](text, flag);
+        else if (FLAGS[flag]) set[FLAGS[flag][0]] = FLAGS[flag][1](text, flag);
     }
-    const options = { ...DEFAULT_OPTIONS, ...(quick ? QUICK : {}), ...set } as BenchOptions;
+    if (values["no-docs"]) set.docsDirectory = undefined;
+    const options = { ...DEFAULT_OPTIONS, ...(values.quick ? QUICK : {}), ...set } as BenchOptions;
     if (options.warmupMaxSeconds < options.warmupMinSeconds)
-        throw new Error(
+        throw new UsageError(
             `--warmup-max-seconds takes at least --warmup-min-seconds (${options.warmupMinSeconds}); got ${options.warmupMaxSeconds}.`,
         );
     return {
@@ -138,10 +143,21 @@ export function parse(argv: readonly string[]): BenchOptions {
     };
 }
 
+/**
+ * Parses a command line as `npm run bench` does (`--flag value` and `--flag=value` alike).
+ *
+ * @throws {UsageError} naming the flag and what it allows, for a value out of range
+ * @throws the parser's own error naming an unknown flag
+ */
+export function parse(argv: readonly string[]): BenchOptions {
+    const { values } = parseArgs({ args: [...argv], options: BENCH_FLAGS, strict: true });
+    return benchOptions(values as ParsedFlags<typeof BENCH_FLAGS>);
+}
+
 function inRange(text: string, flag: string, min: number, max: number, whole: boolean): number {
     const value = Number(text);
     if (!/^\d+(\.\d+)?$/.test(text) || (whole && !Number.isInteger(value)) || value < min || value > max)
-        throw new Error(
+        throw new UsageError(
             `--${flag} takes ${whole ? "a whole number" : "a number"} from ${min} to ${max}; got ${JSON.stringify(text)}.`,
         );
     return value;
@@ -150,7 +166,7 @@ function inRange(text: string, flag: string, min: number, max: number, whole: bo
 function distribution(text: string, flag: string): Distribution {
     const [medianMs = NaN, p99Ms = NaN] = text.split(",").map(Number);
     if (!(medianMs >= 0 && p99Ms >= medianMs && p99Ms <= 60_000) || (medianMs === 0) !== (p99Ms === 0))
-        throw new Error(
+        throw new UsageError(
             `--${flag} takes median,p99 in ms with 0 < median ≤ p99 ≤ 60000, or 0,0 for none; got ${JSON.stringify(text)}.`,
         );
     return { medianMs, p99Ms };

@@ -3,19 +3,35 @@ import type { DynamoDBRecord } from "aws-lambda";
 import { toSdkItem } from "./attribute-values";
 import { archiveObjectKey } from "./archive-key";
 import { isTtlExpiration } from "./ttl";
-import type { ArchiveLine, ArchiveObject, SdkItem } from "./types";
+import type { ArchiveLine, ArchiveObject, SdkItem, StreamImage } from "./types";
 
 export const ARCHIVE_CONTENT_TYPE = "application/x-ndjson";
 export const ARCHIVE_CONTENT_ENCODING = "gzip";
+
+/** How a batch is archived beyond its prefix. */
+export type ArchiveOptions = {
+    /** Top-level attributes left out of both images (never of `keys`). */
+    readonly excludeAttributes?: readonly string[];
+};
 
 /**
  * One archive line for a stream record. Keys and images stay in DynamoDB JSON, the stream's own
  * typed encoding: numbers as decimal strings (all 38 digits), binary as base64, sets typed as
  * SS/NS/BS, so every value round-trips exactly (see `decodeArchiveLine`). Tolerates malformed
- * records (missing parts become null): the archive keeps what arrived.
+ * records (missing parts become null): the archive keeps what arrived, less the attributes
+ * `excludeAttributes` names.
  */
-export function toArchiveLine(record: DynamoDBRecord): ArchiveLine {
+export function toArchiveLine(
+    record: DynamoDBRecord,
+    excludeAttributes: readonly string[] = [],
+): ArchiveLine {
     const stream = record.dynamodb;
+    const image = (value: StreamImage | undefined): StreamImage | null =>
+        value === undefined
+            ? null
+            : excludeAttributes.length === 0
+              ? value
+              : without(value, excludeAttributes);
     const epochSeconds = stream?.ApproximateCreationDateTime;
     return {
         eventID: record.eventID ?? null,
@@ -25,17 +41,25 @@ export function toArchiveLine(record: DynamoDBRecord): ArchiveLine {
             epochSeconds === undefined ? null : new Date(epochSeconds * 1000).toISOString(),
         ttlExpired: isTtlExpiration(record),
         keys: stream?.Keys ?? null,
-        oldImage: stream?.OldImage ?? null,
-        newImage: stream?.NewImage ?? null,
+        oldImage: image(stream?.OldImage),
+        newImage: image(stream?.NewImage),
     };
+}
+
+function without(image: StreamImage, names: readonly string[]): StreamImage {
+    const copy = { ...image };
+    for (const name of names) delete copy[name];
+    return copy;
 }
 
 /** Encodes a batch as one gzip NDJSON archive object (one line per record, in batch order). */
 export async function encodeArchiveObject(
     prefix: string,
     records: readonly DynamoDBRecord[],
+    options: ArchiveOptions = {},
 ): Promise<ArchiveObject> {
-    const ndjson = records.map((record) => `${JSON.stringify(toArchiveLine(record))}\n`).join("");
+    const exclude = options.excludeAttributes ?? [];
+    const ndjson = records.map((record) => `${JSON.stringify(toArchiveLine(record, exclude))}\n`).join("");
     const body = await new Promise<Buffer>((resolve, reject) =>
         gzip(Buffer.from(ndjson, "utf8"), (error, zipped) => (error ? reject(error) : resolve(zipped))),
     );

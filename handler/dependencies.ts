@@ -24,6 +24,11 @@ export function createBatchDependencies(
         archivePrefix: settings.archivePrefix,
         writeConcurrency: settings.writeConcurrency,
         ttlExpirations: settings.ttlExpirations,
+        ...(settings.routes ? { routes: settings.routes } : {}),
+        ...(settings.archiveScope ? { archiveScope: settings.archiveScope } : {}),
+        ...(settings.archiveExcludeAttributes
+            ? { archiveExcludeAttributes: settings.archiveExcludeAttributes }
+            : {}),
         telemetry,
     };
 }

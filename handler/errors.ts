@@ -109,6 +109,23 @@ export function unreportableRecordError(records: readonly { eventID?: string }[]
     );
 }
 
+/**
+ * The errors the handler raises on purpose when records failed, to fail the invocation so the
+ * mapping retries or bisects the batch (Powertools raises FullBatchFailureError when every record
+ * failed). The records themselves are logged and counted one by one; a record that keeps failing
+ * ends up, alone, in the failure destination.
+ */
+export const DELIBERATE_FAILURES = [
+    "FirstRecordFailedError",
+    "FullBatchFailureError",
+    "UnreportableRecordError",
+] as const;
+
+/** Whether an invocation failed on purpose (see {@link DELIBERATE_FAILURES}) rather than unexpectedly. */
+export function isDeliberateFailure(error: unknown): boolean {
+    return error instanceof Error && (DELIBERATE_FAILURES as readonly string[]).includes(error.name);
+}
+
 /** `Name: message` of an error, or the value as text. */
 export function describeError(error: unknown): string {
     return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -122,4 +139,24 @@ function changeFeedError<Name extends string, Data extends object>(
 ): ChangeFeedError<Name, Data> {
     const error = new Error(message, cause === undefined ? undefined : { cause });
     return Object.assign(error, data, { name });
+}
+
+/** A data file of an export could not be applied: a line is not DynamoDB JSON, or its items keep failing. */
+export type ExportFileError = ChangeFeedError<
+    "ExportFileError",
+    { dataFileS3Key: string; firstLine: number; lastLine: number; reasons: readonly string[] }
+>;
+
+export function exportFileError(
+    dataFileS3Key: string,
+    lines: { readonly first: number; readonly last: number },
+    reasons: readonly string[],
+): ExportFileError {
+    const shown = reasons.slice(0, 5).join("; ");
+    const more = reasons.length > 5 ? ` (and ${reasons.length - 5} more)` : "";
+    return changeFeedError(
+        "ExportFileError",
+        `Data file ${dataFileS3Key}, lines ${lines.first}-${lines.last}: ${shown}${more}`,
+        { dataFileS3Key, firstLine: lines.first, lastLine: lines.last, reasons },
+    );
 }

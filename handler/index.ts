@@ -1,11 +1,22 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
+import type { BatchSummary } from "./batch-outcome";
 import { createChangeFeedClients } from "./clients";
+import {
+    EXPORT_BACKFILL_VARIABLES,
+    EXPORT_BATCH_SIZE,
+    type ExportFileResult,
+    type ExportFileTask,
+} from "./contract";
 import { createBatchDependencies } from "./dependencies";
+import { describeError, missingSettingError } from "./errors";
+import { applyExportFile, type ExportBatchOutcome } from "./export-backfill";
+import { createDataFileReader } from "./export-reader";
+import { handleInvocation } from "./invocation";
 import { processStreamBatch } from "./process-batch";
 import { readSettings } from "./settings";
-import { createTelemetry } from "./telemetry";
+import { createTelemetry, type BatchTelemetry } from "./telemetry";
 
 export type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse>;
 
@@ -25,13 +36,80 @@ export type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Pr
  */
 export function createStreamHandler(): StreamHandler {
     const settings = readSettings(process.env);
-    const dependencies = createBatchDependencies(
-        settings,
-        createChangeFeedClients(),
-        createTelemetry(
-            new Logger({ serviceName: settings.serviceName }),
-            new Metrics({ namespace: settings.metricsNamespace, serviceName: settings.serviceName }),
-        ),
+    const telemetry = createTelemetry(
+        new Logger({ serviceName: settings.serviceName }),
+        new Metrics({ namespace: settings.metricsNamespace, serviceName: settings.serviceName }),
     );
-    return (event, context) => processStreamBatch(event, dependencies, context);
+    const dependencies = createBatchDependencies(settings, createChangeFeedClients(), telemetry);
+    return (event, context) => handleInvocation(event, dependencies, telemetry, context);
+}
+
+export type ExportBackfillHandler = (task: ExportFileTask, context: Context) => Promise<ExportFileResult>;
+
+/**
+ * The export backfill function's factory, handed to `aws.lambda.CallbackFunction` as
+ * `callbackFactory`: each invocation applies one data file of a DynamoDB export (or the next part
+ * of one) through the stream handler's own batch orchestration, with the same settings and
+ * guarded writes. Clients, logger and metrics are built once per container.
+ *
+ * @throws {MissingSettingError} at cold start when the function's environment lacks a setting
+ */
+export function createExportBackfillHandler(): ExportBackfillHandler {
+    const settings = readSettings(process.env);
+    const keyAttributes = (process.env[EXPORT_BACKFILL_VARIABLES.keyAttributes] ?? "")
+        .split(",")
+        .filter((name) => name !== "");
+    if (keyAttributes.length === 0) throw missingSettingError(EXPORT_BACKFILL_VARIABLES.keyAttributes);
+    const clients = createChangeFeedClients();
+    const logger = new Logger({ serviceName: settings.serviceName });
+    const telemetry = createTelemetry(
+        logger,
+        new Metrics({ namespace: settings.metricsNamespace, serviceName: settings.serviceName }),
+    );
+    const readDataFile = createDataFileReader(clients.s3);
+    return async (task, context) => {
+        const runBatch = async (event: DynamoDBStreamEvent): Promise<ExportBatchOutcome> => {
+            let summary: BatchSummary | undefined;
+            const failures: string[] = [];
+            const batchTelemetry: BatchTelemetry = {
+                batchStarted: (records) => telemetry.batchStarted(records, context),
+                recordFailed: (record, error) => {
+                    failures.push(`${record.eventID ?? "(no eventID)"}: ${describeError(error)}`);
+                    telemetry.recordFailed(record, error);
+                },
+                batchFinished: (outcome) => {
+                    summary = { ...outcome.summary };
+                    telemetry.batchFinished(outcome);
+                },
+            };
+            const counts = () => ({ applied: summary?.applied ?? 0, stale: summary?.stale ?? 0 });
+            try {
+                await processStreamBatch(
+                    event,
+                    createBatchDependencies(settings, clients, batchTelemetry),
+                    context,
+                );
+                return { ...counts(), failures };
+            } catch (error) {
+                return { ...counts(), failures, error: describeError(error) };
+            }
+        };
+        const result = await applyExportFile(task, {
+            readDataFile,
+            runBatch,
+            keyAttributes,
+            batchSize: EXPORT_BATCH_SIZE,
+            attemptsPerBatch: 3,
+            backoff: (attempt) => new Promise((resolve) => setTimeout(resolve, 500 * 2 ** attempt)),
+            remainingMs: () => context.getRemainingTimeInMillis(),
+            stopMarginMs: 60_000,
+        });
+        logger.info("export data file", {
+            dataFileS3Key: task.file.dataFileS3Key,
+            done: result.done,
+            resumeAtLine: result.resumeAtLine,
+            ...result.totals,
+        });
+        return result;
+    };
 }

@@ -9,7 +9,8 @@ import { planBatch } from "./plan";
 import type { ProjectionWriter } from "./projection-writer";
 import { paddedSequenceNumber } from "./sequence";
 import type { BatchTelemetry } from "./telemetry";
-import type { TtlExpirationMode } from "./contract";
+import type { ArchiveScope, DeployedRoute, TtlExpirationMode } from "./contract";
+import { defaultRoute } from "./routing";
 import type { WriteOutcome } from "./types";
 
 /** What one batch needs; built once per container by the factory in `index.ts`. */
@@ -20,16 +21,27 @@ export type BatchDependencies = {
     readonly archivePrefix: string;
     readonly writeConcurrency: number;
     readonly ttlExpirations: TtlExpirationMode;
+    /**
+     * Each route to its own projection table; absent: one route of every item, written to the
+     * writer's own table (a feed without routes, exactly as before routes existed).
+     */
+    readonly routes?: readonly DeployedRoute[];
+    /** `routed`: archive only the records some route needs (default: all). */
+    readonly archiveScope?: ArchiveScope;
+    /** Top-level attributes left out of both images in the archive. */
+    readonly archiveExcludeAttributes?: readonly string[];
     /** Where the batch's log lines and metrics go (see `createTelemetry`). */
     readonly telemetry: BatchTelemetry;
 };
 
 /**
- * Applies a DynamoDB Streams batch to the projection table and archives it as one object.
+ * Applies a DynamoDB Streams batch to the projection tables of its routes and archives it as one
+ * object.
  *
- * Changes are coalesced per key (one guarded write carries each key's latest state; the earlier
- * records count as processed) and distinct keys are written concurrently, at most
- * `writeConcurrency` at once. A record that fails is logged and reported by its sequence number
+ * Changes are coalesced per key and route (one guarded write carries each key's latest state in
+ * each route it touches; the earlier records count as processed) and distinct writes run
+ * concurrently, at most `writeConcurrency` at once. A record that carries several routes' writes
+ * succeeds when all of them land. A record that fails is logged and reported by its sequence number
  * while the others still land. The archive is written concurrently; if it fails the whole batch
  * fails, so the mapping retries (and bisects) it.
  *
@@ -51,7 +63,12 @@ export async function processStreamBatch(
     const startedAt = Date.now();
     dependencies.telemetry.batchStarted(event.Records, context);
 
-    const plan = planBatch(event.Records, { ttlExpirations: dependencies.ttlExpirations });
+    const routes = dependencies.routes ?? [DEFAULT_ROUTE];
+    const plan = planBatch(event.Records, {
+        ttlExpirations: dependencies.ttlExpirations,
+        routes,
+        ...(dependencies.archiveScope ? { archiveScope: dependencies.archiveScope } : {}),
+    });
     const summary: BatchSummary = {
         records: event.Records.length,
         writes: plan.writes.size,
@@ -61,11 +78,28 @@ export async function processStreamBatch(
         archiveOnly: 0,
         failed: 0,
     };
+    // Per-route counts only for a feed with routes: without, the summary stays as it always was.
+    const routeCounts = dependencies.routes
+        ? Object.fromEntries(routes.map((route) => [route.name, { applied: 0, stale: 0, tombstoned: 0 }]))
+        : undefined;
+    if (routeCounts) {
+        summary.unrouted = 0;
+        summary.routes = routeCounts;
+    }
     const limit = createLimiter(dependencies.writeConcurrency);
-    const writeKey = (keyId: string): Promise<WriteOutcome> => {
-        const change = plan.writes.get(keyId);
-        if (!change) throw new Error(`no planned write for key ${keyId}`);
-        return limit(() => dependencies.writeProjection(change));
+    const write = async (writeId: string): Promise<WriteOutcome> => {
+        const change = plan.writes.get(writeId);
+        const route = plan.writeRoutes.get(writeId);
+        if (!change || !route) throw new Error(`no planned write ${writeId}`);
+        const table = dependencies.routes ? route.table : undefined;
+        const outcome = await limit(() => dependencies.writeProjection(change, table));
+        summary[outcome]++;
+        const counts = routeCounts?.[route.name];
+        if (counts) {
+            counts[outcome]++;
+            if (outcome === "applied" && change.kind === "delete") counts.tombstoned++;
+        }
+        return outcome;
     };
 
     const unreportable: DynamoDBRecord[] = [];
@@ -76,11 +110,22 @@ export async function processStreamBatch(
             switch (recordPlan.kind) {
                 case "malformed":
                     throw recordPlan.error;
-                case "write":
-                    summary[await writeKey(recordPlan.keyId)]++;
+                case "write": {
+                    if (recordPlan.writeIds.length === 1) {
+                        await write(recordPlan.writeIds[0]!);
+                        return;
+                    }
+                    // Every write is attempted; the record fails if any of them does.
+                    const outcomes = await Promise.allSettled(recordPlan.writeIds.map(write));
+                    const failed = outcomes.find((outcome) => outcome.status === "rejected");
+                    if (failed) throw failed.reason;
                     return;
+                }
                 case "superseded":
                     summary.superseded++;
+                    return;
+                case "unrouted":
+                    summary.unrouted = (summary.unrouted ?? 0) + 1;
                     return;
                 case "archiveOnly":
                     summary.archiveOnly++;
@@ -95,13 +140,21 @@ export async function processStreamBatch(
     };
 
     let archiveBytes: number | undefined;
-    const archiving = encodeArchiveObject(dependencies.archivePrefix, event.Records).then(async (archive) => {
-        await dependencies.writeArchive(archive);
-        archiveBytes = archive.body.byteLength;
-    });
+    // A batch no route needs leaves nothing to archive when the archive keeps routed records only.
+    const archiving =
+        plan.archived.length === 0
+            ? Promise.resolve()
+            : encodeArchiveObject(dependencies.archivePrefix, plan.archived, {
+                  ...(dependencies.archiveExcludeAttributes
+                      ? { excludeAttributes: dependencies.archiveExcludeAttributes }
+                      : {}),
+              }).then(async (archive) => {
+                  await dependencies.writeArchive(archive);
+                  archiveBytes = archive.body.byteLength;
+              });
     const applying = processPartialResponse(event, applyRecord, dependencies.processor, {
         ...(context ? { context } : {}),
-        // Safe: each key has at most one write in the batch, and the limiter bounds the I/O.
+        // Safe: each key has at most one write per route in the batch, and the limiter bounds the I/O.
         processInParallel: true,
     });
     const [archived, applied] = await Promise.allSettled([archiving, applying]);
@@ -117,6 +170,9 @@ export async function processStreamBatch(
     }
     return response;
 }
+
+/** The route of a feed without routes; the writer knows its table. */
+const DEFAULT_ROUTE = defaultRoute("");
 
 /** The batch's lowest sequence number: where the mapping would resume after a partial failure. */
 function firstSequenceNumber(records: readonly DynamoDBRecord[]): string | undefined {

@@ -2,20 +2,29 @@ import { PutItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { toGuardedPut } from "./projection-item";
 import type { ProjectionChange, WriteOutcome } from "./types";
 
-/** Applies one change, guarded by its sequence; rejects with the SDK's error on any other failure. */
-export type ProjectionWriter = (change: ProjectionChange) => Promise<WriteOutcome>;
+/**
+ * Applies one change to a projection table (`table`, else the writer's own), guarded by its
+ * sequence; rejects with the SDK's error on any other failure.
+ */
+export type ProjectionWriter = (change: ProjectionChange, table?: string) => Promise<WriteOutcome>;
 
 /**
  * A thin sink: the item and its guard were built by `toGuardedPut`. A write that loses to a newer
  * change (the condition fails) is a success: the projection already holds something newer.
+ *
+ * @param tableName - the table of writes that name none (a feed without routes)
  */
 export function createProjectionWriter(
     client: DynamoDBClient,
-    tableName: string,
+    tableName: string | undefined,
     options: { readonly tombstoneTtlSeconds: number; readonly now?: () => number },
 ): ProjectionWriter {
     const now = options.now ?? Date.now;
-    return async (change) => {
+    return async (change, table = tableName) => {
+        if (!table)
+            throw new Error(
+                "no projection table for this write: the function has neither routes nor PROJECTION_TABLE",
+            );
         const put = toGuardedPut(change, {
             nowSeconds: now() / 1000,
             tombstoneTtlSeconds: options.tombstoneTtlSeconds,
@@ -23,7 +32,7 @@ export function createProjectionWriter(
         try {
             await client.send(
                 new PutItemCommand({
-                    TableName: tableName,
+                    TableName: table,
                     Item: put.item,
                     ConditionExpression: put.conditionExpression,
                     ExpressionAttributeNames: put.expressionAttributeNames,

@@ -1,8 +1,11 @@
 import { invalidSettingError, missingSettingError } from "./errors";
 import {
+    ARCHIVE_SCOPES,
     SETTING_VARIABLES,
     TTL_EXPIRATION_MODES,
     WRITE_CONCURRENCY_RANGE,
+    type ArchiveScope,
+    type DeployedRoute,
     type TtlExpirationMode,
 } from "./contract";
 import type { HandlerSettings } from "./types";
@@ -11,7 +14,8 @@ import type { HandlerSettings } from "./types";
  * Reads the handler's settings from an environment.
  *
  * @throws {MissingSettingError} naming the first variable that is unset or empty
- * @throws {InvalidSettingError} naming a variable whose value is out of range
+ * @throws {InvalidSettingError} naming a variable whose value is out of range or not what the
+ *   program writes (the routes and the archive's excluded attributes are JSON)
  */
 export function readSettings(env: Readonly<Record<string, string | undefined>>): HandlerSettings {
     // Every setting has its variable, checked by the compiler.
@@ -39,8 +43,25 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
             TTL_EXPIRATION_MODES.join(" or "),
         );
     }
+    const routes = json(
+        env,
+        SETTING_VARIABLES.routes,
+        isRouteList,
+        "a JSON list of routes, each with name, table and match",
+    );
+    const archiveScope = env[SETTING_VARIABLES.archiveScope];
+    if (archiveScope && !(ARCHIVE_SCOPES as readonly string[]).includes(archiveScope)) {
+        throw invalidSettingError(SETTING_VARIABLES.archiveScope, archiveScope, ARCHIVE_SCOPES.join(" or "));
+    }
+    const archiveExcludeAttributes = json(
+        env,
+        SETTING_VARIABLES.archiveExcludeAttributes,
+        isNameList,
+        "a JSON list of attribute names",
+    );
     return {
-        projectionTable: required(SETTING_VARIABLES.projectionTable),
+        // With routes, every write names its route's table.
+        ...(routes ? {} : { projectionTable: required(SETTING_VARIABLES.projectionTable) }),
         archiveBucket: required(SETTING_VARIABLES.archiveBucket),
         archivePrefix: required(SETTING_VARIABLES.archivePrefix),
         writeConcurrency: positiveInteger(
@@ -52,5 +73,55 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
         ttlExpirations: ttlExpirations as TtlExpirationMode,
         serviceName: required(SETTING_VARIABLES.serviceName),
         metricsNamespace: required(SETTING_VARIABLES.metricsNamespace),
+        ...(routes ? { routes } : {}),
+        ...(archiveScope ? { archiveScope: archiveScope as ArchiveScope } : {}),
+        ...(archiveExcludeAttributes ? { archiveExcludeAttributes } : {}),
     };
+}
+
+/** An optional JSON setting: undefined when unset or empty. */
+function json<T>(
+    env: Readonly<Record<string, string | undefined>>,
+    variable: string,
+    isValid: (value: unknown) => value is T,
+    allowed: string,
+): T | undefined {
+    const text = env[variable];
+    if (!text) return undefined;
+    let value: unknown;
+    try {
+        value = JSON.parse(text);
+    } catch {
+        throw invalidSettingError(variable, text, allowed);
+    }
+    if (!isValid(value)) throw invalidSettingError(variable, text, allowed);
+    return value;
+}
+
+function isNameList(value: unknown): value is string[] {
+    return Array.isArray(value) && value.every((name) => typeof name === "string" && name !== "");
+}
+
+/** The shape the program writes; the program has validated the rest. */
+function isRouteList(value: unknown): value is DeployedRoute[] {
+    return (
+        Array.isArray(value) &&
+        value.length > 0 &&
+        value.every((route: Partial<DeployedRoute> | null) => {
+            if (typeof route !== "object" || route === null) return false;
+            const { name, table, match } = route;
+            const matchOk =
+                match === "all" ||
+                (typeof match === "object" &&
+                    match !== null &&
+                    ("keyPrefix" in match || "attributeEquals" in match));
+            return (
+                typeof name === "string" &&
+                name !== "" &&
+                typeof table === "string" &&
+                table !== "" &&
+                matchOk
+            );
+        })
+    );
 }

@@ -1,7 +1,9 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
-import type { Metrics } from "@aws-lambda-powertools/metrics";
+import { MetricUnit, type Metrics } from "@aws-lambda-powertools/metrics";
 import type { Context, DynamoDBRecord } from "aws-lambda";
-import { batchMetrics } from "./batch-metrics";
+import { batchMetrics, routeMetrics } from "./batch-metrics";
+import { INVOCATION_METRICS, ROUTE_DIMENSION } from "./contract";
+import { isDeliberateFailure } from "./errors";
 import { batchLogKeys, batchSummaryFields, LOG_MESSAGES, recordFailureFields } from "./log";
 import type { BatchOutcome } from "./batch-outcome";
 
@@ -11,17 +13,27 @@ export type BatchTelemetry = {
     batchStarted(records: readonly DynamoDBRecord[], context?: Context): void;
     /** One structured line per failed record. */
     recordFailed(record: DynamoDBRecord, error: unknown): void;
-    /** The batch's summary line and its metrics; clears the batch's tags. */
+    /**
+     * The batch's summary line and its metrics (with routes, one more metrics document per route,
+     * with the route as a dimension); clears the batch's tags.
+     */
     batchFinished(outcome: BatchOutcome): void;
+};
+
+/** What an invocation reports beyond its batch. */
+export type InvocationTelemetry = {
+    /** Counts a failed invocation in UnexpectedInvocationErrors, unless the handler failed it on purpose. */
+    invocationFailed(error: unknown): void;
 };
 
 /**
  * A thin sink over Powertools: structured JSON log lines from `logger`, one EMF document of the
- * batch's metrics from `metrics`, both on stdout, where CloudWatch Logs picks them up (EMF costs
- * no API call). Build `logger` and `metrics` in the handler's factory, never at module level:
- * Pulumi cannot serialize their instances into the function's code.
+ * batch's metrics from `metrics` (and one more for an unexpected invocation error), all on
+ * stdout, where CloudWatch Logs picks them up (EMF costs no API call). Build `logger` and
+ * `metrics` in the handler's factory, never at module level: Pulumi cannot serialize their
+ * instances into the function's code.
  */
-export function createTelemetry(logger: Logger, metrics: Metrics): BatchTelemetry {
+export function createTelemetry(logger: Logger, metrics: Metrics): BatchTelemetry & InvocationTelemetry {
     return {
         batchStarted: (records, context) => {
             if (context) logger.addContext(context);
@@ -34,7 +46,18 @@ export function createTelemetry(logger: Logger, metrics: Metrics): BatchTelemetr
             for (const metric of batchMetrics(outcome))
                 metrics.addMetric(metric.name, metric.unit, metric.value);
             metrics.publishStoredMetrics();
+            // Publishing clears the added dimension, so each route's document carries only its own.
+            for (const { route, metrics: values } of routeMetrics(outcome)) {
+                metrics.addDimension(ROUTE_DIMENSION, route);
+                for (const metric of values) metrics.addMetric(metric.name, metric.unit, metric.value);
+                metrics.publishStoredMetrics();
+            }
             logger.resetKeys();
+        },
+        invocationFailed: (error) => {
+            if (isDeliberateFailure(error)) return;
+            metrics.addMetric(INVOCATION_METRICS.unexpectedErrors, MetricUnit.Count, 1);
+            metrics.publishStoredMetrics();
         },
     };
 }

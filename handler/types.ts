@@ -1,6 +1,6 @@
 import type { AttributeValue as SdkAttributeValue } from "@aws-sdk/client-dynamodb";
 import type { AttributeValue as StreamAttributeValue } from "aws-lambda";
-import type { TtlExpirationMode } from "./contract";
+import type { ArchiveScope, DeployedRoute, TtlExpirationMode } from "./contract";
 
 /** An item as the AWS SDK writes it: binary values are bytes. */
 export type SdkItem = Record<string, SdkAttributeValue>;
@@ -46,7 +46,8 @@ export type ArchiveObject = {
 
 /** What the handler reads from its environment. */
 export type HandlerSettings = {
-    readonly projectionTable: string;
+    /** The one projection table of a feed without routes; absent with routes (each names its own). */
+    readonly projectionTable?: string;
     readonly archiveBucket: string;
     readonly archivePrefix: string;
     /** Distinct keys written at once. */
@@ -58,4 +59,10 @@ export type HandlerSettings = {
     readonly serviceName: string;
     /** The CloudWatch namespace of the handler's metrics. */
     readonly metricsNamespace: string;
+    /** Each route to its own projection; absent: one route of every item to `projectionTable`. */
+    readonly routes?: readonly DeployedRoute[];
+    /** Which records the archive keeps (default: all). */
+    readonly archiveScope?: ArchiveScope;
+    /** Top-level attributes left out of both images in the archive. */
+    readonly archiveExcludeAttributes?: readonly string[];
 };

@@ -1,5 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
-import { TTL_EXPIRATION_MODES, WRITE_CONCURRENCY_RANGE, type TtlExpirationMode } from "../handler/contract";
+import {
+    TTL_EXPIRATION_MODES,
+    WRITE_CONCURRENCY_RANGE,
+    type ArchiveScope,
+    type TtlExpirationMode,
+} from "../handler/contract";
+import { routeFilterProblem } from "./route-filter";
+import {
+    keySchemaProblems,
+    parseArchiveScope,
+    parseAttributeList,
+    parseRoutes,
+    toRouteDefinition,
+    type RouteConfig,
+} from "./routes";
 
 /** The Pulumi config namespace: the project name in Pulumi.yaml. */
 export const CONFIG_NAMESPACE = "ddb-changefeed";
@@ -22,7 +36,14 @@ export const LOG_RETENTION_DAYS = [
 export type ChangeFeedConfig = {
     /** The stack's AWS region (`aws:region`, or the AWS_REGION the provider would use). */
     readonly region: string;
-    readonly partitionKey: KeyAttribute;
+    /**
+     * An existing table to attach to (its stream must carry NEW_AND_OLD_IMAGES); absent: the feed
+     * creates its own source table with `partitionKey` and `sortKey`.
+     */
+    readonly sourceTableName?: string;
+    /** The created source table's partition key; absent with `sourceTableName`. */
+    readonly partitionKey?: KeyAttribute;
+    /** The created source table's sort key; absent for none, and with `sourceTableName`. */
     readonly sortKey?: KeyAttribute;
     readonly batchSize: number;
     readonly batchingWindowSeconds: number;
@@ -56,6 +77,21 @@ export type ChangeFeedConfig = {
     readonly iteratorAgeAlarmSeconds: number;
     readonly errorsAlarmThreshold: number;
     readonly throttlesAlarmThreshold: number;
+    /**
+     * Each entity of a single-table design to its own projection table; absent: one projection
+     * of every item (the feed as it was before routes).
+     */
+    readonly routes?: readonly RouteConfig[];
+    /** Which records the archive keeps: all, or only those some route needs (the mapping then filters). */
+    readonly archiveScope: ArchiveScope;
+    /** Top-level attributes left out of both images in the archive. */
+    readonly archiveExcludeAttributes: readonly string[];
+    /** Data files of an export the backfill state machine applies at once (the Distributed Map's MaxConcurrency). */
+    readonly backfillMaxConcurrency: number;
+    /** Percentage of data files that may fail before the backfill run fails (ToleratedFailurePercentage). */
+    readonly backfillToleratedFailurePercentage: number;
+    /** Days the backfill bucket keeps exports and the map's results. */
+    readonly exportExpirationDays: number;
 };
 
 /** An integer's allowed range, and optionally one value in or next to it that is refused and why. */
@@ -103,6 +139,12 @@ export const INTEGER_RULES = {
     iteratorAgeAlarmSeconds: { min: 1, max: 86_400 },
     errorsAlarmThreshold: { min: 1, max: 10_000 },
     throttlesAlarmThreshold: { min: 1, max: 10_000 },
+    // Each file applier writes with writeConcurrency; past 1,000 the projection's writes, not the
+    // map, set the pace (a Distributed Map itself allows 10,000).
+    backfillMaxConcurrency: { min: 1, max: 1_000 },
+    backfillToleratedFailurePercentage: { min: 0, max: 100 },
+    // Long enough to redrive a failed run; an export is a full copy of the table, not a backup.
+    exportExpirationDays: { min: 1, max: 3_650 },
 } as const satisfies Record<string, IntegerRule>;
 
 type IntegerKey = keyof typeof INTEGER_RULES;
@@ -111,6 +153,7 @@ type IntegerKey = keyof typeof INTEGER_RULES;
 export const CONFIG_DEFAULTS = {
     partitionKey: "id:S",
     sortKey: "",
+    sourceTableName: "",
     batchSize: 100,
     batchingWindowSeconds: 0,
     maxRetryAttempts: 5,
@@ -136,13 +179,25 @@ export const CONFIG_DEFAULTS = {
     iteratorAgeAlarmSeconds: 300,
     errorsAlarmThreshold: 1,
     throttlesAlarmThreshold: 1,
+    archiveScope: "all",
+    archiveExcludeAttributes: [],
+    // Structured (a list of objects), so Pulumi.yaml cannot type it; it documents it in a comment.
+    routes: [],
+    backfillMaxConcurrency: 10,
+    backfillToleratedFailurePercentage: 0,
+    exportExpirationDays: 14,
 } as const;
+
+/** Keys whose value is a list, read as the JSON Pulumi stores a structured value as. */
+export const LIST_CONFIG_KEYS = ["archiveExcludeAttributes", "routes"] as const;
 
 export type ConfigKey = keyof typeof CONFIG_DEFAULTS;
 export const CONFIG_KEYS = Object.keys(CONFIG_DEFAULTS) as ConfigKey[];
 
 type BooleanKey = { [K in ConfigKey]: (typeof CONFIG_DEFAULTS)[K] extends boolean ? K : never }[ConfigKey];
 
+/** What DynamoDB accepts as a table name. */
+const TABLE_NAME_PATTERN = /^[A-Za-z0-9_.-]{3,255}$/;
 const KEY_ATTRIBUTE_PATTERN = /^([A-Za-z0-9_.-]{1,255}):([A-Z]+)$/;
 const ARCHIVE_PREFIX_PATTERN = /^([A-Za-z0-9._=-]+\/)+$/;
 const MAX_ARCHIVE_PREFIX_LENGTH = 512;
@@ -153,15 +208,12 @@ const KMS_KEY_ARN_PATTERN =
 const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const MAX_EMAIL_LENGTH = 254;
 
-/** Thrown when stack config is invalid; lists every problem, each naming its key and the fix. */
+/** Thrown when stack config (or a ChangeFeed's args) is invalid; lists every problem, each naming its key and the fix. */
 export class ConfigError extends Error {
     public readonly problems: readonly string[];
 
-    public constructor(problems: readonly string[]) {
-        super(
-            `Invalid stack config for ${CONFIG_NAMESPACE}:\n` +
-                problems.map((problem) => `  - ${problem}`).join("\n"),
-        );
+    public constructor(problems: readonly string[], subject = `stack config for ${CONFIG_NAMESPACE}`) {
+        super(`Invalid ${subject}:\n` + problems.map((problem) => `  - ${problem}`).join("\n"));
         this.name = "ConfigError";
         this.problems = problems;
     }
@@ -174,6 +226,12 @@ export type RawConfigReader = (key: string) => string | undefined;
 export type ConfigContext = {
     /** The stack's AWS region (`aws:region`): alarms and the dashboard name it, and a KMS key must live there. */
     readonly region?: string;
+    /** What the values are, for the error's first line (default: the stack config). */
+    readonly subject?: string;
+    /** How a problem names a key (default: `ddb-changefeed:<key>`, as `pulumi config` shows it). */
+    readonly nameKey?: (key: string) => string;
+    /** How to remove an unknown key (default: the `pulumi config rm` command). */
+    readonly removeHint?: (key: string) => string;
 };
 
 /**
@@ -191,13 +249,33 @@ export function parseConfig(
 ): ChangeFeedConfig {
     const problems: string[] = [];
     const raw = (key: ConfigKey): string => read(key) ?? String(CONFIG_DEFAULTS[key]);
+    const qualified = context.nameKey ?? ((key: string) => `${CONFIG_NAMESPACE}:${key}`);
+    const removeHint = context.removeHint ?? ((key: string) => `Remove it with: pulumi config rm ${key}`);
 
     for (const key of setKeys) {
         if (!(CONFIG_KEYS as readonly string[]).includes(key)) {
             problems.push(
-                `${qualified(key)} is not a known key; known keys: ${CONFIG_KEYS.join(", ")}. ` +
-                    `Remove it with: pulumi config rm ${key}`,
+                `${qualified(key)} is not a known key; known keys: ${CONFIG_KEYS.join(", ")}. ${removeHint(key)}`,
             );
+        }
+    }
+
+    const sourceTableName = raw("sourceTableName").trim();
+    if (sourceTableName !== "") {
+        if (!TABLE_NAME_PATTERN.test(sourceTableName)) {
+            problems.push(
+                `${qualified("sourceTableName")} is "${sourceTableName}"; allowed: "" to create the source table, ` +
+                    `or the name of an existing table (3-255 characters: letters, digits, _ . -).`,
+            );
+        }
+        // An existing table brings its own key schema; a second one in config could only disagree.
+        for (const key of ["partitionKey", "sortKey"] as const) {
+            if (setKeys.includes(key)) {
+                problems.push(
+                    `${qualified(key)} is set together with ${qualified("sourceTableName")}; allowed: only one of ` +
+                        `them: the existing table's key schema is used for the projection. ${removeHint(key)}`,
+                );
+            }
         }
     }
 
@@ -315,6 +393,30 @@ export function parseConfig(
         );
     }
 
+    const archiveScope = parseArchiveScope(raw("archiveScope"), qualified("archiveScope"));
+    if (archiveScope.problem) problems.push(archiveScope.problem);
+    const excluded = parseAttributeList(
+        read("archiveExcludeAttributes") ?? "",
+        qualified("archiveExcludeAttributes"),
+    );
+    problems.push(...excluded.problems);
+    const parsedRoutes = parseRoutes(read("routes"), qualified("routes"));
+    problems.push(...parsedRoutes.problems);
+    const routes = parsedRoutes.routes;
+    // A created table's key schema is known now; an existing one's is checked when it is read.
+    if (sourceTableName === "" && partitionKey) {
+        const keys = [partitionKey, ...(sortKey ? [sortKey] : [])];
+        problems.push(...keySchemaProblems(routes, excluded.names, keys, qualified, "the source table"));
+    }
+    if (routes && archiveScope.scope === "routed") {
+        const filterProblem = routeFilterProblem(routes.map(toRouteDefinition));
+        if (filterProblem) {
+            problems.push(
+                `${qualified("routes")} with ${qualified("archiveScope")} routed: ${filterProblem}.`,
+            );
+        }
+    }
+
     const config = {
         batchSize: integer("batchSize"),
         batchingWindowSeconds: integer("batchingWindowSeconds"),
@@ -332,6 +434,9 @@ export function parseConfig(
         iteratorAgeAlarmSeconds: integer("iteratorAgeAlarmSeconds"),
         errorsAlarmThreshold: integer("errorsAlarmThreshold"),
         throttlesAlarmThreshold: integer("throttlesAlarmThreshold"),
+        backfillMaxConcurrency: integer("backfillMaxConcurrency"),
+        backfillToleratedFailurePercentage: integer("backfillToleratedFailurePercentage"),
+        exportExpirationDays: integer("exportExpirationDays"),
         deletionProtection: boolean("deletionProtection"),
         pointInTimeRecovery: boolean("pointInTimeRecovery"),
     };
@@ -368,16 +473,17 @@ export function parseConfig(
     if (
         problems.length > 0 ||
         !partitionKey ||
+        !archiveScope.scope ||
         !isOneOf(STARTING_POSITIONS, startingPosition) ||
         !isOneOf(TTL_EXPIRATION_MODES, ttlExpirations)
     ) {
-        throw new ConfigError(problems);
+        throw new ConfigError(problems, context.subject);
     }
     return {
         ...config,
         region,
-        partitionKey,
-        ...(sortKey ? { sortKey } : {}),
+        // An existing table brings its key schema; only a created one takes it from here.
+        ...(sourceTableName !== "" ? { sourceTableName } : { partitionKey, ...(sortKey ? { sortKey } : {}) }),
         startingPosition,
         archivePrefix,
         logRetentionDays,
@@ -385,6 +491,9 @@ export function parseConfig(
         ...(kmsKeyArn !== "" ? { kmsKeyArn } : {}),
         ...(reservedConcurrency > 0 ? { reservedConcurrency } : {}),
         ...(alarmEmail !== "" ? { alarmEmail } : {}),
+        ...(routes ? { routes } : {}),
+        archiveScope: archiveScope.scope,
+        archiveExcludeAttributes: excluded.names,
     };
 }
 
@@ -412,10 +521,49 @@ export function kmsKeyRegion(kmsKeyArn: string): string {
     return region;
 }
 
-function qualified(key: string): string {
-    return `${CONFIG_NAMESPACE}:${key}`;
-}
-
 function isOneOf<T extends string>(allowed: readonly T[], value: unknown): value is T {
     return typeof value === "string" && (allowed as readonly string[]).includes(value);
+}
+
+/**
+ * A ChangeFeed's arguments: every stack config key, each optional with the same default and the
+ * same allowed values (`readConfig()` returns a value of this type, too).
+ */
+export type ChangeFeedArgs = Partial<Omit<ChangeFeedConfig, "partitionKey" | "sortKey">> & {
+    /** As a `KeyAttribute` or as in config (`id:S`). */
+    readonly partitionKey?: KeyAttribute | string;
+    readonly sortKey?: KeyAttribute | string;
+};
+
+/**
+ * Validates a ChangeFeed's arguments with the rules of stack config and applies the defaults.
+ *
+ * @param name - the ChangeFeed's name, for the error's first line
+ * @param fallbackRegion - the region when `args.region` is absent (the AWS provider's)
+ * @throws {ConfigError} listing every invalid argument, named in backticks, with what is allowed
+ */
+export function resolveChangeFeedArgs(
+    name: string,
+    args: ChangeFeedArgs,
+    fallbackRegion: string | undefined,
+): ChangeFeedConfig {
+    const values = args as Record<string, unknown>;
+    const given = Object.keys(values).filter((key) => key !== "region" && values[key] !== undefined);
+    const read = (key: string): string | undefined => {
+        const value = values[key];
+        if (value === undefined) return undefined;
+        // Lists (routes, excluded attributes) as Pulumi stores a structured value: JSON.
+        if (Array.isArray(value)) return JSON.stringify(value);
+        if (typeof value === "object" && value !== null && "name" in value && "type" in value) {
+            return `${String(value.name)}:${String(value.type)}`;
+        }
+        return String(value);
+    };
+    const region = args.region ?? fallbackRegion;
+    return parseConfig(read, given, {
+        ...(region ? { region } : {}),
+        subject: `ChangeFeed "${name}" args`,
+        nameKey: (key) => `\`${key}\``,
+        removeHint: (key) => `Remove \`${key}\` from the args.`,
+    });
 }

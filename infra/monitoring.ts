@@ -1,4 +1,11 @@
-import { BATCH_METRICS, METRICS_NAMESPACE } from "../handler/contract";
+import {
+    BATCH_METRICS,
+    INVOCATION_METRICS,
+    METRICS_NAMESPACE,
+    ROUTE_DIMENSION,
+    ROUTE_METRICS,
+    UNROUTED_RECORDS_METRIC,
+} from "../handler/contract";
 
 const LAMBDA_NAMESPACE = "AWS/Lambda";
 
@@ -13,6 +20,8 @@ export type AlarmThresholds = {
 export type MonitoredTargets<T> = {
     readonly functionName: T;
     readonly mappingUuid: T;
+    /** The `service` dimension of the handler's own metrics. */
+    readonly serviceName: string;
 };
 
 /** One CloudWatch alarm, as `aws.cloudwatch.MetricAlarm` takes it (less the actions). */
@@ -22,7 +31,7 @@ export type AlarmDefinition<T> = {
     readonly description: string;
     readonly namespace: string;
     readonly metricName: string;
-    readonly dimensions: Record<string, T>;
+    readonly dimensions: Record<string, T | string>;
     readonly statistic: "Maximum" | "Sum";
     readonly period: number;
     readonly evaluationPeriods: number;
@@ -63,12 +72,17 @@ export function alarmDefinitions<T>(
         {
             id: "errors",
             description:
-                `The function failed ${thresholds.errors} or more invocations in 5 minutes (whole batches: ` +
-                `an archive write failed, or every record failed). The mapping retries and bisects them; ` +
-                `see the function's ERROR log lines.`,
-            namespace: LAMBDA_NAMESPACE,
-            metricName: "Errors",
-            dimensions: byFunction,
+                `The function failed ${thresholds.errors} or more invocations in 5 minutes with an error it did ` +
+                `not raise on purpose: a batch's archive object could not be stored, the event was not a stream ` +
+                `batch, or the code itself failed. The mapping retries (and bisects) those batches; see the ` +
+                `function's error log lines. Not counted: failing records, which the handler logs and reports ` +
+                `(it fails an invocation on purpose when a batch's first or every record failed, so the mapping ` +
+                `bisects; a record that keeps failing reaches the failure destination, which has its own alarm), ` +
+                `and timeouts, out-of-memory or init failures, which the handler cannot count: they show as ` +
+                `Errors on the dashboard and as iterator age.`,
+            namespace: METRICS_NAMESPACE,
+            metricName: INVOCATION_METRICS.unexpectedErrors,
+            dimensions: { service: targets.serviceName },
             statistic: "Sum",
             period: 300,
             evaluationPeriods: 1,
@@ -94,8 +108,9 @@ export function alarmDefinitions<T>(
         {
             id: "failure-destination",
             description:
-                `Records reached the failure destination: retries or record age ran out and the projection ` +
-                `misses those changes until they are redriven from the failure bucket.`,
+                `Records reached the failure destination: retries or record age ran out (a poison record ends ` +
+                `up there alone, the mapping having bisected its batch) and the projection misses those ` +
+                `changes until they are redriven from the failure bucket.`,
             namespace: LAMBDA_NAMESPACE,
             metricName: "OnFailureDestinationDeliveredEventCount",
             dimensions: { EventSourceMappingUUID: targets.mappingUuid },
@@ -138,9 +153,9 @@ type Widget = {
 /** Everything the dashboard shows, as plain strings. */
 export type DashboardArgs = MonitoredTargets<string> & {
     readonly region: string;
-    /** The `service` dimension of the handler's own metrics. */
-    readonly serviceName: string;
     readonly thresholds: AlarmThresholds;
+    /** With routes: their names, each drawn on its own line. */
+    readonly routes?: readonly string[];
 };
 
 /**
@@ -189,6 +204,7 @@ export function dashboardBody(args: DashboardArgs): string {
         widget(1, "Invocations, errors and throttles", "Sum", [
             lambda("Invocations", "Invocations"),
             lambda("Errors", "Errors"),
+            own(INVOCATION_METRICS.unexpectedErrors, "unexpected errors"),
             lambda("Throttles", "Throttles"),
         ]),
         widget(2, "Failure destination", "Sum", [
@@ -211,6 +227,51 @@ export function dashboardBody(args: DashboardArgs): string {
             lambda("Duration", "function p99"),
         ]),
         widget(5, "Archive bytes per minute", "Sum", [own(BATCH_METRICS.archiveBytes, "archived (gzip)")]),
+        ...(args.routes ? routeWidgets({ ...args, routes: args.routes }, 6, widget) : []),
     ];
     return JSON.stringify({ widgets });
+}
+
+/**
+ * With routes: each route's writes (applied, stale, tombstoned), one line per route, and the
+ * records no route needed: filtered out at the mapping, or (without a filter) unrouted by the handler.
+ */
+function routeWidgets(
+    args: DashboardArgs & { readonly routes: readonly string[] },
+    first: number,
+    widget: (index: number, title: string, stat: string, metrics: MetricLine[]) => Widget,
+): Widget[] {
+    const byRoute = (metric: string, what: string): MetricLine[] =>
+        args.routes.map((route) => [
+            METRICS_NAMESPACE,
+            metric,
+            "service",
+            args.serviceName,
+            ROUTE_DIMENSION,
+            route,
+            { label: `${route} ${what}` },
+        ]);
+    return [
+        widget(first, "Route writes applied per minute", "Sum", byRoute(ROUTE_METRICS.applied, "applied")),
+        widget(first + 1, "Route tombstones and stale writes per minute", "Sum", [
+            ...byRoute(ROUTE_METRICS.tombstoned, "tombstoned"),
+            ...byRoute(ROUTE_METRICS.stale, "stale"),
+        ]),
+        widget(first + 2, "Records no route needs, per minute", "Sum", [
+            [
+                LAMBDA_NAMESPACE,
+                "FilteredOutEventCount",
+                "EventSourceMappingUUID",
+                args.mappingUuid,
+                { label: "filtered out by the mapping" },
+            ],
+            [
+                METRICS_NAMESPACE,
+                UNROUTED_RECORDS_METRIC,
+                "service",
+                args.serviceName,
+                { label: "unrouted by the handler" },
+            ],
+        ]),
+    ];
 }

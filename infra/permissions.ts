@@ -4,7 +4,8 @@ import { kmsKeyRegion } from "./config";
 /** The ARNs and names the handler's role is scoped to. */
 export type HandlerPermissionsArgs = {
     readonly sourceStreamArn: string;
-    readonly projectionTableArn: string;
+    /** The projection tables: one, or one per route. */
+    readonly projectionTableArns: readonly string[];
     readonly archiveBucketArn: string;
     readonly archivePrefix: string;
     readonly failureBucketArn: string;
@@ -14,7 +15,7 @@ export type HandlerPermissionsArgs = {
 };
 
 /**
- * The DynamoDB calls the handler makes on the projection table (see handler/projection-writer.ts):
+ * The DynamoDB calls the handler makes on the projection tables (see handler/projection-writer.ts):
  * deletes are written as tombstones, so PutItem is all it needs.
  */
 export const PROJECTION_WRITE_ACTIONS = ["dynamodb:PutItem"] as const;
@@ -55,7 +56,10 @@ export function handlerPolicyDocument(args: HandlerPermissionsArgs): aws.iam.Pol
                 Sid: "WriteProjection",
                 Effect: "Allow",
                 Action: [...PROJECTION_WRITE_ACTIONS],
-                Resource: args.projectionTableArn,
+                Resource:
+                    args.projectionTableArns.length === 1
+                        ? (args.projectionTableArns[0] as string)
+                        : [...args.projectionTableArns],
             },
             {
                 Sid: "ArchiveBatches",

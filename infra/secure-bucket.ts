@@ -19,6 +19,12 @@ export interface SecureBucketArgs {
     /** A customer-managed KMS key; without one, objects are encrypted with S3-managed keys (SSE-S3). */
     readonly kmsKeyArn?: pulumi.Input<string>;
     readonly lifecycle: BucketLifecycle;
+    /**
+     * True: `pulumi destroy` (or a change that would replace the bucket) stops before touching it,
+     * because the bucket is protected in Pulumi's state, and S3 would refuse to delete it while it
+     * holds objects. False: `pulumi destroy` deletes every object version, then the bucket.
+     */
+    readonly deletionProtection: boolean;
 }
 
 /**
@@ -30,6 +36,7 @@ export interface SecureBucketArgs {
  * @example
  * const archive = new SecureBucket("changefeed-archive", {
  *     lifecycle: { transitionDays: 90, expirationDays: 0, noncurrentVersionExpirationDays: 30 },
+ *     deletionProtection: true,
  * });
  */
 export class SecureBucket extends pulumi.ComponentResource {
@@ -46,12 +53,16 @@ export class SecureBucket extends pulumi.ComponentResource {
         // Before super(), so that invalid arguments register nothing.
         validateLifecycle(name, args.lifecycle);
         super("ddb-changefeed:storage:SecureBucket", name, {}, opts);
-        const child = { parent: this };
+        // Under deletion protection Pulumi refuses to delete or replace the bucket and each of its
+        // guardrails, so no destroy can leave a kept bucket without them. (retainOnDelete would let
+        // destroy report success and leave the bucket and its data unmanaged.)
+        const child = { parent: this, ...(args.deletionProtection ? { protect: true } : {}) };
 
         // Same logical name as before this component existed, so existing buckets are not replaced.
+        // Versioning keeps every overwritten object, so a destroy must empty the bucket first.
         this.bucket = new aws.s3.Bucket(
             name,
-            {},
+            { forceDestroy: !args.deletionProtection },
             { ...child, aliases: [{ parent: pulumi.rootStackResource }] },
         );
         const bucketName = this.bucket.id;

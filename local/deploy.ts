@@ -104,6 +104,9 @@ export async function deployLocally(
             case "aws:lambda/eventSourceMapping:EventSourceMapping":
                 eventSourceMappings.push(resource);
                 break;
+            case "aws:sfn/stateMachine:StateMachine":
+                // Run by the local state machine runner (local/export/), from its definition.
+                break;
             default:
                 // Component resources only group others; their children are listed themselves.
                 if (resource.type.startsWith("aws:")) {

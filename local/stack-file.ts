@@ -16,6 +16,16 @@ export type LocalStackFile = {
     };
     /** The function's environment, as the program declared it. */
     readonly functionEnvironment: Readonly<Record<string, string>>;
+    /**
+     * The backfill from exports, when the program declares it (pointInTimeRecovery on): the
+     * endpoint that answers its Step Functions and DynamoDB export calls, the state machine, and
+     * the bucket exports land in.
+     */
+    readonly backfill?: {
+        readonly endpoint: string;
+        readonly stateMachineArn: string;
+        readonly bucket: string;
+    };
 };
 
 export const STACK_FILE_NAME = "stack.json";

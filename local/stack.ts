@@ -1,14 +1,15 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
 import { S3Client } from "@aws-sdk/client-s3";
-import { deployLocally, type LocalDeployment } from "./deploy";
+import { answerFromDynamoDBLocal } from "./data-sources";
+import { deployLocally, type LocalClients, type LocalDeployment } from "./deploy";
 import { dynamoDBClientConfig, startDynamoDBLocal } from "./servers/dynamodb-local";
 import { LocalFunction } from "./lambda/local-function";
 import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalServer } from "./servers/supervision";
-import { declaredFunctionEnvironment, type ProgramRun, runProgram } from "./program";
+import { declaredFunctionEnvironment, type ProgramRun, readStackConfig, runProgram } from "./program";
 import { prepareRuntimeModules } from "./lambda/runtime-modules";
 import { s3ClientConfig, startS3rver } from "./servers/s3rver";
 
@@ -45,6 +46,8 @@ export type LocalStack = {
 };
 
 export type FunctionOverrides = {
+    /** Another function of the program to run, by logical name (default: the stream handler). */
+    readonly declared?: string;
     /** Other code to run in the same kind of environment (e.g. a benchmark's baseline handler). */
     readonly code?: { readonly directory: string; readonly handler: string; readonly functionName: string };
     readonly dynamodbEndpoint?: string;
@@ -70,6 +73,14 @@ export type LocalStackOptions = {
     /** Full JIT for DynamoDB Local (benchmarks); slower to start. */
     readonly peakPerformance?: boolean;
     /**
+     * Runs once the servers are up and before the program is deployed: e.g. creates the table an
+     * adopting stack (`sourceTableName`) attaches to, as a team's table would already exist.
+     */
+    readonly beforeDeploy?: (
+        clients: LocalClients,
+        run: { readonly config: Record<string, string> },
+    ) => Promise<void>;
+    /**
      * Where s3rver keeps its objects when there is no state directory (default: a new temporary
      * directory). The caller owns it: it is not removed on stop.
      */
@@ -83,7 +94,7 @@ export type LocalStackOptions = {
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
     const stackName = options.stack ?? "dev";
-    const run = await runProgram(stackName, options.configOverrides);
+    const config = { ...readStackConfig(stackName), ...options.configOverrides };
     const workDirectory = fs.mkdtempSync(path.join(os.tmpdir(), `changefeed-${stackName}-`));
     const started: { stop(): Promise<void> }[] = [];
     const stopAll = async (): Promise<void> => {
@@ -118,6 +129,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         started.push({
             stop: async () => Object.values(clients).forEach((client) => client.destroy()),
         });
+        await options.beforeDeploy?.(clients, { config });
+        // The program reads existing tables from DynamoDB Local, as it would from AWS.
+        const run = await runProgram(stackName, options.configOverrides, {
+            invoke: answerFromDynamoDBLocal(clients.dynamodb),
+        });
         const deployment = await deployLocally(run, clients, workDirectory);
         const names = {
             sourceTable: String(run.outputs.sourceTableName),
@@ -125,19 +141,32 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
             archiveBucket: String(run.outputs.archiveBucketName),
             failureBucket: String(run.outputs.failureBucketName),
         };
-        const sourceStreamArn = deployment.streamArns.get(names.sourceTable);
-        if (!sourceStreamArn) throw new Error(`Table ${names.sourceTable} was created without a stream.`);
-        const [deployedFunction] = deployment.functions;
-        if (!deployedFunction) throw new Error("The program declared no Lambda function.");
+        // An adopted table is not the program's: its stream is the one DynamoDB Local gave it.
+        const sourceStreamArn =
+            deployment.streamArns.get(names.sourceTable) ??
+            (await clients.dynamodb.send(new DescribeTableCommand({ TableName: names.sourceTable }))).Table
+                ?.LatestStreamArn;
+        if (!sourceStreamArn) throw new Error(`Table ${names.sourceTable} has no stream.`);
+        // The stream handler, by name: the program declares other functions too (the backfill's).
+        const handlerFunction = deployment.functions.find((fn) => fn.resource.name === "changefeed-handler");
+        if (!handlerFunction) throw new Error("The program declared no stream handler function.");
         const region = run.config["aws:region"] ?? LOCAL_REGION;
-        const inputs = deployedFunction.resource.inputs as {
-            handler: string;
-            timeout: number;
-            memorySize: number;
-        };
         const runtimeModules = prepareRuntimeModules(path.join(workDirectory, "runtime"));
-        const createFunction = (overrides: FunctionOverrides = {}): LocalFunction =>
-            new LocalFunction({
+        const createFunction = (overrides: FunctionOverrides = {}): LocalFunction => {
+            const deployedFunction = overrides.declared
+                ? deployment.functions.find((fn) => fn.resource.name === overrides.declared)
+                : handlerFunction;
+            if (!deployedFunction) throw new Error(`The program declared no function ${overrides.declared}.`);
+            const inputs = deployedFunction.resource.inputs as {
+                handler: string;
+                timeout: number;
+                memorySize: number;
+                environment?: { variables?: Record<string, string> };
+            };
+            const declaredEnvironment = overrides.declared
+                ? { ...inputs.environment?.variables }
+                : declaredFunctionEnvironment(run);
+            return new LocalFunction({
                 functionName: overrides.code?.functionName ?? String(deployedFunction.resource.state.name),
                 functionArn: overrides.code
                     ? `arn:aws:lambda:${region}:000000000000:function:${overrides.code.functionName}`
@@ -146,7 +175,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
                 handler: overrides.code?.handler ?? inputs.handler,
                 timeoutSeconds: overrides.timeoutSeconds ?? inputs.timeout,
                 memoryMb: inputs.memorySize,
-                environment: { ...declaredFunctionEnvironment(run), ...overrides.environment },
+                environment: { ...declaredEnvironment, ...overrides.environment },
                 awsEnvironment: {
                     AWS_REGION: region,
                     AWS_DEFAULT_REGION: region,
@@ -165,6 +194,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
                     ? { onLog: overrides.onLog ?? options.onFunctionLog }
                     : {}),
             });
+        };
         const handler = createFunction();
         started.push(handler);
         return {

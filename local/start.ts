@@ -1,10 +1,21 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
+import {
+    integerFlag,
+    runCommand,
+    UsageError,
+    type CommandContext,
+    type ParsedFlags,
+} from "../ops/command-line";
 import { startEventSourceMapping, type RunningMapping } from "./mapping/start-mapping";
-import { checkDemo, writeDemoWorkload, type PartitionKey } from "./demo";
-import { declaredFunctionEnvironment, findResource, PROJECT_ROOT } from "./program";
+import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
+import { checkDemo, checkFilter, writeDemoWorkload, type DemoKeyAttribute, type DemoKeySchema } from "./demo";
+import { readSettings } from "../handler/settings";
+import { createTeamTable } from "./team-table";
+import { declaredFunctionEnvironment, PROJECT_ROOT } from "./program";
+import { createChaos, describeChaos, newChaosSeed, parseChaosSeed, type Chaos } from "./mapping/chaos";
 import { formatProgress, ProgressLine } from "./mapping/progress";
+import { startExportBackfill, type RunningExportBackfill } from "./export/start-export-backfill";
 import { replaySampleEvents } from "./sample-events";
 import { removeLocalStackFile, writeLocalStackFile } from "./stack-file";
 import { startLocalStack, type LocalStack } from "./stack";
@@ -20,7 +31,14 @@ polls the source table's stream and drives the packaged handler with the mapping
                        drain, check that everything converged, print a summary and exit
                        (0 when it converged, 1 otherwise)
   --events             invoke the packaged handler once with each sample event in events/ and exit
+  --chaos              make the mapping do what AWS may do and rarely does: deliver a successful
+                       batch again, throttle an invocation, time out a slow one (rates printed at
+                       start); prints a seed
+  --chaos-seed <n>     --chaos with this seed, to replay a run
   --fresh              discard the kept local state before starting
+  --create-source      with a stack that attaches to an existing table (sourceTableName), create
+                       that table first if it does not exist (pk S + sk S, stream NEW_AND_OLD_IMAGES),
+                       as a team's table would be; --demo does this by itself
   --state-dir <path>   where to keep the local state (default: .local/<stack>/)
   --verbose            also print the function's INFO lines and metrics
   --dynamodb-port <n>  fixed port for DynamoDB Local (default: a free port)
@@ -30,6 +48,20 @@ polls the source table's stream and drives the packaged handler with the mapping
 Without --demo or --events it keeps running, with tables, streams, buckets and checkpoints kept in
 .local/<stack>/ across restarts, until Ctrl-C.`;
 
+const FLAGS = {
+    stack: { type: "string", default: "dev" },
+    demo: { type: "boolean", default: false },
+    events: { type: "boolean", default: false },
+    fresh: { type: "boolean", default: false },
+    "create-source": { type: "boolean", default: false },
+    "state-dir": { type: "string" },
+    verbose: { type: "boolean", default: false },
+    "dynamodb-port": { type: "string" },
+    "s3-port": { type: "string" },
+    chaos: { type: "boolean", default: false },
+    "chaos-seed": { type: "string" },
+} as const;
+
 type Options = {
     readonly stack: string;
     readonly stateDirectory: string | undefined;
@@ -37,35 +69,34 @@ type Options = {
     readonly demo: boolean;
     readonly events: boolean;
     readonly fresh: boolean;
+    readonly createSource: boolean;
     readonly ports: { dynamodb?: number; s3?: number };
+    /** The chaos mode's seed, when it is on. */
+    readonly chaosSeed: number | undefined;
 };
 
-function parseOptions(argv: string[]): Options | undefined {
-    const { values } = parseArgs({
-        args: argv,
-        options: {
-            stack: { type: "string", default: "dev" },
-            demo: { type: "boolean", default: false },
-            events: { type: "boolean", default: false },
-            fresh: { type: "boolean", default: false },
-            "state-dir": { type: "string" },
-            verbose: { type: "boolean", default: false },
-            "dynamodb-port": { type: "string" },
-            "s3-port": { type: "string" },
-            help: { type: "boolean", default: false },
-        },
-        strict: true,
-    });
-    if (values.help) return undefined;
-    const port = (flag: string, text: string | undefined): number | undefined => {
-        if (text === undefined) return undefined;
-        const value = Number(text);
-        if (!Number.isInteger(value) || value < 1 || value > 65_535) {
-            throw new Error(`--${flag} is "${text}"; allowed: a port number from 1 to 65535.`);
-        }
-        return value;
-    };
-    if (values.demo && values.events) throw new Error("--demo and --events are separate modes; choose one.");
+runCommand({
+    name: "npm start",
+    usage: USAGE,
+    options: FLAGS,
+    run: (flags, context) => start(options(flags), context),
+    // Pulumi wraps an input's failure once per property it sits in; the cause is what helps.
+    explainError: (error) =>
+        (error instanceof Error ? error.message : String(error)).replace(
+            /^(error serializing property "[^"]*": )+/,
+            "",
+        ),
+});
+
+function options(values: ParsedFlags<typeof FLAGS>): Options {
+    if (values.demo && values.events)
+        throw new UsageError("--demo and --events are separate modes; choose one.");
+    const chaos = values.chaos || values["chaos-seed"] !== undefined;
+    if (chaos && values.events) {
+        throw new UsageError(
+            "--chaos acts on the event source mapping, which --events does not run; drop one.",
+        );
+    }
     return {
         stack: values.stack,
         stateDirectory: values["state-dir"],
@@ -73,21 +104,20 @@ function parseOptions(argv: string[]): Options | undefined {
         demo: values.demo,
         events: values.events,
         fresh: values.fresh,
+        createSource: values["create-source"] || values.demo,
         ports: {
-            dynamodb: port("dynamodb-port", values["dynamodb-port"]),
-            s3: port("s3-port", values["s3-port"]),
+            dynamodb: integerFlag("dynamodb-port", values["dynamodb-port"], 1, 65_535),
+            s3: integerFlag("s3-port", values["s3-port"], 1, 65_535),
         },
+        chaosSeed: chaos
+            ? values["chaos-seed"] === undefined
+                ? newChaosSeed()
+                : parseChaosSeed(values["chaos-seed"])
+            : undefined,
     };
 }
 
-async function main(): Promise<number> {
-    // The function runs on Lambda's Node 22+, where the SDK has nothing to warn about.
-    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-    const options = parseOptions(process.argv.slice(2));
-    if (!options) {
-        console.log(USAGE);
-        return 0;
-    }
+async function start(options: Options, context: CommandContext): Promise<number> {
     const interactive = !options.demo && !options.events;
     const stateDirectory = interactive
         ? path.resolve(options.stateDirectory ?? path.join(PROJECT_ROOT, ".local", options.stack))
@@ -101,27 +131,40 @@ async function main(): Promise<number> {
         stack: options.stack,
         ports: options.ports,
         ...(stateDirectory ? { stateDirectory } : {}),
+        ...(options.createSource
+            ? {
+                  beforeDeploy: async (clients, run) => {
+                      const tableName = run.config["ddb-changefeed:sourceTableName"];
+                      if (!tableName) return;
+                      if (await createTeamTable(clients.dynamodb, tableName)) {
+                          console.log(
+                              `  created ${tableName} (pk S + sk S, stream NEW_AND_OLD_IMAGES), the table this stack attaches to`,
+                          );
+                      }
+                  },
+              }
+            : {}),
         onFunctionLog: (line) => {
             if (options.verbose || !isRoutine(line)) progress.log(`  [function] ${line}`);
         },
     });
     let feed: RunningMapping | undefined;
+    let backfill: RunningExportBackfill | undefined;
     let stopping: Promise<number> | undefined;
     const shutdown = (code: number): Promise<number> =>
         (stopping ??= (async () => {
             progress.done();
             if (stateDirectory) removeLocalStackFile(stateDirectory);
             await feed?.stop();
+            await backfill?.stop();
             await stack.stop();
             console.log("Stopped the mapping, the function's process, DynamoDB Local and s3rver.");
             return code;
         })());
-    const onSignal = (): void => {
+    context.onInterrupt(() => {
         progress.log("\nShutting down…");
         void shutdown(0).then((code) => process.exit(code));
-    };
-    process.once("SIGINT", onSignal);
-    process.once("SIGTERM", onSignal);
+    });
 
     try {
         printDeployment(stack, stateDirectory);
@@ -130,8 +173,11 @@ async function main(): Promise<number> {
             return await shutdown(0);
         }
         const repairsSeen = new Set<string>();
+        const chaos = options.chaosSeed === undefined ? undefined : createChaos(options.chaosSeed);
         feed = startEventSourceMapping(stack, {
             ...(stateDirectory ? { stateDirectory } : {}),
+            ...(chaos ? { chaos } : {}),
+            onNotice: (notice) => progress.log(`  ${notice}`),
             onRepair: (repair) => {
                 if (repairsSeen.has(repair.what)) return;
                 repairsSeen.add(repair.what);
@@ -139,10 +185,22 @@ async function main(): Promise<number> {
             },
         });
         printMapping(feed);
-        if (options.demo) return await shutdown(await runDemo(stack, feed, progress, startedAt));
-        if (stateDirectory) publishStack(stack, stateDirectory);
+        if (chaos) printChaos(chaos);
+        if (options.demo) return await shutdown(await runDemo(stack, feed, progress, startedAt, chaos));
+        backfill = await startExportBackfill(stack, {
+            onFunctionLog: (line) => {
+                if (options.verbose || !isRoutine(line)) progress.log(`  [backfill] ${line}`);
+            },
+        });
+        if (backfill) {
+            console.log(
+                `  backfill         state machine run locally (MaxConcurrency ${backfill.maxConcurrency}), exports to s3://${backfill.bucket}/exports/; ` +
+                    `npm run backfill -- --stack ${options.stack} --local --from-export`,
+            );
+        }
+        if (stateDirectory) publishStack(stack, stateDirectory, backfill);
 
-        printHowToWrite(stack);
+        printHowToWrite(stack, await sourceKeySchema(stack));
         const poller = feed.poller;
         const timer = setInterval(() => progress.update(formatProgress(poller.progress)), 500);
         await new Promise<void>(() => undefined); // until a signal arrives
@@ -159,39 +217,75 @@ async function runDemo(
     feed: RunningMapping,
     progress: ProgressLine,
     startedAt: number,
+    chaos: Chaos | undefined,
 ): Promise<number> {
-    const partitionKey = sourcePartitionKey(stack);
+    const keys = await sourceKeySchema(stack);
     console.log("\nWriting the demo workload (orders created, updated, cancelled, and one poison order)…");
     const timer = setInterval(() => progress.update(formatProgress(feed.poller.progress)), 250);
-    const workload = await writeDemoWorkload(stack.clients.dynamodb, stack.names.sourceTable, partitionKey);
+    const workload = await writeDemoWorkload(stack.clients.dynamodb, stack.names.sourceTable, keys);
     await feed.poller.whenIdle();
     clearInterval(timer);
     progress.update(formatProgress(feed.poller.progress));
     progress.done();
 
+    const settings = readSettings(declaredFunctionEnvironment(stack.run));
     const report = await checkDemo(
         stack.clients,
         { ...stack.names, failureBucket: feed.failureBucket },
-        partitionKey,
+        keys,
         workload.poisonKey,
+        {
+            ...(settings.routes ? { routes: settings.routes } : {}),
+            ...(settings.archiveExcludeAttributes
+                ? { archiveExcludeAttributes: settings.archiveExcludeAttributes }
+                : {}),
+        },
     );
+    const filter =
+        settings.routes && feed.mapping.filterPatterns
+            ? await checkFilter(
+                  stack.clients.streams,
+                  { arn: stack.sourceStreamArn, region: stack.region },
+                  settings.routes,
+                  feed.poller.progress.filtered,
+                  report.archivedEventIds,
+              )
+            : undefined;
+    const divergences = [...report.divergences, ...(filter?.divergences ?? [])];
     const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+    const routeLines = settings.routes
+        ? report.routes
+              .map(
+                  (route) =>
+                      `\n  route ${route.route.padEnd(17)} ${route.items} live, ${route.tombstones} tombstones (${route.table})`,
+              )
+              .join("")
+        : "";
+    const filterLine = filter
+        ? `\n  filtered at the mapping ${filter.filtered} of ${filter.streamRecords} changes (${filter.unneeded} needed by no route)`
+        : "";
     console.log(`
 Demo summary
   changes written         ${workload.changes} (to ${report.sourceItems} source items)
-  projection rows         ${report.projectionItems} live, ${report.tombstones} tombstones
+  projection rows         ${report.projectionItems} live, ${report.tombstones} tombstones${routeLines}${filterLine}
   archive                 ${report.archiveObjects} objects, ${report.archiveLines} lines
-  failure destination     ${report.failureObjects} objects, ${report.failedRecords.length} records${listSome(report.failedRecords.map((record) => `${record.eventName} ${JSON.stringify(record.dynamodb?.Keys)}`))}
+  invocations             ${feed.poller.progress.batches} (up to ${feed.functions.peakConcurrency} at once)
+  failure destination     ${report.failureObjects} objects, ${report.failedRecords.length} records${listSome(report.failedRecords.map((record) => `${record.eventName} ${JSON.stringify(record.dynamodb?.Keys)}`))}${chaos ? `\n  chaos                   seed ${chaos.seed}: ${chaos.counts.redelivered} batches re-delivered, ${chaos.counts.throttled} invocations throttled, ${chaos.counts.timedOut} timed out` : ""}
   duration                ${seconds} s`);
-    if (report.divergences.length === 0) {
+    if (divergences.length === 0) {
         console.log(
             "\nConverged: every change but the poison record is in the projection, and the poison record is in the failure destination.",
         );
+        if (filter) {
+            console.log(
+                "Each route's projection holds exactly the items that match it, and the mapping filtered out exactly the changes no route needs.",
+            );
+        }
         return 0;
     }
-    console.log(`\nDid not converge (${report.divergences.length} problems):`);
-    for (const divergence of report.divergences.slice(0, 20)) console.log(`  - ${truncate(divergence, 300)}`);
-    if (report.divergences.length > 20) console.log(`  … and ${report.divergences.length - 20} more`);
+    console.log(`\nDid not converge (${divergences.length} problems):`);
+    for (const divergence of divergences.slice(0, 20)) console.log(`  - ${truncate(divergence, 300)}`);
+    if (divergences.length > 20) console.log(`  … and ${divergences.length - 20} more`);
     return 1;
 }
 
@@ -238,36 +332,50 @@ function printMapping(feed: RunningMapping): void {
     console.log(
         `  mapping          batch ${settings.batchSize}, window ${batchingWindowSeconds} s, start ${startingPosition}, ` +
             `retries ${settings.maximumRetryAttempts}, record age ${settings.maximumRecordAgeInSeconds} s, ` +
-            `bisect ${settings.bisectBatchOnFunctionError ? "on" : "off"}, failures → s3://${feed.failureBucket}`,
+            `bisect ${settings.bisectBatchOnFunctionError ? "on" : "off"}, ` +
+            `${parallelizationFactor} batch${parallelizationFactor > 1 ? "es" : ""} per shard at once, ` +
+            `failures → s3://${feed.failureBucket}`,
     );
-    if (parallelizationFactor > 1) {
+    if (feed.mapping.filterPatterns) {
         console.log(
-            `  not emulated     parallelizationFactor ${parallelizationFactor}: the local mapping runs one batch per shard at a time`,
+            `  filter           ${feed.mapping.filterPatterns.length} patterns: records no route needs are dropped before ` +
+                `batching, as Lambda does (never delivered, never retried): ${feed.mapping.filterPatterns.map((pattern) => JSON.stringify(pattern)).join(" | ")}`,
         );
     }
 }
 
-function printHowToWrite(stack: LocalStack): void {
-    const source = findResource(stack.run, "aws:dynamodb/table:Table", "changefeed-source").inputs as {
-        hashKey: string;
-        rangeKey?: string;
-        attributes: { name: string; type: string }[];
-    };
-    const sample = (name: string): string => {
-        const type = source.attributes.find((attribute) => attribute.name === name)?.type ?? "S";
+function printChaos(chaos: Chaos): void {
+    console.log(
+        `  chaos            seed ${chaos.seed} (replay with --chaos-seed ${chaos.seed}): ${describeChaos(chaos)}`,
+    );
+}
+
+function printHowToWrite(stack: LocalStack, keys: DemoKeySchema): void {
+    const sample = ({ name, type }: DemoKeyAttribute): string => {
         const value = type === "N" ? "1" : type === "B" ? "aGVsbG8=" : "hello-1";
         return `"${name}":{"${type}":"${value}"}`;
     };
-    const item = `{${[source.hashKey, ...(source.rangeKey ? [source.rangeKey] : [])].map(sample).join(",")},"greeting":{"S":"hi"}}`;
+    const item = `{${[keys.partitionKey, ...(keys.sortKey ? [keys.sortKey] : [])].map(sample).join(",")},"greeting":{"S":"hi"}}`;
     const credentials = "AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_REGION=us-east-1";
     console.log(`
 Write to the source table (any AWS CLI v2):
   ${credentials} aws dynamodb put-item --endpoint-url ${stack.dynamodbServer.endpoint} --table-name ${stack.names.sourceTable} --item '${item}'
 Read the projection and the archive:
-  ${credentials} aws dynamodb scan --endpoint-url ${stack.dynamodbServer.endpoint} --table-name ${stack.names.projectionTable}
+${projectionTables(stack)
+    .map(
+        (table) =>
+            `  ${credentials} aws dynamodb scan --endpoint-url ${stack.dynamodbServer.endpoint} --table-name ${table}`,
+    )
+    .join("\n")}
   ${credentials} aws s3 ls --endpoint-url ${stack.s3Server.endpoint} --recursive s3://${stack.names.archiveBucket}/
 Ctrl-C stops everything.
 `);
+}
+
+/** The projection tables: one, or one per route. */
+function projectionTables(stack: LocalStack): string[] {
+    const routes = readSettings(declaredFunctionEnvironment(stack.run)).routes;
+    return routes ? routes.map((route) => route.table) : [stack.names.projectionTable];
 }
 
 /** The function's per-batch INFO lines and EMF metrics: useful, but noise while watching a feed. */
@@ -281,7 +389,11 @@ function isRoutine(line: string): boolean {
 }
 
 /** Lets `npm run backfill -- --local` and `npm run redrive -- --local` find this running stack. */
-function publishStack(stack: LocalStack, stateDirectory: string): void {
+function publishStack(
+    stack: LocalStack,
+    stateDirectory: string,
+    backfill: RunningExportBackfill | undefined,
+): void {
     writeLocalStackFile(stateDirectory, {
         stack: stack.run.stack,
         pid: process.pid,
@@ -290,28 +402,32 @@ function publishStack(stack: LocalStack, stateDirectory: string): void {
         s3Endpoint: stack.s3Server.endpoint,
         names: { ...stack.names },
         functionEnvironment: declaredFunctionEnvironment(stack.run),
+        ...(backfill
+            ? {
+                  backfill: {
+                      endpoint: backfill.endpoint,
+                      stateMachineArn: backfill.stateMachineArn,
+                      bucket: backfill.bucket,
+                  },
+              }
+            : {}),
     });
 }
 
-function sourcePartitionKey(stack: LocalStack): PartitionKey {
-    const source = findResource(stack.run, "aws:dynamodb/table:Table", "changefeed-source").inputs as {
-        hashKey: string;
-        rangeKey?: string;
-        attributes: { name: string; type: "S" | "N" | "B" }[];
+/** The source table's key schema as DynamoDB Local holds it: created by the program, or adopted. */
+async function sourceKeySchema(stack: LocalStack): Promise<DemoKeySchema> {
+    const { Table: table } = await stack.clients.dynamodb.send(
+        new DescribeTableCommand({ TableName: stack.names.sourceTable }),
+    );
+    const attribute = (keyType: "HASH" | "RANGE"): DemoKeyAttribute | undefined => {
+        const name = table?.KeySchema?.find((element) => element.KeyType === keyType)?.AttributeName;
+        const type = table?.AttributeDefinitions?.find(
+            (definition) => definition.AttributeName === name,
+        )?.AttributeType;
+        return name && type ? { name, type } : undefined;
     };
-    if (source.rangeKey) {
-        throw new Error(
-            "The demo workload writes tables with a partition key only; this stack configures a sortKey.",
-        );
-    }
-    const type = source.attributes.find((attribute) => attribute.name === source.hashKey)?.type ?? "S";
-    return { name: source.hashKey, type };
+    const partitionKey = attribute("HASH");
+    if (!partitionKey) throw new Error(`Table ${stack.names.sourceTable} has no partition key.`);
+    const sortKey = attribute("RANGE");
+    return { partitionKey, ...(sortKey ? { sortKey } : {}) };
 }
-
-main().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-        console.error(`\nnpm start failed: ${error instanceof Error ? error.message : String(error)}`);
-        process.exit(1);
-    },
-);

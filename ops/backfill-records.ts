@@ -1,6 +1,6 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBRecord } from "aws-lambda";
-import { toEventImage } from "../local/mapping/stream-records";
+import { toEventImage } from "./event-image";
 
 /**
  * The sequence number of every backfilled change: lower than any real stream sequence number
@@ -41,7 +41,6 @@ export function toBackfillRecord(
             throw new Error(`Scanned item has no key attribute ${name}: ${JSON.stringify(item)}`);
         keys[name] = value;
     }
-    const noRepairs = () => undefined;
     return {
         eventID: `backfill:${page.runId}:${page.segment}:${page.page}:${index}`,
         eventName: "INSERT",
@@ -51,8 +50,8 @@ export function toBackfillRecord(
         eventSourceARN: `${page.tableArn}/stream/backfill-${page.runId}-s${page.segment}-p${page.page}`,
         dynamodb: {
             ApproximateCreationDateTime: page.nowSeconds,
-            Keys: toEventImage(keys, "Keys", noRepairs),
-            NewImage: toEventImage(item, "NewImage", noRepairs),
+            Keys: toEventImage(keys, "Keys"),
+            NewImage: toEventImage(item, "NewImage"),
             SequenceNumber: BACKFILL_SEQUENCE_NUMBER,
             StreamViewType: "NEW_AND_OLD_IMAGES",
         },

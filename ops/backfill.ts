@@ -8,8 +8,8 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBStreamEvent } from "aws-lambda";
 import { toSdkItem } from "../handler/attribute-values";
-import { toEventImage } from "../local/mapping/stream-records";
 import { toBackfillRecord } from "./backfill-records";
+import { toEventImage } from "./event-image";
 import type { BatchRunner } from "./batch-runner";
 import { createRateLimiter } from "./rate-limiter";
 
@@ -223,5 +223,5 @@ function saveCheckpoint(file: string, checkpoint: Checkpoint): void {
 }
 
 function encodeKey(key: Record<string, AttributeValue>): Record<string, unknown> {
-    return toEventImage(key, "LastEvaluatedKey", () => undefined);
+    return toEventImage(key, "LastEvaluatedKey");
 }

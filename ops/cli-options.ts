@@ -9,7 +9,7 @@ export const TARGET_FLAGS = {
     "projection-table": { type: "string" },
     "archive-bucket": { type: "string" },
     "failure-bucket": { type: "string" },
-    help: { type: "boolean", default: false },
+    "function-name": { type: "string" },
 } as const;
 
 export const TARGET_USAGE = `  --stack <name>             the stack (its config in stacks/Pulumi.<name>.yaml; default dev)
@@ -19,6 +19,7 @@ export const TARGET_USAGE = `  --stack <name>             the stack (its config 
   --projection-table <name>
   --archive-bucket <name>
   --failure-bucket <name>
+  --function-name <name>     the stream handler, whose deployed settings the command applies
   --help                     this text`;
 
 type ParsedTargetFlags = {
@@ -29,6 +30,7 @@ type ParsedTargetFlags = {
     "projection-table"?: string | undefined;
     "archive-bucket"?: string | undefined;
     "failure-bucket"?: string | undefined;
+    "function-name"?: string | undefined;
 };
 
 export function targetOptions(values: ParsedTargetFlags): TargetOptions {
@@ -41,21 +43,7 @@ export function targetOptions(values: ParsedTargetFlags): TargetOptions {
         stack: values.stack,
         local: values.local,
         ...(values["state-dir"] ? { stateDirectory: values["state-dir"] } : {}),
+        ...(values["function-name"] ? { functionName: values["function-name"] } : {}),
         names,
     };
-}
-
-/** A whole number within a range, or an error naming the flag and the range. */
-export function integerFlag(
-    flag: string,
-    text: string | undefined,
-    min: number,
-    max: number,
-): number | undefined {
-    if (text === undefined) return undefined;
-    const value = Number(text);
-    if (!Number.isInteger(value) || value < min || value > max) {
-        throw new Error(`--${flag} is "${text}"; allowed: a whole number from ${min} to ${max}.`);
-    }
-    return value;
 }

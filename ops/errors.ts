@@ -2,10 +2,16 @@
 export const REQUIRED_PERMISSIONS = {
     backfill:
         "dynamodb:DescribeTable and dynamodb:Scan on the source table, dynamodb:PutItem on the projection table, " +
-        "and s3:PutObject on the archive bucket's prefix",
+        "s3:PutObject on the archive bucket's prefix, and lambda:GetFunctionConfiguration on the stream handler",
+    backfillFromExport:
+        "dynamodb:DescribeContinuousBackups, dynamodb:ExportTableToPointInTime and dynamodb:DescribeExport on the source " +
+        "table and its exports; s3:PutObject, s3:GetObject and s3:AbortMultipartUpload on the backfill bucket; and " +
+        "states:ListExecutions, states:StartExecution, states:DescribeExecution, states:RedriveExecution, " +
+        "states:ListMapRuns and states:DescribeMapRun on the backfill state machine and its executions",
     redrive:
         "s3:ListBucket, s3:GetObject, s3:PutObject and s3:DeleteObject on the failure bucket, dynamodb:PutItem " +
-        "on the projection table, and s3:PutObject on the archive bucket's prefix",
+        "on the projection table, s3:PutObject on the archive bucket's prefix, and lambda:GetFunctionConfiguration " +
+        "on the stream handler",
 } as const;
 
 /**

@@ -1,5 +1,5 @@
-import { parseArgs } from "node:util";
 import { TARGET_FLAGS, TARGET_USAGE, targetOptions } from "./cli-options";
+import { runCommand, type ParsedFlags } from "./command-line";
 import { explainOpsError } from "./errors";
 import { createHandlerRunner } from "./handler-runner";
 import { FAILURE_PREFIX, REDRIVEN_PREFIX, runRedrive } from "./redrive";
@@ -15,16 +15,15 @@ nothing the second time.
   --dry-run                  only show what it would do
 ${TARGET_USAGE}`;
 
-async function main(): Promise<number> {
-    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-    const { values } = parseArgs({
-        options: { ...TARGET_FLAGS, "dry-run": { type: "boolean", default: false } },
-        strict: true,
-    });
-    if (values.help) {
-        console.log(USAGE);
-        return 0;
-    }
+runCommand({
+    name: "redrive",
+    usage: USAGE,
+    options: { ...TARGET_FLAGS, "dry-run": { type: "boolean", default: false } },
+    run: redrive,
+    explainError: (error) => explainOpsError(error, "redrive"),
+});
+
+async function redrive(values: ParsedFlags<typeof TARGET_FLAGS> & { "dry-run": boolean }): Promise<number> {
     const target = await resolveTarget(targetOptions(values));
     try {
         console.log(
@@ -51,11 +50,3 @@ async function main(): Promise<number> {
         target.close();
     }
 }
-
-main().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-        console.error(`\nredrive failed: ${explainOpsError(error, "redrive")}`);
-        process.exit(1);
-    },
-);

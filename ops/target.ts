@@ -1,12 +1,12 @@
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
+import { GetFunctionConfigurationCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { createChangeFeedClients, type ChangeFeedClients } from "../handler/clients";
+import { SETTING_VARIABLES, type DeployedRoute } from "../handler/contract";
 import { readSettings } from "../handler/settings";
 import type { HandlerSettings } from "../handler/types";
-import { dynamoDBClientConfig } from "../local/servers/dynamodb-local";
-import { declaredFunctionEnvironment, PROJECT_ROOT, readStackConfig, runProgram } from "../local/program";
-import { s3ClientConfig } from "../local/servers/s3rver";
-import { readLocalStackFile } from "../local/stack-file";
+import { readLocalStackFile, type LocalStackFile } from "../local/stack-file";
+import { PROJECT_ROOT, stackRegion } from "./project";
 
 /** The physical names an ops command works on. */
 export type TargetNames = {
@@ -22,10 +22,16 @@ export type OpsTarget = {
     readonly names: TargetNames;
     readonly region: string;
     readonly clients: ChangeFeedClients;
-    /** The handler's settings as the program sets them on the function for this stack. */
+    /** The handler's settings as the deployed function has them. */
     readonly settings: HandlerSettings;
     close(): void;
 };
+
+/** Reads a deployed function's environment variables (Lambda's GetFunctionConfiguration). */
+export type FunctionEnvironmentReader = (
+    functionName: string,
+    region: string,
+) => Promise<Record<string, string>>;
 
 export type TargetOptions = {
     readonly stack: string;
@@ -35,11 +41,16 @@ export type TargetOptions = {
     readonly stateDirectory?: string;
     /** Names given as flags; missing ones come from `pulumi stack output --json`. */
     readonly names?: Partial<TargetNames>;
+    /** The stream handler's function name; by default the stack output `functionName`. */
+    readonly functionName?: string;
     /** Reads the stack's outputs; by default the Pulumi CLI. */
     readonly stackOutputs?: (stack: string) => Record<string, unknown>;
+    /** Reads the deployed function's settings; by default Lambda's GetFunctionConfiguration. */
+    readonly functionEnvironment?: FunctionEnvironmentReader;
 };
 
-const OUTPUT_FOR_NAME: Record<keyof TargetNames, string> = {
+/** Where each name is among the stack's outputs (index.ts exports them). */
+export const OUTPUT_FOR_NAME: Record<keyof TargetNames, string> = {
     sourceTable: "sourceTableName",
     projectionTable: "projectionTableName",
     archiveBucket: "archiveBucketName",
@@ -47,48 +58,90 @@ const OUTPUT_FOR_NAME: Record<keyof TargetNames, string> = {
 };
 
 /**
- * Resolves where an ops command acts and with which handler settings. Settings come from running
- * the program for the stack (under Pulumi's mock engine) and reading the environment it sets on
- * the function, so the command applies exactly the handler configuration that is deployed.
+ * The one credential pair the local servers accept (s3rver takes only S3RVER/S3RVER; DynamoDB
+ * Local any); `npm start` prints it with the commands it shows.
+ */
+const LOCAL_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } as const;
+
+/**
+ * Resolves where an ops command acts and with which handler settings, from what is deployed: on
+ * AWS, the names from `pulumi stack output --json` (or flags) and the settings from the deployed
+ * function's configuration; locally, both from the stack file a running `npm start` publishes.
  *
  * @throws {Error} naming the missing stack config, the local stack that is not running, or the
  *   output that could not be found, with what to do about it
  */
 export async function resolveTarget(options: TargetOptions): Promise<OpsTarget> {
-    const stackConfig = readStackConfig(options.stack);
-    const run = await runProgram(options.stack);
-    const declared = declaredFunctionEnvironment(run);
-
     if (options.local) {
-        const stateDirectory = options.stateDirectory ?? path.join(PROJECT_ROOT, ".local", options.stack);
-        const file = readLocalStackFile(stateDirectory, options.stack);
+        const file = readLocalTarget(options);
         const names = { ...file.names, ...options.names };
-        const settings = settingsFor({ ...declared, ...file.functionEnvironment }, names);
-        const clients = createChangeFeedClients({
-            dynamodb: dynamoDBClientConfig(file.dynamodbEndpoint),
-            s3: s3ClientConfig(file.s3Endpoint),
-        });
+        const clients = localClients(file);
         return {
             description: `local stack "${options.stack}" (npm start, pid ${file.pid})`,
             names,
             region: file.region,
             clients,
-            settings,
+            settings: settingsFor(file.functionEnvironment, names),
             close: () => Object.values(clients).forEach((client) => client.destroy()),
         };
     }
 
-    const region = stackConfig["aws:region"] ?? process.env.AWS_REGION ?? "us-east-1";
-    const names = resolveNames(options, () => (options.stackOutputs ?? pulumiStackOutputs)(options.stack));
+    const region = stackRegion(options.stack) ?? process.env.AWS_REGION ?? "us-east-1";
+    let outputs: Record<string, unknown> | undefined;
+    const readOutputs = () => (outputs ??= (options.stackOutputs ?? pulumiStackOutputs)(options.stack));
+    const functionName =
+        options.functionName ?? requiredOutput(options.stack, readOutputs(), "functionName", "function-name");
+    const environment = await (options.functionEnvironment ?? deployedFunctionEnvironment)(
+        functionName,
+        region,
+    );
+    // A routed feed has no one projection table: its function's routes name each route's table.
+    const routeTables = routeTablesOf(environment);
+    const names = resolveNames(
+        routeTables && !options.names?.projectionTable
+            ? { ...options, names: { ...options.names, projectionTable: routeTables.join(", ") } }
+            : options,
+        readOutputs,
+    );
     const clients = createChangeFeedClients({ dynamodb: { region }, s3: { region } });
     return {
         description: `stack "${options.stack}" on AWS (${region})`,
         names,
         region,
         clients,
-        settings: settingsFor(declared, names),
+        settings: settingsFor(environment, names),
         close: () => Object.values(clients).forEach((client) => client.destroy()),
     };
+}
+
+/** The stack file of the running local stack (`--local`), from its state directory. */
+export function readLocalTarget(options: Pick<TargetOptions, "stack" | "stateDirectory">): LocalStackFile {
+    const stateDirectory = options.stateDirectory ?? path.join(PROJECT_ROOT, ".local", options.stack);
+    return readLocalStackFile(stateDirectory, options.stack);
+}
+
+/** SDK client settings for the running local stack's servers. */
+export function localClientConfig(endpoint: string, region: string) {
+    return {
+        endpoint,
+        region,
+        credentials: { ...LOCAL_CREDENTIALS },
+        // s3rver predates the SDK's default checksums and serves buckets by path only.
+        forcePathStyle: true,
+        requestChecksumCalculation: "WHEN_REQUIRED",
+        responseChecksumValidation: "WHEN_REQUIRED",
+    } as const;
+}
+
+function localClients(file: LocalStackFile): ChangeFeedClients {
+    return createChangeFeedClients({
+        dynamodb: {
+            endpoint: file.dynamodbEndpoint,
+            region: file.region,
+            credentials: { ...LOCAL_CREDENTIALS },
+        },
+        s3: localClientConfig(file.s3Endpoint, file.region),
+    });
 }
 
 function resolveNames(options: TargetOptions, outputs: () => Record<string, unknown>): TargetNames {
@@ -98,24 +151,65 @@ function resolveNames(options: TargetOptions, outputs: () => Record<string, unkn
     const values = outputs();
     const resolved = { ...given } as Record<keyof TargetNames, string>;
     for (const name of missing) {
-        const value = values[OUTPUT_FOR_NAME[name]];
-        if (typeof value !== "string" || value === "") {
-            throw new Error(
-                `Stack "${options.stack}" has no output ${OUTPUT_FOR_NAME[name]}; deploy it with pulumi up, ` +
-                    `or pass --${kebab(name)}.`,
-            );
-        }
-        resolved[name] = value;
+        resolved[name] = requiredOutput(options.stack, values, OUTPUT_FOR_NAME[name], kebab(name));
     }
     return resolved;
 }
 
-function settingsFor(environment: Record<string, string>, names: TargetNames): HandlerSettings {
+/**
+ * One of the stack's outputs, which must be a non-empty string.
+ *
+ * @throws {Error} naming the output and the flag that can stand in for it
+ */
+export function requiredOutput(
+    stack: string,
+    outputs: Record<string, unknown>,
+    output: string,
+    flag?: string,
+): string {
+    const value = outputs[output];
+    if (typeof value !== "string" || value === "") {
+        throw new Error(
+            `Stack "${stack}" has no output ${output}; deploy it with pulumi up` +
+                `${flag ? `, or pass --${flag}` : ""}.`,
+        );
+    }
+    return value;
+}
+
+/** The tables a routed function writes to, from its ROUTES setting; undefined without routes. */
+function routeTablesOf(environment: Readonly<Record<string, string>>): string[] | undefined {
+    const routes = environment[SETTING_VARIABLES.routes];
+    if (!routes) return undefined;
+    return (JSON.parse(routes) as DeployedRoute[]).map((route) => route.table);
+}
+
+function settingsFor(environment: Readonly<Record<string, string>>, names: TargetNames): HandlerSettings {
     return readSettings({
         ...environment,
         PROJECTION_TABLE: names.projectionTable,
         ARCHIVE_BUCKET: names.archiveBucket,
     });
+}
+
+/**
+ * The environment of a deployed function, as Lambda reports it.
+ *
+ * @throws the SDK's error (e.g. AccessDeniedException, naming lambda:GetFunctionConfiguration)
+ */
+export async function deployedFunctionEnvironment(
+    functionName: string,
+    region: string,
+): Promise<Record<string, string>> {
+    const lambda = new LambdaClient({ region });
+    try {
+        const configuration = await lambda.send(
+            new GetFunctionConfigurationCommand({ FunctionName: functionName }),
+        );
+        return { ...configuration.Environment?.Variables };
+    } finally {
+        lambda.destroy();
+    }
 }
 
 /**
@@ -136,7 +230,8 @@ export function pulumiStackOutputs(stack: string): Record<string, unknown> {
         if (failure.code === "ENOENT") {
             throw new Error(
                 "The Pulumi CLI is not installed, so the stack's outputs cannot be read; pass the names with " +
-                    "--source-table, --projection-table, --archive-bucket and --failure-bucket, or use --local.",
+                    "--source-table, --projection-table, --archive-bucket, --failure-bucket and --function-name, " +
+                    "or use --local.",
                 { cause: error },
             );
         }

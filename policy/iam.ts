@@ -1,65 +1,56 @@
 import * as aws from "@pulumi/aws";
-import type { PolicyResource, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { validateResourceOfType, type ReportViolation, type ResourceValidationPolicy } from "@pulumi/policy";
 import { describeStatement, listOf, statementsOf, type Statement } from "./documents";
+import { isSet } from "./inputs";
 
 /**
- * The role of every Lambda function in the stack has only inline statements that name their
- * actions and resources: no wildcard in an action, no NotAction, no Resource "*", and no attached
- * managed policy (whose statements the stack cannot see or pin down).
+ * Every IAM role in the stack (each is a Lambda function's: the program declares no other) has only
+ * inline statements that name their actions and resources: no wildcard in an action, no NotAction
+ * or NotResource, no Resource "*", and no managed policy (whose statements the stack cannot see or
+ * pin down). A resource rule, so that `pulumi up` checks each role and role policy just before it
+ * creates or updates it, and refuses a broad one before it exists.
  */
-export const lambdaRoleLeastPrivilege: StackValidationPolicy = {
+export const lambdaRoleLeastPrivilege: ResourceValidationPolicy = {
     name: "lambda-role-least-privilege",
     description:
-        'Lambda functions\' roles grant no wildcard actions, no NotAction, no Resource "*", and carry no managed policies.',
+        "IAM roles (in a ddb-changefeed stack, the function's) and their inline policies grant no wildcard " +
+        'actions, no NotAction or NotResource, no Resource "*", and no managed policy is attached to them.',
     enforcementLevel: "mandatory",
-    validateStack: (args, reportViolation) => {
-        const functionRoles = functionRolesOf(args);
-        if (functionRoles.length === 0)
-            args.notApplicable("The stack has no Lambda function with a role of its own.");
-        for (const role of functionRoles) {
-            for (const policyArn of managedPoliciesOf(args, role)) {
-                reportViolation(`Role ${role.name} has the managed policy ${policyArn} attached.`, role.urn);
+    validateResource: [
+        validateResourceOfType(aws.iam.RolePolicy, (rolePolicy, _args, reportViolation) => {
+            reportStatementProblems(rolePolicy.policy, reportViolation);
+        }),
+        validateResourceOfType(aws.iam.Role, (role, _args, reportViolation) => {
+            for (const policyArn of listOf(role.managedPolicyArns as string[] | undefined)) {
+                reportViolation(`It has the managed policy ${policyArn} attached.`);
             }
-            for (const document of inlinePoliciesOf(args, role)) {
-                statementsOf(document).forEach((statement, index) => {
-                    for (const problem of statementProblems(statement)) {
-                        reportViolation(
-                            `Role ${role.name}: ${describeStatement(statement, index)} ${problem}.`,
-                            role.urn,
-                        );
-                    }
-                });
+            for (const inline of role.inlinePolicies ?? []) {
+                reportStatementProblems(
+                    inline.policy,
+                    reportViolation,
+                    `Inline policy ${inline.name ?? ""}: `,
+                );
             }
-        }
-    },
+        }),
+        // Attachments name a managed policy: attaching any to a role is the violation, whatever
+        // its ARN (which may be unknown in a preview, so it is not read).
+        validateResourceOfType(aws.iam.RolePolicyAttachment, (_attachment, _args, reportViolation) => {
+            reportViolation("It attaches a managed policy to a role.");
+        }),
+        validateResourceOfType(aws.iam.PolicyAttachment, (attachment, args, reportViolation) => {
+            if (!isSet(attachment, "roles")) args.notApplicable("It attaches no policy to a role.");
+            reportViolation("It attaches a managed policy to roles.");
+        }),
+    ],
 };
 
-/** A role's managed policies: its own `managedPolicyArns` and any attachment naming it. */
-function managedPoliciesOf(args: StackValidationArgs, role: PolicyResource): string[] {
-    const roleName = role.props.name ?? role.props.id;
-    const attachments = args.resources.filter(
-        (resource) =>
-            (resource.isType(aws.iam.RolePolicyAttachment) && resource.props.role === roleName) ||
-            (resource.isType(aws.iam.PolicyAttachment) &&
-                listOf(resource.props.roles as string[] | undefined).includes(roleName)),
-    );
-    return [
-        ...listOf(role.props.managedPolicyArns as string[] | undefined),
-        ...attachments.map((attachment) => String(attachment.props.policyArn)),
-    ];
-}
-
-/** A role's inline policy documents: its own `inlinePolicies` and every RolePolicy naming it. */
-function inlinePoliciesOf(args: StackValidationArgs, role: PolicyResource): unknown[] {
-    const roleName = role.props.name ?? role.props.id;
-    return [
-        ...((role.props.inlinePolicies as { policy?: string }[] | undefined) ?? []).map(
-            (policy) => policy.policy,
-        ),
-        ...args.resources
-            .filter((resource) => resource.isType(aws.iam.RolePolicy) && resource.props.role === roleName)
-            .map((policy) => policy.props.policy as unknown),
-    ];
+/** Reports what is too broad about each Allow statement of a policy document. */
+function reportStatementProblems(policy: unknown, reportViolation: ReportViolation, prefix = ""): void {
+    statementsOf(policy).forEach((statement, index) => {
+        for (const problem of statementProblems(statement)) {
+            reportViolation(`${prefix}${capitalized(describeStatement(statement, index))} ${problem}.`);
+        }
+    });
 }
 
 /** What is too broad about an Allow statement. */
@@ -77,14 +68,6 @@ function statementProblems(statement: Statement): string[] {
     return problems;
 }
 
-/** The roles that Lambda functions of the stack run as (matched by ARN). */
-function functionRolesOf(args: StackValidationArgs): PolicyResource[] {
-    const roleArns = new Set(
-        args.resources
-            .filter((resource) => resource.isType(aws.lambda.Function))
-            .map((fn) => fn.props.role as string | undefined),
-    );
-    return args.resources.filter(
-        (resource) => resource.isType(aws.iam.Role) && roleArns.has(resource.props.arn),
-    );
+function capitalized(text: string): string {
+    return text.charAt(0).toUpperCase() + text.slice(1);
 }

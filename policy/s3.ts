@@ -113,7 +113,11 @@ export const s3TlsOnly: ResourceValidationPolicy = {
     }),
 };
 
-/** The companions the rules above check exist for every bucket; a bucket declared without them escapes them. */
+/**
+ * The companions the rules above check exist for every bucket; a bucket declared without them
+ * escapes them. Whether a companion exists for a bucket spans two resources, so this stays a stack
+ * rule: Pulumi runs it at the end of a preview, and of an update only once every change is made.
+ */
 export const s3BucketGuardrails: StackValidationPolicy = {
     name: "s3-bucket-guardrails",
     description:
@@ -143,8 +147,15 @@ export const s3BucketGuardrails: StackValidationPolicy = {
     },
 };
 
-/** A bucket companion names its bucket by the bucket's name (which is also its ID). */
+/**
+ * A companion names its bucket by the bucket's name (which is also its ID). When that input comes
+ * from a bucket of the stack, the companion's property dependencies say which, and are known in
+ * every preview; the name itself is unknown until a new bucket exists, so it is compared only for a
+ * companion given a literal name.
+ */
 function refersTo(companion: PolicyResource, bucket: PolicyResource): boolean {
+    const sources = companion.propertyDependencies.bucket ?? [];
+    if (sources.length > 0) return sources.some((source) => source.urn === bucket.urn);
     const target = companion.props.bucket;
     return target !== undefined && (target === bucket.props.id || target === bucket.props.bucket);
 }

@@ -4,6 +4,7 @@ import {
     type ResourceValidationArgs,
     type ResourceValidationPolicy,
 } from "@pulumi/policy";
+import { isSet } from "./inputs";
 
 type MappingProps = aws.lambda.EventSourceMappingArgs;
 
@@ -11,13 +12,17 @@ type MappingProps = aws.lambda.EventSourceMappingArgs;
 const RETRY_ATTEMPTS = { min: 0, max: 10_000 };
 const RECORD_AGE_SECONDS = { min: 60, max: 604_800 };
 
-/** Only stream sources (DynamoDB Streams, Kinesis) retry a batch in order; queues do not. */
+/**
+ * Only stream sources (DynamoDB Streams, Kinesis) retry a batch in order; queues do not. A stream
+ * source needs a starting position, which is known in every preview; the source's ARN (a table's
+ * stream ARN) is unknown until the table exists, so it is read only when there is none.
+ */
 function requireStreamSource(
     mapping: { eventSourceArn?: unknown; startingPosition?: unknown },
     args: ResourceValidationArgs,
 ): void {
-    const arn = String(mapping.eventSourceArn ?? "");
-    if (mapping.startingPosition === undefined && !/:(dynamodb|kinesis):/.test(arn)) {
+    if (mapping.startingPosition !== undefined) return;
+    if (!/:(dynamodb|kinesis):/.test(String(mapping.eventSourceArn ?? ""))) {
         args.notApplicable("Not a stream event source mapping.");
     }
 }
@@ -85,8 +90,8 @@ export const streamMappingFailureDestination: ResourceValidationPolicy = {
         aws.lambda.EventSourceMapping,
         (mapping, args, reportViolation) => {
             requireStreamSource(mapping, args);
-            const destination = mapping.destinationConfig?.onFailure?.destinationArn;
-            if (typeof destination !== "string" || destination === "") {
+            // The destination's ARN is the failure bucket's, unknown until the bucket exists.
+            if (!isSet(mapping.destinationConfig?.onFailure, "destinationArn")) {
                 reportViolation(
                     "destinationConfig.onFailure.destinationArn is not set: discarded records would be lost.",
                 );

@@ -58,7 +58,7 @@ export async function codeArchiveFigures(stack: LocalStack): Promise<{
     readonly entries: number;
     readonly neverLoadedBytes: Record<string, number>;
 }> {
-    const fn = stack.deployment.functions[0];
+    const fn = stack.deployment.functions.find((declared) => declared.resource.name === "changefeed-handler");
     if (!fn) throw new Error("The program declared no function.");
     const archive = await zipCodeArchive(fn.resource.inputs.code);
     const neverLoadedBytes: Record<string, number> = Object.fromEntries(

@@ -8,7 +8,6 @@
  * Dependency-free on purpose: the function's process has only the Lambda runtime's modules.
  */
 import { appendFileSync } from "node:fs";
-import * as path from "node:path";
 
 /** The calls of one operation, e.g. `DynamoDB.PutItem`. */
 export type OperationCount = { calls: number; attempts: number; errors: number; bodyBytes: number };
@@ -20,6 +19,9 @@ type Context = { readonly clientName?: string; readonly commandName?: string };
 type Handler = (args: { readonly input?: { Body?: unknown } }) => Promise<unknown>;
 type Stack = { add(middleware: (next: Handler, context: Context) => Handler, options: object): void };
 type ClientClass = { prototype: { send: (...args: unknown[]) => unknown } };
+
+/** The clients the functions build, by package, with the name of their client class. */
+const CLIENTS = { "@aws-sdk/client-dynamodb": "DynamoDBClient", "@aws-sdk/client-s3": "S3Client" } as const;
 
 const callsFile = process.env.BENCH_CALLS_FILE;
 if (callsFile) {
@@ -60,14 +62,15 @@ if (callsFile) {
             name: "benchAttemptCounter",
         });
     };
-    // The client base class as the function's SDK packages resolve it (from the runtime's modules).
+    // The base class of the clients as the function's SDK resolves them (from the runtime's
+    // modules), taken from the client class itself: which package defines it varies by SDK version.
     const classes = new Set<ClientClass>();
-    for (const client of ["@aws-sdk/client-dynamodb", "@aws-sdk/client-s3"]) {
-        const core = path.dirname(require.resolve(client));
-        classes.add(
-            (require(require.resolve("@smithy/core/client", { paths: [core] })) as { Client: ClientClass })
-                .Client,
-        );
+    for (const [client, className] of Object.entries(CLIENTS)) {
+        const clientClass = (require(client) as Record<string, ClientClass>)[className];
+        const base = clientClass && (Object.getPrototypeOf(clientClass) as ClientClass);
+        if (!base?.prototype?.send)
+            throw new Error(`${client} has no ${className} with a base class to count.`);
+        classes.add(base);
     }
     for (const clientClass of classes) {
         const instrumented = new WeakSet<object>();

@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from "node:child_process";
 import * as path from "node:path";
+import { LAMBDA_RUNTIME } from "./runtime-modules";
 
 /** What Lambda would know about the function: where its code is and how it is configured. */
 export type LocalFunctionSpec = {
@@ -15,13 +16,22 @@ export type LocalFunctionSpec = {
     readonly environment: Readonly<Record<string, string>>;
     /** What the AWS SDK needs to reach the local servers: endpoints, region, credentials. */
     readonly awsEnvironment: Readonly<Record<string, string>>;
-    /** A node_modules holding only what the Lambda runtime provides (see runtime-modules.ts). */
+    /** A node_modules holding only what the Lambda runtime provides, at its versions (see runtime-modules.ts). */
     readonly runtimeModules: string;
     /** Receives every line the function writes to stdout or stderr. */
     readonly onLog?: (line: string) => void;
 };
 
 export type FunctionError = { readonly errorType: string; readonly errorMessage: string };
+
+/** Per-invocation choices of the caller. */
+export type InvokeOptions = {
+    /**
+     * A shorter timeout for this invocation only, in milliseconds (the local mapping's chaos mode
+     * uses it to time out a slow invocation, as a function at its configured timeout would be).
+     */
+    readonly timeoutMs?: number;
+};
 
 /** The outcome of one invocation, as Lambda reports it to an event source mapping. */
 export type Invocation =
@@ -65,8 +75,8 @@ export class LocalFunction {
     }
 
     /** Invokes the function with an event; invocations queue behind each other. */
-    public invoke(event: unknown): Promise<Invocation> {
-        const run = this.queue.then(() => this.invokeNow(event));
+    public invoke(event: unknown, options: InvokeOptions = {}): Promise<Invocation> {
+        const run = this.queue.then(() => this.invokeNow(event, options));
         this.queue = run.catch(() => undefined);
         return run;
     }
@@ -78,7 +88,7 @@ export class LocalFunction {
         if (environment) await terminate(environment.child);
     }
 
-    private async invokeNow(event: unknown): Promise<Invocation> {
+    private async invokeNow(event: unknown, options: InvokeOptions): Promise<Invocation> {
         const started = Date.now();
         const environment = this.environment ?? this.startEnvironment();
         const ready = await environment.ready;
@@ -87,7 +97,8 @@ export class LocalFunction {
             return { ok: false, error: ready.error, timedOut: false, durationMs: Date.now() - started };
         }
         const id = this.nextId++;
-        const deadline = Date.now() + this.spec.timeoutSeconds * 1000;
+        const timeoutMs = options.timeoutMs ?? this.spec.timeoutSeconds * 1000;
+        const deadline = Date.now() + timeoutMs;
         const result = await new Promise<Invocation>((resolve) => {
             const finish = (invocation: Invocation): void => {
                 clearTimeout(timer);
@@ -120,7 +131,7 @@ export class LocalFunction {
                         ok: false,
                         error: {
                             errorType: "Sandbox.Timedout",
-                            errorMessage: `Task timed out after ${this.spec.timeoutSeconds.toFixed(2)} seconds`,
+                            errorMessage: `Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`,
                         },
                         timedOut: true,
                         durationMs: Date.now() - started,
@@ -156,7 +167,7 @@ export class LocalFunction {
                 LANG: "en_US.UTF-8",
                 NODE_PATH: spec.runtimeModules,
                 LAMBDA_TASK_ROOT: spec.codeDirectory,
-                AWS_EXECUTION_ENV: "AWS_Lambda_nodejs22.x",
+                AWS_EXECUTION_ENV: `AWS_Lambda_${LAMBDA_RUNTIME.name}`,
                 AWS_LAMBDA_FUNCTION_NAME: spec.functionName,
                 AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
                 AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memoryMb),

@@ -50,6 +50,9 @@ export function failureRecord(
             batchSize: batch.records.length,
             streamArn: context.streamArn,
         },
+        // AWS's documentation shows the S3 failure record's fields but not whether `payload` is
+        // the invocation payload as a JSON string or as an object. The local mapping writes a
+        // string, the payload exactly as the function was invoked with it; redrive reads both.
         payload: JSON.stringify({ Records: batch.records }),
     };
 }

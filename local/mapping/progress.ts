@@ -5,7 +5,8 @@ export function formatProgress(progress: MappingProgress): string {
     const count = (value: number) => value.toLocaleString("en-US");
     return (
         `changes seen ${count(progress.seen)} · delivered ${count(progress.delivered)} · ` +
-        `failed ${count(progress.failed)} · batches ${count(progress.batches)} · ` +
+        `failed ${count(progress.failed)} · ${progress.filtered > 0 ? `filtered out ${count(progress.filtered)} · ` : ""}` +
+        `batches ${count(progress.batches)} · ` +
         `iterator age ${(progress.iteratorAgeMs / 1000).toFixed(1)} s`
     );
 }

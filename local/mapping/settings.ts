@@ -1,5 +1,6 @@
 import type { DeclaredResource } from "../program";
 import type { MappingSettings } from "./delivery";
+import type { FilterPattern } from "./filter";
 
 /** Everything the local mapping needs from the program's EventSourceMapping resource. */
 export type LocalMappingConfig = {
@@ -8,6 +9,8 @@ export type LocalMappingConfig = {
     readonly batchingWindowSeconds: number;
     readonly parallelizationFactor: number;
     readonly failureDestinationArn: string | undefined;
+    /** The mapping's event-filter patterns, parsed; undefined when it filters nothing. */
+    readonly filterPatterns?: readonly FilterPattern[];
 };
 
 type MappingInputs = {
@@ -20,6 +23,7 @@ type MappingInputs = {
     startingPosition?: string;
     parallelizationFactor?: number;
     destinationConfig?: { onFailure?: { destinationArn?: string } };
+    filterCriteria?: { filters?: { pattern?: string }[] };
 };
 
 /**
@@ -42,5 +46,15 @@ export function localMappingConfig(mapping: DeclaredResource): LocalMappingConfi
         batchingWindowSeconds: inputs.maximumBatchingWindowInSeconds ?? 0,
         parallelizationFactor: inputs.parallelizationFactor ?? 1,
         failureDestinationArn: inputs.destinationConfig?.onFailure?.destinationArn,
+        ...filterPatternsOf(inputs),
     };
+}
+
+/** The declared filter's patterns, parsed as Lambda parses them (each pattern is JSON text). */
+function filterPatternsOf(inputs: MappingInputs): { filterPatterns?: readonly FilterPattern[] } {
+    const patterns = (inputs.filterCriteria?.filters ?? [])
+        .map((filter) => filter.pattern)
+        .filter((pattern): pattern is string => pattern !== undefined && pattern !== "")
+        .map((pattern) => JSON.parse(pattern) as FilterPattern);
+    return patterns.length > 0 ? { filterPatterns: patterns } : {};
 }

@@ -1,11 +1,15 @@
 import * as path from "node:path";
+import type { DynamoDBRecord } from "aws-lambda";
+import type { Chaos } from "./chaos";
 import { fileCheckpoints, memoryCheckpoints } from "./checkpoints";
 import { sendToFailureDestination } from "./failure-destination";
 import { localMappingConfig, type LocalMappingConfig } from "./settings";
+import { FunctionPool } from "../lambda/function-pool";
 import type { LocalFunction } from "../lambda/local-function";
 import type { LocalStack } from "../stack";
 import type { Repair } from "./stream-records";
 import { LocalEventSourceMapping } from "./event-source-mapping";
+import { matchesFilterCriteria } from "./filter";
 
 /** The local stack's event source mapping, running. */
 export type RunningMapping = {
@@ -15,15 +19,24 @@ export type RunningMapping = {
     readonly failureBucket: string;
     /** Keys of the failure records written so far. */
     readonly failureObjects: readonly string[];
+    /** The function's execution environments, as many as ran at once. */
+    readonly functions: FunctionPool;
     stop(): Promise<void>;
 };
 
 export type MappingOptions = {
-    /** Another execution of the function to drive (default: the stack's own). */
+    /**
+     * Another execution of the function to drive, one invocation at a time (default: the stack's
+     * own, with more execution environments started as concurrent batches need them).
+     */
     readonly handler?: LocalFunction;
     /** Persist checkpoints here (a kept local state); in memory otherwise. */
     readonly stateDirectory?: string;
     readonly onRepair?: (repair: Repair) => void;
+    /** Lines the operator should see: records lost to the stream's retention, what chaos did. */
+    readonly onNotice?: (notice: string) => void;
+    /** Do what AWS is allowed to do and rarely does (`npm start -- --chaos`). */
+    readonly chaos?: Chaos;
     readonly pollIntervalMs?: number;
 };
 
@@ -47,6 +60,9 @@ export function startEventSourceMapping(stack: LocalStack, options: MappingOptio
     }
     const [deployed] = stack.deployment.functions;
     const failureObjects: string[] = [];
+    const functions = options.handler
+        ? new FunctionPool(options.handler)
+        : new FunctionPool(stack.handler, () => stack.createFunction());
     const poller = new LocalEventSourceMapping({
         streams: stack.clients.streams,
         streamArn: stack.sourceStreamArn,
@@ -54,10 +70,11 @@ export function startEventSourceMapping(stack: LocalStack, options: MappingOptio
         settings: mapping.settings,
         startingPosition: mapping.startingPosition,
         batchingWindowSeconds: mapping.batchingWindowSeconds,
+        parallelizationFactor: mapping.parallelizationFactor,
         checkpoints: options.stateDirectory
             ? fileCheckpoints(path.join(options.stateDirectory, "checkpoints.json"))
             : memoryCheckpoints(),
-        invoke: (event) => (options.handler ?? stack.handler).invoke(event),
+        invoke: (event, invokeOptions) => functions.invoke(event, invokeOptions),
         discard: async (batch, shardId) => {
             const key = await sendToFailureDestination(stack.clients.s3, failureBucket, batch, {
                 mappingUuid: String(resource.state.uuid),
@@ -68,8 +85,32 @@ export function startEventSourceMapping(stack: LocalStack, options: MappingOptio
             failureObjects.push(key);
         },
         ...(options.onRepair ? { onRepair: options.onRepair } : {}),
+        ...(options.onNotice ? { onNotice: options.onNotice } : {}),
+        ...(options.chaos
+            ? {
+                  schedule: options.chaos.schedule,
+                  onDeliveryEvent: (event, shardId) => {
+                      const notice = options.chaos?.observe(event, shardId);
+                      if (notice) options.onNotice?.(notice);
+                  },
+              }
+            : {}),
+        // As Lambda does before batching: records no pattern matches are skipped and counted.
+        ...(mapping.filterPatterns
+            ? { filter: (record: DynamoDBRecord) => matchesFilterCriteria(record, mapping.filterPatterns) }
+            : {}),
         ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
     });
     poller.start();
-    return { poller, mapping, failureBucket, failureObjects, stop: () => poller.stop() };
+    return {
+        poller,
+        mapping,
+        failureBucket,
+        failureObjects,
+        functions,
+        stop: async () => {
+            await poller.stop();
+            await functions.stop();
+        },
+    };
 }

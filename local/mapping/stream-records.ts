@@ -88,3 +88,19 @@ function toEventValue(
     }
     throw new Error(`Stream attribute ${path} has no DynamoDB type: ${JSON.stringify(value)}`);
 }
+
+/** DynamoDB Local rounds `ApproximateCreationDateTime` down to the minute (AWS keeps the second). */
+export const LOCAL_RECORD_TIME_RESOLUTION_SECONDS = 60;
+
+/**
+ * When a record read from DynamoDB Local was written, at the latest, in epoch milliseconds: the
+ * end of the minute its rounded-down `ApproximateCreationDateTime` names. Ages measured from it
+ * are lower bounds, up to a minute short, so the local mapping never discards a fresh record as
+ * too old (it may keep an expired one up to a minute longer than AWS would).
+ */
+export function localRecordTimeMs(record: DynamoDBRecord): number | undefined {
+    const created = record.dynamodb?.ApproximateCreationDateTime;
+    if (created === undefined) return undefined;
+    const resolution = LOCAL_RECORD_TIME_RESOLUTION_SECONDS;
+    return (Math.floor(created / resolution) * resolution + resolution) * 1000;
+}

@@ -8,6 +8,9 @@
 
 const crypto = require("node:crypto");
 const fs = require("node:fs");
+const path = require("node:path");
+const { Readable, Transform } = require("node:stream");
+const { pipeline } = require("node:stream/promises");
 const S3rver = require("s3rver");
 
 function report(message, then) {
@@ -25,6 +28,43 @@ function fail(err) {
 // A listen failure (EADDRINUSE) surfaces as an unhandled 'error' event on s3rver's http server.
 process.on("uncaughtException", fail);
 process.on("unhandledRejection", fail);
+
+/**
+ * S3 stores an object whole or not at all. s3rver streams a body into the object's own file, so an
+ * upload cut off mid-body (a function killed at its timeout) would leave a truncated object, and a
+ * reader could see one half written. The body goes to a file beside it, which listings skip, and
+ * is renamed into place once complete; an upload that fails leaves nothing.
+ */
+function storeObjectsWhole(store) {
+    store.putObject = async function putObjectWhole(object) {
+        const objectPath = this.getResourcePath(object.bucket, object.key, "object");
+        await fs.promises.mkdir(path.dirname(objectPath), { recursive: true });
+        const partialPath = `${objectPath}.${crypto.randomUUID()}.partial`;
+        const md5 = crypto.createHash("md5");
+        let size = 0;
+        const body = Buffer.isBuffer(object.content) ? Readable.from([object.content]) : object.content;
+        try {
+            await pipeline(
+                body,
+                new Transform({
+                    transform(chunk, encoding, callback) {
+                        md5.update(chunk);
+                        size += chunk.length;
+                        callback(null, chunk);
+                    },
+                }),
+                fs.createWriteStream(partialPath),
+            );
+            const digest = md5.digest("hex");
+            await this.putMetadata(object.bucket, object.key, object.metadata, digest);
+            await fs.promises.rename(partialPath, objectPath);
+            return { size, md5: digest };
+        } catch (err) {
+            await fs.promises.rm(partialPath, { force: true });
+            throw err;
+        }
+    };
+}
 
 function main() {
     // s3rver's ListObjectsV2 continuation tokens use DES, which OpenSSL 3 only offers through the
@@ -55,6 +95,7 @@ function main() {
         silent: true,
         configureBuckets: config.buckets.map((name) => ({ name })),
     });
+    storeObjectsWhole(server.store);
     server.run().then((address) => report({ type: "ready", port: address.port }, () => {}), fail);
 }
 

@@ -95,7 +95,10 @@ describe("planning a batch", () => {
 
         assert.equal(plan.writes.size, 1);
         assert.equal([...plan.writes.values()][0]?.sequence, "9".padStart(40, "0"));
-        assert.deepEqual(plan.records.get(newer), { kind: "write", keyId: keyIdentity({ id: { S: "k" } }) });
+        assert.deepEqual(plan.records.get(newer), {
+            kind: "write",
+            writeIds: [keyIdentity({ id: { S: "k" } })],
+        });
         assert.equal(plan.records.get(older)?.kind, "superseded");
     });
 });

@@ -53,6 +53,50 @@ describe("handler settings", () => {
         });
     }
 
+    it("reads routes, the archive's scope and its excluded attributes, and needs no PROJECTION_TABLE with routes", () => {
+        const routes = [
+            {
+                name: "orders",
+                table: "orders-projection",
+                match: { keyPrefix: { attribute: "sk", prefix: "order-" } },
+            },
+            { name: "everything", table: "all-projection", match: "all", attributes: { exclude: ["email"] } },
+        ];
+        const { PROJECTION_TABLE: _, ...withoutTable } = complete;
+
+        const settings = readSettings({
+            ...withoutTable,
+            ROUTES: JSON.stringify(routes),
+            ARCHIVE_SCOPE: "routed",
+            ARCHIVE_EXCLUDE_ATTRIBUTES: '["email"]',
+        });
+
+        assert.deepEqual(
+            {
+                routes: settings.routes,
+                scope: settings.archiveScope,
+                exclude: settings.archiveExcludeAttributes,
+            },
+            { routes, scope: "routed", exclude: ["email"] },
+        );
+        assert.equal(settings.projectionTable, undefined);
+    });
+
+    for (const [variable, value] of [
+        ["ROUTES", "orders"],
+        ["ROUTES", "[]"],
+        ["ROUTES", '[{"name":"orders","match":"all"}]'],
+        ["ARCHIVE_SCOPE", "some"],
+        ["ARCHIVE_EXCLUDE_ATTRIBUTES", '[""]'],
+    ]) {
+        it(`names ${variable} when its value ${value} is not what the program writes`, () => {
+            assert.throws(() => readSettings({ ...complete, [String(variable)]: value }), {
+                name: "InvalidSettingError",
+                message: new RegExp(`^Environment variable ${variable} is `),
+            });
+        });
+    }
+
     it("fails at cold start, not on the first batch, when the environment is incomplete", () => {
         const saved = process.env.PROJECTION_TABLE;
         delete process.env.PROJECTION_TABLE;

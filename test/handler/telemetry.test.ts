@@ -4,11 +4,19 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import { batchMetrics } from "../../handler/batch-metrics";
-import { BATCH_METRICS, METRICS_NAMESPACE } from "../../handler/contract";
+import {
+    BATCH_METRICS,
+    INVOCATION_METRICS,
+    METRICS_NAMESPACE,
+    ROUTE_METRICS,
+    UNROUTED_RECORDS_METRIC,
+} from "../../handler/contract";
+import { handleInvocation } from "../../handler/invocation";
 import { batchLogKeys, LOG_MESSAGES } from "../../handler/log";
 import { processStreamBatch, type BatchDependencies } from "../../handler/process-batch";
-import { createTelemetry } from "../../handler/telemetry";
+import { createTelemetry, type BatchTelemetry, type InvocationTelemetry } from "../../handler/telemetry";
 import type { WriteOutcome } from "../../handler/types";
+import { archiveWriteError } from "../../handler/errors";
 import { dynamodbRecordFactory, streamEvent } from "../helpers/records";
 
 type Line = Record<string, unknown>;
@@ -24,8 +32,12 @@ type EmfDocument = Line & {
 
 const SERVICE = "changefeed-test";
 
+type Dependencies = BatchDependencies & { readonly telemetry: BatchTelemetry & InvocationTelemetry };
+
 /** The packaged handler's telemetry, with its real Powertools Logger and Metrics. */
-function dependencies(options: { failKey?: string; staleKey?: string } = {}): BatchDependencies {
+function dependencies(
+    options: { failKey?: string; staleKey?: string; archiveFails?: boolean } = {},
+): Dependencies {
     return {
         processor: new BatchProcessor(EventType.DynamoDBStreams),
         archivePrefix: "changes/",
@@ -36,7 +48,9 @@ function dependencies(options: { failKey?: string; staleKey?: string } = {}): Ba
                 throw new Error("ThrottlingException");
             return change.key.id?.S === options.staleKey ? "stale" : "applied";
         },
-        writeArchive: async () => undefined,
+        writeArchive: async (archive) => {
+            if (options.archiveFails) throw archiveWriteError(archive.key, new Error("SlowDown"));
+        },
         telemetry: createTelemetry(
             new Logger({ serviceName: SERVICE }),
             new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE }),
@@ -46,6 +60,12 @@ function dependencies(options: { failKey?: string; staleKey?: string } = {}): Ba
 
 /** Runs a batch and returns every line Powertools wrote to stdout and stderr, parsed. */
 async function capture(deps: BatchDependencies, event: DynamoDBStreamEvent): Promise<Line[]> {
+    return (await captureInvocation(() => processStreamBatch(event, deps))).lines;
+}
+
+/** Runs an invocation and returns what it wrote (parsed) and what it threw, if anything. */
+async function captureInvocation(run: () => Promise<unknown>): Promise<{ lines: Line[]; error: unknown }> {
+    let error: unknown;
     const written: string[] = [];
     const { stdout, stderr } = process;
     const original = { out: stdout.write, err: stderr.write };
@@ -56,16 +76,19 @@ async function capture(deps: BatchDependencies, event: DynamoDBStreamEvent): Pro
     stdout.write = collect as typeof stdout.write;
     stderr.write = collect as typeof stderr.write;
     try {
-        await processStreamBatch(event, deps).catch(() => undefined);
+        await run().catch((thrown: unknown) => {
+            error = thrown;
+        });
     } finally {
         stdout.write = original.out;
         stderr.write = original.err;
     }
-    return written
+    const lines = written
         .join("")
         .split("\n")
         .filter((line) => line.trim() !== "")
         .map((line) => JSON.parse(line) as Line);
+    return { lines, error };
 }
 
 const record = (id: string, eventName = "INSERT"): DynamoDBRecord =>
@@ -184,6 +207,134 @@ describe("batch telemetry (Powertools Logger and Metrics)", () => {
             ],
             [SERVICE, 3, 1, 1, 1],
         );
+    });
+});
+
+describe("invocation telemetry: what the Errors alarm counts", () => {
+    const invoke = (deps: Dependencies, event: DynamoDBStreamEvent) =>
+        captureInvocation(() => handleInvocation(event, deps, deps.telemetry));
+    /** The EMF documents that count an unexpected invocation error. */
+    const unexpectedErrors = (lines: Line[]) =>
+        lines.filter(
+            (line): line is EmfDocument =>
+                line._aws !== undefined && line[INVOCATION_METRICS.unexpectedErrors] !== undefined,
+        );
+
+    it("does not count the deliberate failure that makes the mapping bisect a batch whose first record failed", async () => {
+        const { lines, error } = await invoke(
+            dependencies({ failKey: "bad" }),
+            streamEvent(record("bad"), record("good")),
+        );
+
+        assert.equal((error as Error).name, "FirstRecordFailedError");
+        assert.deepEqual(unexpectedErrors(lines), []);
+    });
+
+    it("does not count the deliberate failure of a batch whose every record failed", async () => {
+        const { lines, error } = await invoke(dependencies({ failKey: "bad" }), streamEvent(record("bad")));
+
+        assert.equal((error as Error).name, "FullBatchFailureError");
+        assert.deepEqual(unexpectedErrors(lines), []);
+    });
+
+    it("counts an invocation that crashed (the archive could not be stored) once, by service, and rethrows it", async () => {
+        const { lines, error } = await invoke(
+            dependencies({ archiveFails: true }),
+            streamEvent(record("a"), record("b")),
+        );
+
+        assert.equal((error as Error).name, "ArchiveWriteError");
+        const documents = unexpectedErrors(lines);
+        assert.equal(documents.length, 1);
+        const [directive] = documents[0]?._aws.CloudWatchMetrics ?? [];
+        assert.deepEqual(
+            {
+                namespace: directive?.Namespace,
+                dimensions: directive?.Dimensions,
+                metrics: directive?.Metrics,
+                service: documents[0]?.service,
+                value: documents[0]?.[INVOCATION_METRICS.unexpectedErrors],
+            },
+            {
+                namespace: METRICS_NAMESPACE,
+                dimensions: [["service"]],
+                metrics: [{ Name: INVOCATION_METRICS.unexpectedErrors, Unit: "Count" }],
+                service: SERVICE,
+                value: 1,
+            },
+        );
+    });
+
+    it("counts an event that is not a stream batch (a wiring mistake)", async () => {
+        const { lines, error } = await invoke(dependencies(), {} as DynamoDBStreamEvent);
+
+        assert.equal((error as Error).name, "InvalidEventError");
+        assert.equal(unexpectedErrors(lines).length, 1);
+    });
+
+    it("writes nothing more for an invocation that succeeds", async () => {
+        const { lines, error } = await invoke(dependencies(), streamEvent(record("a")));
+
+        assert.equal(error, undefined);
+        assert.deepEqual(unexpectedErrors(lines), []);
+    });
+});
+
+describe("per-route telemetry (Powertools Logger and Metrics)", () => {
+    it("adds each route's counts to the summary line and emits one EMF document per route", async () => {
+        const deps: BatchDependencies = {
+            ...dependencies(),
+            routes: [
+                {
+                    name: "orders",
+                    table: "orders-projection",
+                    match: { keyPrefix: { attribute: "id", prefix: "order-" } },
+                },
+                { name: "everything", table: "all-projection", match: "all" },
+            ],
+        };
+
+        const lines = await capture(
+            deps,
+            streamEvent(record("order-1"), record("note-1"), record("order-2", "REMOVE")),
+        );
+
+        const summary = lines.find((line) => line.message === LOG_MESSAGES.batchProcessed);
+        assert.deepEqual(
+            { unrouted: summary?.unrouted, routes: summary?.routes },
+            {
+                unrouted: 0,
+                routes: {
+                    orders: { applied: 2, stale: 0, tombstoned: 1 },
+                    everything: { applied: 3, stale: 0, tombstoned: 1 },
+                },
+            },
+        );
+        const documents = lines.filter((line): line is EmfDocument => line._aws !== undefined);
+        const perRoute = documents.filter((document) => document.route !== undefined);
+        assert.deepEqual(
+            perRoute.map((document) => ({
+                dimensions: document._aws.CloudWatchMetrics[0]?.Dimensions,
+                route: document.route,
+                service: document.service,
+                values: [
+                    document[ROUTE_METRICS.applied],
+                    document[ROUTE_METRICS.stale],
+                    document[ROUTE_METRICS.tombstoned],
+                ],
+            })),
+            [
+                { dimensions: [["service", "route"]], route: "orders", service: SERVICE, values: [2, 0, 1] },
+                {
+                    dimensions: [["service", "route"]],
+                    route: "everything",
+                    service: SERVICE,
+                    values: [3, 0, 1],
+                },
+            ],
+        );
+        const batchDocument = documents.find((document) => document.route === undefined);
+        assert.equal(batchDocument?.[UNROUTED_RECORDS_METRIC], 0);
     });
 });
 

@@ -2,26 +2,43 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { CONFIG_DEFAULTS, CONFIG_KEYS, INTEGER_RULES } from "../../infra/config";
-import { findResource, PROJECT_ROOT, runProgram } from "../../local/program";
+import { CONFIG_DEFAULTS, CONFIG_KEYS, INTEGER_RULES, parseConfig } from "../../infra/config";
+import { findResource, PROJECT_ROOT, readStackConfig, runProgram } from "../../local/program";
 
 const MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping";
 
-/** Runs the program with one config key overridden and returns the ConfigError's message. */
+/**
+ * Validates the dev stack's config with some keys overridden, as `readConfig()` does for a
+ * deploy, and returns the ConfigError's message.
+ */
 async function rejection(settings: Record<string, string>): Promise<string> {
-    const overrides = Object.fromEntries(
-        Object.entries(settings).map(([key, value]) => [`ddb-changefeed:${key}`, value]),
-    );
+    const config: Record<string, string> = {
+        ...readStackConfig("dev"),
+        ...Object.fromEntries(
+            Object.entries(settings).map(([key, value]) => [`ddb-changefeed:${key}`, value]),
+        ),
+    };
+    const namespace = "ddb-changefeed:";
+    const setKeys = Object.keys(config)
+        .filter((key) => key.startsWith(namespace))
+        .map((key) => key.slice(namespace.length));
     try {
-        await runProgram("dev", overrides);
+        parseConfig((key) => config[`${namespace}${key}`], setKeys, { region: config["aws:region"] ?? "" });
     } catch (error) {
         assert.equal((error as Error).name, "ConfigError");
         return (error as Error).message;
     }
-    assert.fail(`the program accepted ${JSON.stringify(settings)}`);
+    assert.fail(`the config was accepted: ${JSON.stringify(settings)}`);
 }
 
-describe("stack config validation (Pulumi mocks)", () => {
+describe("stack config validation", () => {
+    it("stops the program before it declares anything (Pulumi mocks)", async () => {
+        await assert.rejects(runProgram("dev", { "ddb-changefeed:batchSize": "0" }), {
+            name: "ConfigError",
+            message: /ddb-changefeed:batchSize is 0; allowed: an integer from 1 to 10000/,
+        });
+    });
+
     const integerCases: [keyof typeof INTEGER_RULES, string, string][] = [
         ["batchSize", "0", "an integer from 1 to 10000"],
         ["batchSize", "10001", "an integer from 1 to 10000"],
@@ -47,6 +64,11 @@ describe("stack config validation (Pulumi mocks)", () => {
         ["iteratorAgeAlarmSeconds", "86401", "an integer from 1 to 86400"],
         ["errorsAlarmThreshold", "0", "an integer from 1 to 10000"],
         ["throttlesAlarmThreshold", "10001", "an integer from 1 to 10000"],
+        ["backfillMaxConcurrency", "0", "an integer from 1 to 1000"],
+        ["backfillMaxConcurrency", "1001", "an integer from 1 to 1000"],
+        ["backfillToleratedFailurePercentage", "-1", "an integer from 0 to 100"],
+        ["backfillToleratedFailurePercentage", "101", "an integer from 0 to 100"],
+        ["exportExpirationDays", "0", "an integer from 1 to 3650"],
     ];
     it("has an out-of-range case below for every integer key", () => {
         assert.deepEqual(
@@ -176,7 +198,8 @@ describe("stack config validation (Pulumi mocks)", () => {
         );
     });
 
-    it("accepts the ends of every range", async () => {
+    it("accepts the ends of every range", async function () {
+        this.timeout(180_000);
         const lowest = Object.fromEntries(
             Object.entries(INTEGER_RULES).map(([key, rule]) => [`ddb-changefeed:${key}`, String(rule.min)]),
         );
@@ -262,7 +285,7 @@ describe("stack config validation (Pulumi mocks)", () => {
 });
 
 describe("Pulumi.yaml config block", () => {
-    type Declared = { type?: string; description?: string; default?: unknown };
+    type Declared = { type?: string; items?: { type?: string }; description?: string; default?: unknown };
     const project = parseYaml(fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8")) as {
         name: string;
         stackConfigDir: string;
@@ -274,18 +297,46 @@ describe("Pulumi.yaml config block", () => {
         assert.equal(project.stackConfigDir, "stacks");
     });
 
-    it("declares exactly the keys the program reads", () => {
-        assert.deepEqual(Object.keys(project.config).sort(), [...CONFIG_KEYS].sort());
+    it("declares exactly the keys the program reads, but routes, which it documents in a comment", () => {
+        assert.deepEqual(
+            Object.keys(project.config).sort(),
+            CONFIG_KEYS.filter((key) => key !== "routes").sort(),
+        );
+        const text = fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8");
+        for (const documented of ["`routes`", "keyPrefix", "attributeEquals", "include", "exclude"]) {
+            assert.ok(text.includes(documented), `Pulumi.yaml does not document ${documented}`);
+        }
     });
 
-    for (const key of CONFIG_KEYS) {
+    it("is the one source of defaults: no stack file repeats a default", () => {
+        const stacksDirectory = path.join(PROJECT_ROOT, "stacks");
+        const repeated = fs.readdirSync(stacksDirectory).flatMap((file) => {
+            const stackFile = parseYaml(fs.readFileSync(path.join(stacksDirectory, file), "utf8")) as {
+                config?: Record<string, unknown>;
+            };
+            return Object.entries(stackFile.config ?? {})
+                .filter(([key, value]) => {
+                    const declared = project.config[key.replace(/^ddb-changefeed:/, "")];
+                    return key.startsWith("ddb-changefeed:") && declared?.default === value;
+                })
+                .map(([key, value]) => `${file}: ${key} is ${JSON.stringify(value)}, its default`);
+        });
+        assert.deepEqual(repeated, []);
+    });
+
+    for (const key of CONFIG_KEYS.filter((key) => key !== "routes")) {
         it(`types, describes and defaults ${key} as config.ts does`, () => {
             const declared = project.config[key];
             const expected = CONFIG_DEFAULTS[key];
             assert.ok(declared?.description && declared.description.length > 10, `${key} has no description`);
             const types = { number: "integer", boolean: "boolean", string: "string" } as const;
-            assert.equal(declared?.type, types[typeof expected as keyof typeof types]);
-            assert.equal(declared?.default, expected);
+            if (Array.isArray(expected)) {
+                assert.deepEqual([declared?.type, declared?.items?.type], ["array", "string"]);
+                assert.deepEqual(declared?.default, expected);
+            } else {
+                assert.equal(declared?.type, types[typeof expected as keyof typeof types]);
+                assert.equal(declared?.default, expected);
+            }
         });
     }
 });

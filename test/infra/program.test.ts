@@ -1,9 +1,7 @@
 import { strict as assert } from "node:assert";
-import { parse as parseYaml } from "yaml";
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { zipCodeArchive } from "../../local/lambda/code-archive";
-import { findResource, PROJECT_ROOT, runProgram, type ProgramRun } from "../../local/program";
+import { stackSettings } from "../helpers/stack-settings";
+import { findResource, runProgram, type ProgramRun } from "../../local/program";
 
 const TABLE = "aws:dynamodb/table:Table";
 const BUCKET = "aws:s3/bucket:Bucket";
@@ -13,9 +11,12 @@ const ROLE = "aws:iam/role:Role";
 const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
 const SECURE_BUCKET = "ddb-changefeed:storage:SecureBucket";
+const CHANGE_FEED = "ddb-changefeed:index:ChangeFeed";
 const TOPIC = "aws:sns/topic:Topic";
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 const DASHBOARD = "aws:cloudwatch/dashboard:Dashboard";
+const EXPORT_BACKFILL = "ddb-changefeed:backfill:ExportBackfill";
+const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
 
 /** Each SecureBucket's guardrails, by type and logical-name suffix. */
 const BUCKET_GUARDRAILS = [
@@ -45,25 +46,24 @@ const ZIP_CEILING_BYTES = 500 * 1024;
 for (const stack of ["dev", "prod"]) {
     describe(`the program on the ${stack} stack (Pulumi mocks)`, function () {
         let run: ProgramRun;
-        let stackConfig: Record<string, unknown>;
-        const setting = (key: string): unknown => stackConfig[`ddb-changefeed:${key}`];
+        const setting = stackSettings(stack);
 
         before(async () => {
             run = await runProgram(stack);
-            const file = path.join(PROJECT_ROOT, "stacks", `Pulumi.${stack}.yaml`);
-            stackConfig = (parseYaml(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> })
-                .config;
         });
 
         it("declares exactly the change feed's resources", () => {
             assert.deepEqual(
                 run.resources.map((resource) => `${resource.type} ${resource.name}`).sort(),
                 [
-                    ...["changefeed-archive", "changefeed-failures"].flatMap((bucket) => [
-                        `${SECURE_BUCKET} ${bucket}`,
-                        `${BUCKET} ${bucket}`,
-                        ...BUCKET_GUARDRAILS.map(([type, suffix]) => `${type} ${bucket}-${suffix}`),
-                    ]),
+                    `${CHANGE_FEED} changefeed`,
+                    ...["changefeed-archive", "changefeed-failures", "changefeed-backfill-exports"].flatMap(
+                        (bucket) => [
+                            `${SECURE_BUCKET} ${bucket}`,
+                            `${BUCKET} ${bucket}`,
+                            ...BUCKET_GUARDRAILS.map(([type, suffix]) => `${type} ${bucket}-${suffix}`),
+                        ],
+                    ),
                     `${LOG_GROUP} changefeed-handler-logs`,
                     `${TABLE} changefeed-projection`,
                     `${TABLE} changefeed-source`,
@@ -76,6 +76,15 @@ for (const stack of ["dev", "prod"]) {
                         (alarm) => `${ALARM} changefeed-${alarm}-alarm`,
                     ),
                     `${DASHBOARD} changefeed-dashboard`,
+                    // The backfill from point-in-time exports (the stacks keep pointInTimeRecovery on).
+                    `${EXPORT_BACKFILL} changefeed-backfill`,
+                    `${LOG_GROUP} changefeed-backfill-logs`,
+                    `${ROLE} changefeed-backfill-function-role`,
+                    `${ROLE_POLICY} changefeed-backfill-function-policy`,
+                    `${FUNCTION} changefeed-backfill-function`,
+                    `${ROLE} changefeed-backfill-state-machine-role`,
+                    `${STATE_MACHINE} changefeed-backfill-state-machine`,
+                    `${ROLE_POLICY} changefeed-backfill-state-machine-policy`,
                 ].sort(),
             );
         });
@@ -268,6 +277,8 @@ for (const stack of ["dev", "prod"]) {
                 sourceStreamArn: source.streamArn,
                 projectionTableName: projection.name,
                 projectionTableArn: projection.arn,
+                // Only with routes.
+                projectionTableNames: undefined,
                 archiveBucketName: findResource(run, BUCKET, "changefeed-archive").state.bucket,
                 failureBucketName: findResource(run, BUCKET, "changefeed-failures").state.bucket,
                 functionName: findResource(run, FUNCTION, "changefeed-handler").state.name,
@@ -275,6 +286,10 @@ for (const stack of ["dev", "prod"]) {
                 alarmTopicArn: findResource(run, TOPIC, "changefeed-alarms").state.arn,
                 dashboardName: `changefeed-${stack}`,
                 archiveAthenaDdl: run.outputs.archiveAthenaDdl,
+                backfillBucketName: findResource(run, BUCKET, "changefeed-backfill-exports").state.bucket,
+                backfillFunctionName: findResource(run, FUNCTION, "changefeed-backfill-function").state.name,
+                backfillStateMachineArn: findResource(run, STATE_MACHINE, "changefeed-backfill-state-machine")
+                    .state.arn,
             });
             const bucket = String(run.outputs.archiveBucketName);
             assert.match(
@@ -286,7 +301,8 @@ for (const stack of ["dev", "prod"]) {
 }
 
 describe("stack differences (Pulumi mocks)", () => {
-    it("gives production larger batches, more retries, a longer record age and more memory than dev", async () => {
+    it("gives production larger batches, more retries, a longer record age and more memory than dev", async function () {
+        this.timeout(180_000);
         const dev = findResource(await runProgram("dev"), MAPPING, "changefeed-mapping").inputs;
         const prodRun = await runProgram("prod");
         const prod = findResource(prodRun, MAPPING, "changefeed-mapping").inputs;

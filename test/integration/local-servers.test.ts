@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
+import { request as httpRequest } from "node:http";
 import { createServer, type Server } from "node:net";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -180,6 +181,34 @@ describe("local servers", function () {
                 const stored = Buffer.from(await got.Body.transformToByteArray());
                 assert.equal(stored.length, body.length);
                 assert.ok(stored.equals(body), "stored bytes differ from the uploaded Buffer");
+            } finally {
+                client.destroy();
+            }
+        });
+
+        it("stores an upload cut off mid-body not at all, as S3 does", async () => {
+            const client = new S3Client(s3ClientConfig(required(s3rver).endpoint));
+            try {
+                const url = new URL(`${required(s3rver).endpoint}/${BUCKET}/cut/object.gz`);
+                // Half the promised body, then the connection dies: a function killed at its timeout.
+                await new Promise<void>((resolve) => {
+                    const request = httpRequest(url, {
+                        method: "PUT",
+                        headers: { "content-length": "200000" },
+                    });
+                    request.on("error", () => resolve());
+                    request.write(randomBytes(100_000), () => setTimeout(() => request.destroy(), 200));
+                });
+                await new Promise((resolve) => setTimeout(resolve, 300));
+
+                const listed = await client.send(
+                    new ListObjectsV2Command({ Bucket: BUCKET, Prefix: "cut/" }),
+                );
+                assert.deepEqual(listed.Contents ?? [], []);
+                await assert.rejects(
+                    client.send(new GetObjectCommand({ Bucket: BUCKET, Key: "cut/object.gz" })),
+                    (error: Error) => error.name === "NoSuchKey",
+                );
             } finally {
                 client.destroy();
             }

@@ -13,7 +13,7 @@ import { findFreePort } from "../../local/servers/free-port";
 import { startLocalStack } from "../../local/stack";
 import { runStart, stillRunning } from "../helpers/processes";
 
-const ORDER_KEY = { name: "id", type: "S" } as const;
+const ORDER_KEY = { partitionKey: { name: "id", type: "S" } } as const;
 
 describe("the local stack's change feed (in process)", function () {
     this.timeout(120_000);
@@ -183,6 +183,44 @@ describe("npm start (the command a newcomer runs)", function () {
         this.test!.title += ` (demo took ${duration} s)`;
     });
 
+    it("--stack prod --demo converges with two batches of the shard in flight at once (parallelizationFactor 2)", async function () {
+        const run = runStart(["--stack", "prod", "--demo"]);
+
+        const { code } = await run.exited;
+
+        assert.equal(code, 0, run.output());
+        assert.match(run.output(), /mapping +batch 500, window 5 s, .*2 batches per shard at once/);
+        assert.doesNotMatch(run.output(), /not emulated +parallelizationFactor/);
+        assert.match(run.output(), /Converged: every change but the poison record is in the projection/);
+        assert.deepEqual(stillRunning(run.descendants), []);
+        const [, invocations, atOnce] =
+            /invocations\s+(\d+) \(up to (\d+) at once\)/.exec(run.output()) ?? [];
+        this.test!.title += ` (${invocations} invocations, up to ${atOnce} at once)`;
+    });
+
+    it("--demo --chaos converges although batches are re-delivered, invocations throttled and timed out, and prints its seed", async function () {
+        const run = runStart(["--demo", "--chaos-seed", "7"]);
+
+        const { code } = await run.exited;
+
+        assert.equal(code, 0, run.output());
+        assert.match(
+            run.output(),
+            /chaos +seed 7 \(replay with --chaos-seed 7\): re-delivers 10% of successful batches/,
+        );
+        assert.match(run.output(), /Converged: every change but the poison record is in the projection/);
+        const [, redelivered, throttled, timedOut] =
+            /chaos +seed 7: (\d+) batches re-delivered, (\d+) invocations throttled, (\d+) timed out/.exec(
+                run.output(),
+            ) ?? [];
+        assert.ok(
+            Number(redelivered) + Number(throttled) + Number(timedOut) > 0,
+            `chaos did nothing:\n${run.output()}`,
+        );
+        assert.deepEqual(stillRunning(run.descendants), []);
+        this.test!.title += ` (${redelivered} re-delivered, ${throttled} throttled, ${timedOut} timed out)`;
+    });
+
     it("runs until Ctrl-C, delivering a write made with the command it prints, then stops everything", async () => {
         const stateDirectory = fs.mkdtempSync(path.join(os.tmpdir(), "changefeed-interactive-"));
         const run = runStart(["--state-dir", stateDirectory, "--fresh"]);
@@ -231,6 +269,50 @@ describe("npm start (the command a newcomer runs)", function () {
         }
     });
 
+    it("--stack adopt --demo attaches to a table it did not create (pk + sk), converges and exits 0", async function () {
+        const run = runStart(["--demo", "--stack", "adopt"]);
+
+        const { code } = await run.exited;
+
+        assert.equal(code, 0, run.output());
+        assert.match(run.output(), /created orders-single-table \(pk S \+ sk S, stream NEW_AND_OLD_IMAGES\)/);
+        assert.match(
+            run.output(),
+            /tables +changefeed-orders-projection-adopt, changefeed-customers-projection-adopt\n/,
+        );
+        assert.match(run.output(), /route orders +\d+ live, \d+ tombstones/);
+        assert.match(run.output(), /route customers +\d+ live, \d+ tombstones/);
+        assert.match(
+            run.output(),
+            /filtered at the mapping ([1-9]\d*) of \d+ changes \(\1 needed by no route\)/,
+        );
+        assert.match(
+            run.output(),
+            /failure destination\s+1 objects, 1 records \(INSERT \{"sk":\{"S":"order-1000150"\}/,
+        );
+        assert.match(run.output(), /Converged: every change but the poison record is in the projection/);
+        assert.match(run.output(), /the mapping filtered out exactly the changes no route needs/);
+        assert.deepEqual(stillRunning(run.descendants), []);
+    });
+
+    it("--stack adopt without the table fails as a deploy to AWS would, naming the table and the command to check it", async () => {
+        const stateDirectory = fs.mkdtempSync(path.join(os.tmpdir(), "changefeed-adopt-"));
+        try {
+            const run = runStart(["--stack", "adopt", "--state-dir", stateDirectory]);
+
+            const { code } = await run.exited;
+
+            assert.equal(code, 1, run.output());
+            assert.match(
+                run.output(),
+                /npm start failed: Source table "orders-single-table" could not be read in us-east-1: reading DynamoDB Table \(orders-single-table\): couldn't find resource\nCheck the name and region \(aws dynamodb describe-table --region us-east-1 --table-name orders-single-table\)/,
+            );
+            assert.deepEqual(stillRunning(run.descendants), []);
+        } finally {
+            fs.rmSync(stateDirectory, { recursive: true, force: true });
+        }
+    });
+
     it("names a stack that has no config file, and the stacks there are", async () => {
         const run = runStart(["--demo", "--stack", "staging"]);
 
@@ -239,8 +321,17 @@ describe("npm start (the command a newcomer runs)", function () {
         assert.equal(code, 1);
         assert.match(
             run.output(),
-            /Stack "staging" has no config file stacks\/Pulumi\.staging\.yaml; known stacks: dev, prod\./,
+            /Stack "staging" has no config file stacks\/Pulumi\.staging\.yaml; known stacks: adopt, dev, prod\./,
         );
+    });
+
+    it("names a chaos seed it cannot use, and what it allows", async () => {
+        const run = runStart(["--demo", "--chaos-seed", "seven"]);
+
+        const { code } = await run.exited;
+
+        assert.equal(code, 1);
+        assert.match(run.output(), /--chaos-seed is "seven"; allowed: a whole number from 0 to 4294967295\./);
     });
 
     it("names a port that is in use, and stops the server it had already started", async () => {

@@ -299,13 +299,14 @@ describe("redrive (on the local stack)", function () {
 });
 
 describe("npm run backfill and npm run redrive (commands)", function () {
-    this.timeout(180_000);
+    this.timeout(480_000);
 
     it("work against a running npm start with --local", async () => {
         const stateDirectory = fs.mkdtempSync(path.join(os.tmpdir(), "changefeed-ops-"));
         const feed = runStart(["--state-dir", stateDirectory, "--fresh"]);
         try {
-            await feed.waitFor(/Ctrl-C stops everything/);
+            // Deploying to the local servers takes seconds on a quiet machine, minutes on a busy one.
+            await feed.waitFor(/Ctrl-C stops everything/, 240_000);
 
             const backfill = await runOps("backfill-cli.ts", [
                 "--local",
@@ -320,11 +321,28 @@ describe("npm run backfill and npm run redrive (commands)", function () {
                 stateDirectory,
                 "--dry-run",
             ]);
+            const local = ["--local", "--state-dir", stateDirectory, "--from-export"];
+            const exportDryRun = await runOps("backfill-cli.ts", [...local, "--dry-run"]);
+            const fromExport = await runOps("backfill-cli.ts", local);
+            const again = await runOps("backfill-cli.ts", local);
 
             assert.equal(backfill.code, 0, backfill.output);
             assert.match(backfill.output, /Backfill complete: 0 items in 2 pages/);
             assert.equal(dryRun.code, 0, dryRun.output);
             assert.match(dryRun.output, /Nothing to redrive/);
+            assert.equal(exportDryRun.code, 0, exportDryRun.output);
+            assert.match(
+                exportDryRun.output,
+                /Would export changefeed-source-dev as of now to s3:\/\/changefeed-backfill-exports-dev\/exports\//,
+            );
+            assert.equal(fromExport.code, 0, fromExport.output);
+            assert.match(fromExport.output, /Export completed: 0 items/);
+            assert.match(
+                fromExport.output,
+                /Backfill finished in .*\n {2}execution {3}arn:aws:states:.*\n[\s\S]* {2}files {7}0: 0 applied, 0 failed, 0 not run/,
+            );
+            assert.equal(again.code, 0, again.output);
+            assert.match(again.output, /applied every file of .*; nothing to do\. Pass --restart/);
         } finally {
             feed.kill("SIGINT");
             await feed.exited;
@@ -353,7 +371,7 @@ describe("npm run backfill and npm run redrive (commands)", function () {
         assert.equal(run.code, 1);
         assert.match(
             run.output,
-            /Stack "qa" has no config file stacks\/Pulumi\.qa\.yaml; known stacks: dev, prod\./,
+            /Stack "qa" has no config file stacks\/Pulumi\.qa\.yaml; known stacks: adopt, dev, prod\./,
         );
     });
 
@@ -363,28 +381,42 @@ describe("npm run backfill and npm run redrive (commands)", function () {
         try {
             assert.throws(
                 () => pulumiStackOutputs("dev"),
-                /The Pulumi CLI is not installed.*--source-table, --projection-table, --archive-bucket and --failure-bucket, or use --local/,
+                /The Pulumi CLI is not installed.*--source-table, --projection-table, --archive-bucket, --failure-bucket and --function-name, or use --local/,
             );
         } finally {
             process.env.PATH = saved;
         }
     });
 
-    it("read the names from pulumi stack output --json", async () => {
+    it("read the names from pulumi stack output --json and the settings from the deployed function", async () => {
         const bin = fs.mkdtempSync(path.join(os.tmpdir(), "fake-pulumi-"));
         fs.writeFileSync(
             path.join(bin, "pulumi"),
             `#!/bin/sh\n[ "$*" = "stack output --json --stack prod" ] || { echo "unexpected: $*" >&2; exit 1; }\n` +
-                `echo '{"sourceTableName":"src-1","projectionTableName":"proj-1","archiveBucketName":"arch-1","failureBucketName":"fail-1"}'\n`,
+                `echo '{"sourceTableName":"src-1","projectionTableName":"proj-1","archiveBucketName":"arch-1","failureBucketName":"fail-1","functionName":"fn-1"}'\n`,
             { mode: 0o755 },
         );
         const saved = process.env.PATH;
         process.env.PATH = `${bin}:${saved}`;
         try {
+            const asked: string[] = [];
             const target = await resolveTarget({
                 stack: "prod",
                 local: false,
                 names: { archiveBucket: "from-flag" },
+                functionEnvironment: async (functionName, region) => {
+                    asked.push(`${functionName} in ${region}`);
+                    return {
+                        PROJECTION_TABLE: "proj-1",
+                        ARCHIVE_BUCKET: "arch-1",
+                        ARCHIVE_PREFIX: "changes/",
+                        WRITE_CONCURRENCY: "32",
+                        TOMBSTONE_TTL_SECONDS: "1209600",
+                        TTL_EXPIRATIONS: "delete",
+                        POWERTOOLS_SERVICE_NAME: "changefeed-prod",
+                        POWERTOOLS_METRICS_NAMESPACE: "DdbChangefeed",
+                    };
+                },
             });
             target.close();
 
@@ -394,7 +426,9 @@ describe("npm run backfill and npm run redrive (commands)", function () {
                 archiveBucket: "from-flag",
                 failureBucket: "fail-1",
             });
+            assert.deepEqual(asked, ["fn-1 in us-east-1"]);
             assert.equal(target.settings.projectionTable, "proj-1");
+            assert.equal(target.settings.archiveBucket, "from-flag");
             assert.equal(target.settings.writeConcurrency, 32);
         } finally {
             process.env.PATH = saved;
@@ -414,7 +448,8 @@ describe("npm run backfill and npm run redrive (commands)", function () {
             explainOpsError(denied, "redrive"),
             "Missing permissions: User: arn:aws:iam::1:user/ci is not authorized to perform: s3:ListBucket\n" +
                 "The credentials running redrive need s3:ListBucket, s3:GetObject, s3:PutObject and s3:DeleteObject on the " +
-                "failure bucket, dynamodb:PutItem on the projection table, and s3:PutObject on the archive bucket's prefix.",
+                "failure bucket, dynamodb:PutItem on the projection table, s3:PutObject on the archive bucket's prefix, " +
+                "and lambda:GetFunctionConfiguration on the stream handler.",
         );
     });
 });

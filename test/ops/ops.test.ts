@@ -5,6 +5,9 @@ import { BACKFILL_SEQUENCE_NUMBER, toBackfillRecord } from "../../ops/backfill-r
 import { formatDuration, formatProgressBar } from "../../ops/progress-bar";
 import { createRateLimiter } from "../../ops/rate-limiter";
 import { payloadRecords } from "../../ops/redrive";
+import { declaredFunctionEnvironment, runProgram } from "../../local/program";
+import { resolveTarget } from "../../ops/target";
+import { existingTables } from "../helpers/pulumi-mocks";
 import { dynamodbRecordFactory } from "../helpers/records";
 
 describe("backfill records", () => {
@@ -108,5 +111,63 @@ describe("the backfill's progress bar", () => {
             "3 min 20 s",
             "1 h 05 min",
         ]);
+    });
+});
+
+describe("a routed stack's tables for ops on AWS", () => {
+    const OUTPUTS = {
+        sourceTableName: "orders-single-table",
+        archiveBucketName: "changefeed-archive-7a8b9c",
+        failureBucketName: "changefeed-failures-0d1e2f",
+        functionName: "changefeed-handler-3a4b5c",
+    };
+
+    it("writes to the route tables the deployed function's routes name, with no projectionTableName output", async function () {
+        this.timeout(120_000);
+        // The environment the program gives the adopt stack's function, as Lambda would report it.
+        const run = await runProgram(
+            "adopt",
+            {},
+            {
+                invoke: existingTables({
+                    "orders-single-table": {
+                        hashKey: "pk",
+                        rangeKey: "sk",
+                        attributes: [
+                            { name: "pk", type: "S" },
+                            { name: "sk", type: "S" },
+                        ],
+                        streamViewType: "NEW_AND_OLD_IMAGES",
+                    },
+                }),
+            },
+        );
+        const deployed = declaredFunctionEnvironment(run);
+        const routes = JSON.parse(deployed.ROUTES ?? "[]") as { name: string; table: string }[];
+        assert.deepEqual(
+            routes.map((route) => route.name),
+            ["orders", "customers"],
+        );
+        const asked: string[] = [];
+
+        const target = await resolveTarget({
+            stack: "adopt",
+            local: false,
+            stackOutputs: () => OUTPUTS,
+            functionEnvironment: async (functionName) => {
+                asked.push(functionName);
+                return deployed;
+            },
+        });
+        try {
+            assert.deepEqual(asked, [OUTPUTS.functionName]);
+            assert.equal(target.names.projectionTable, routes.map((route) => route.table).join(", "));
+            assert.deepEqual(
+                (target.settings.routes ?? []).map((route) => [route.name, route.table]),
+                routes.map((route) => [route.name, route.table]),
+            );
+        } finally {
+            target.close();
+        }
     });
 });

@@ -1,9 +1,11 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { PROJECT_ROOT, runProgram, type DeclaredResource } from "../../local/program";
 import { POLICY_PACK_NAME, policies, policyPackArgs } from "../../policy/policies";
+import { stackSettings } from "../helpers/stack-settings";
 import { runPolicies, withAdded, withChanged, without, type PolicyRun } from "./run-policies";
 
 const BUCKET = "aws:s3/bucket:Bucket";
@@ -86,11 +88,12 @@ for (const [stack, overrides] of stackRuns) {
         let run: PolicyRun;
 
         before(async () => {
-            run = await runPolicies(policies, stack, (await runProgram(stack, overrides)).resources);
+            run = await runPolicies(policies, (await runProgram(stack, overrides)).resources);
         });
 
-        it("finds no violation", () => {
+        it("finds no violation, and every rule reads only values it knows", () => {
             assert.deepEqual(run.violations, []);
+            assert.deepEqual(run.skipped, []);
         });
 
         for (const policy of policies) {
@@ -105,6 +108,11 @@ for (const [stack, overrides] of stackRuns) {
 type Breakage = {
     readonly policy: string;
     readonly what: string;
+    /**
+     * On a new stack's first preview: the rule catches the variant, or it cannot read the value
+     * yet (it is computed from a resource not yet created) and is skipped for that resource.
+     */
+    readonly newStackPreview: "caught" | { readonly skippedOn: string };
     readonly breaks: (resources: readonly DeclaredResource[]) => DeclaredResource[];
 };
 
@@ -112,6 +120,7 @@ const breakages: Breakage[] = [
     {
         policy: "s3-no-public-access",
         what: "a public-access block that lets bucket policies make the bucket public",
+        newStackPreview: "caught",
         breaks: (resources) =>
             withChanged(resources, PUBLIC_ACCESS_BLOCK, "changefeed-archive-public-access", (props) => {
                 props.blockPublicPolicy = false;
@@ -120,6 +129,7 @@ const breakages: Breakage[] = [
     {
         policy: "s3-no-public-access",
         what: "a public-access block without restrictPublicBuckets",
+        newStackPreview: "caught",
         breaks: (resources) =>
             withChanged(resources, PUBLIC_ACCESS_BLOCK, "changefeed-failures-public-access", (props) => {
                 delete props.restrictPublicBuckets;
@@ -128,6 +138,7 @@ const breakages: Breakage[] = [
     {
         policy: "s3-no-public-access",
         what: "ownership controls that re-enable ACLs",
+        newStackPreview: "caught",
         breaks: (resources) =>
             withChanged(resources, OWNERSHIP, "changefeed-archive-ownership", (props) => {
                 props.rule = { objectOwnership: "ObjectWriter" };
@@ -136,6 +147,7 @@ const breakages: Breakage[] = [
     {
         policy: "s3-no-public-access",
         what: "a bucket with a public-read ACL",
+        newStackPreview: "caught",
         breaks: (resources) =>
             withChanged(resources, BUCKET, "changefeed-failures", (props) => {
                 props.acl = "public-read";
@@ -144,6 +156,7 @@ const breakages: Breakage[] = [
     {
         policy: "s3-no-public-access",
         what: "a bucket policy that also allows everyone to read objects",
+        newStackPreview: { skippedOn: "changefeed-archive-tls-only" },
         breaks: (resources) =>
             withChanged(
                 resources,
@@ -163,6 +176,7 @@ const breakages: Breakage[] = [
     {
         policy: "s3-encryption-at-rest",
         what: "a default-encryption configuration with no rule",
+        newStackPreview: "caught",
         breaks: (resources) =>
             withChanged(resources, ENCRYPTION, "changefeed-archive-encryption", (props) => {
                 props.rules = [];
@@ -171,6 +185,7 @@ const breakages: Breakage[] = [
     {
         policy: "s3-encryption-at-rest",
         what: "a default-encryption rule without an algorithm",
+        newStackPreview: "caught",
         breaks: (resources) =>
             withChanged(resources, ENCRYPTION, "changefeed-failures-encryption", (props) => {
                 props.rules = [{ bucketKeyEnabled: true }];
@@ -179,6 +194,7 @@ const breakages: Breakage[] = [
     {
         policy: "s3-tls-only",
         what: "a bucket policy without the deny on insecure transport",
+        newStackPreview: { skippedOn: "changefeed-failures-tls-only" },
         breaks: (resources) =>
             withChanged(
                 resources,
@@ -190,6 +206,7 @@ const breakages: Breakage[] = [
     {
         policy: "s3-tls-only",
         what: "a TLS deny that covers the bucket but not its objects",
+        newStackPreview: { skippedOn: "changefeed-archive-tls-only" },
         breaks: (resources) =>
             withChanged(
                 resources,
@@ -206,26 +223,31 @@ const breakages: Breakage[] = [
     {
         policy: "s3-bucket-guardrails",
         what: "a bucket without a public-access block",
+        newStackPreview: "caught",
         breaks: (resources) => without(resources, PUBLIC_ACCESS_BLOCK, "changefeed-failures-public-access"),
     },
     {
         policy: "s3-bucket-guardrails",
         what: "a bucket without a bucket policy",
+        newStackPreview: "caught",
         breaks: (resources) => without(resources, BUCKET_POLICY, "changefeed-archive-tls-only"),
     },
     {
         policy: "s3-bucket-guardrails",
         what: "a bucket without default encryption",
+        newStackPreview: "caught",
         breaks: (resources) => without(resources, ENCRYPTION, "changefeed-archive-encryption"),
     },
     {
         policy: "s3-bucket-guardrails",
         what: "a bucket without ownership controls",
+        newStackPreview: "caught",
         breaks: (resources) => without(resources, OWNERSHIP, "changefeed-failures-ownership"),
     },
     {
         policy: "dynamodb-encryption-at-rest",
         what: "a table on the default AWS-owned key",
+        newStackPreview: "caught",
         breaks: (resources) =>
             withChanged(resources, TABLE, "changefeed-projection", (props) => {
                 delete props.serverSideEncryption;
@@ -234,6 +256,7 @@ const breakages: Breakage[] = [
     {
         policy: "dynamodb-encryption-at-rest",
         what: "a table with KMS encryption turned off",
+        newStackPreview: "caught",
         breaks: (resources) =>
             withChanged(resources, TABLE, "changefeed-source", (props) => {
                 props.serverSideEncryption = { enabled: false };
@@ -242,6 +265,7 @@ const breakages: Breakage[] = [
     {
         policy: "lambda-role-least-privilege",
         what: "a role policy granting dynamodb:* on the projection",
+        newStackPreview: { skippedOn: "changefeed-handler-policy" },
         breaks: (resources) =>
             withChanged(
                 resources,
@@ -259,6 +283,7 @@ const breakages: Breakage[] = [
     {
         policy: "lambda-role-least-privilege",
         what: "a role policy granting s3:PutObject on every resource",
+        newStackPreview: { skippedOn: "changefeed-handler-policy" },
         breaks: (resources) =>
             withChanged(
                 resources,
@@ -274,6 +299,7 @@ const breakages: Breakage[] = [
     {
         policy: "lambda-role-least-privilege",
         what: "a role policy with a NotAction statement",
+        newStackPreview: { skippedOn: "changefeed-handler-policy" },
         breaks: (resources) =>
             withChanged(
                 resources,
@@ -288,13 +314,15 @@ const breakages: Breakage[] = [
     {
         policy: "lambda-role-least-privilege",
         what: "a managed policy attached to the function's role",
+        newStackPreview: "caught",
         breaks: (resources) => {
             const role = resources.find((resource) => resource.type === ROLE);
             return withAdded(resources, {
                 type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
                 name: "changefeed-handler-full-access",
                 inputs: {
-                    role: role?.state.id,
+                    // A preview does not know the role's name yet, as it would not on a new stack.
+                    role: role?.state.id ?? pulumi.unknown,
                     policyArn: "arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess",
                 },
             });
@@ -303,6 +331,7 @@ const breakages: Breakage[] = [
     {
         policy: "lambda-role-least-privilege",
         what: "a role with a managed policy ARN of its own",
+        newStackPreview: "caught",
         breaks: (resources) =>
             withChanged(resources, ROLE, "changefeed-handler-role", (props) => {
                 props.managedPolicyArns = ["arn:aws:iam::aws:policy/AmazonS3FullAccess"];
@@ -311,6 +340,7 @@ const breakages: Breakage[] = [
     {
         policy: "stream-mapping-bounded-retries",
         what: "a mapping that retries forever",
+        newStackPreview: "caught",
         breaks: (resources) =>
             withChanged(resources, MAPPING, "changefeed-mapping", (props) => {
                 props.maximumRetryAttempts = -1;
@@ -319,6 +349,7 @@ const breakages: Breakage[] = [
     {
         policy: "stream-mapping-bounded-retries",
         what: "a mapping with AWS's default (infinite) record age",
+        newStackPreview: "caught",
         breaks: (resources) =>
             withChanged(resources, MAPPING, "changefeed-mapping", (props) => {
                 delete props.maximumRecordAgeInSeconds;
@@ -327,6 +358,7 @@ const breakages: Breakage[] = [
     {
         policy: "stream-mapping-isolates-failures",
         what: "a mapping that does not bisect failing batches",
+        newStackPreview: "caught",
         breaks: (resources) =>
             withChanged(resources, MAPPING, "changefeed-mapping", (props) => {
                 props.bisectBatchOnFunctionError = false;
@@ -335,6 +367,7 @@ const breakages: Breakage[] = [
     {
         policy: "stream-mapping-isolates-failures",
         what: "a mapping that ignores partial batch responses",
+        newStackPreview: "caught",
         breaks: (resources) =>
             withChanged(resources, MAPPING, "changefeed-mapping", (props) => {
                 props.functionResponseTypes = [];
@@ -343,6 +376,7 @@ const breakages: Breakage[] = [
     {
         policy: "stream-mapping-failure-destination",
         what: "a mapping without an on-failure destination",
+        newStackPreview: "caught",
         breaks: (resources) =>
             withChanged(resources, MAPPING, "changefeed-mapping", (props) => {
                 delete props.destinationConfig;
@@ -351,6 +385,7 @@ const breakages: Breakage[] = [
     {
         policy: "stream-mapping-failure-destination",
         what: "a mapping whose on-failure destination is empty",
+        newStackPreview: "caught",
         breaks: (resources) =>
             withChanged(resources, MAPPING, "changefeed-mapping", (props) => {
                 props.destinationConfig = { onFailure: { destinationArn: "" } };
@@ -367,7 +402,7 @@ describe("the policy pack on deliberately broken variants of the dev stack (Pulu
 
     for (const breakage of breakages) {
         it(`${breakage.policy} catches ${breakage.what}, and no other rule fires`, async () => {
-            const run = await runPolicies(policies, "dev", breakage.breaks(resources));
+            const run = await runPolicies(policies, breakage.breaks(resources));
 
             assert.deepEqual(
                 violatedPolicies(run),
@@ -383,4 +418,149 @@ describe("the policy pack on deliberately broken variants of the dev stack (Pulu
             policies.map((policy) => policy.name).sort(),
         );
     });
+});
+
+/** A rule's row of the README's "Policy as code" table, by column. */
+type TableRow = {
+    readonly kind: string;
+    readonly newStackPreview: string;
+    readonly existingStackPreview: string;
+    readonly update: string;
+};
+
+function readmePolicyTable(): Map<string, TableRow> {
+    const readme = fs.readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Policy as code"), readme.indexOf("## Deploying"));
+    const rows = new Map<string, TableRow>();
+    for (const line of section.split("\n").filter((candidate) => candidate.startsWith("| `"))) {
+        const [rule = "", kind = "", , newStackPreview = "", existingStackPreview = "", update = ""] = line
+            .split("|")
+            .slice(1, -1)
+            .map((cell) => cell.trim());
+        rows.set(rule.replace(/`/g, ""), { kind, newStackPreview, existingStackPreview, update });
+    }
+    return rows;
+}
+
+/** How a run treated a rule: ran on every resource it applies to, on some (skipped on others), or on none. */
+function gating(run: PolicyRun, policy: string): "gates" | "partly" | "advisory" {
+    const applied = run.applied.get(policy) ?? 0;
+    const skipped = run.skipped.filter((entry) => entry.policy === policy).length;
+    if (skipped === 0) return "gates";
+    return applied > 0 ? "partly" : "advisory";
+}
+
+for (const [stack, overrides] of stackRuns) {
+    const variant = Object.keys(overrides).length > 0 ? ` with ${Object.keys(overrides).join(", ")}` : "";
+    describe(`the policy pack on the ${stack} stack's first preview${variant} (Pulumi mocks: computed values unknown)`, () => {
+        let run: PolicyRun;
+
+        before(async () => {
+            run = await runPolicies(
+                policies,
+                (await runProgram(stack, overrides, { mode: "new-stack-preview" })).resources,
+            );
+        });
+
+        it("finds no violation", () => {
+            assert.deepEqual(run.violations, []);
+        });
+
+        it("skips, as advisory, only the checks that need a value computed from a resource not yet created", () => {
+            assert.deepEqual(
+                [...new Set(run.skipped.map((entry) => `${entry.policy} on ${entry.resource}`))].sort(),
+                [
+                    ...(stackSettings(stack)("pointInTimeRecovery") === true
+                        ? [
+                              // The backfill from exports comes with point-in-time recovery.
+                              "lambda-role-least-privilege on changefeed-backfill-function-policy",
+                              "lambda-role-least-privilege on changefeed-backfill-state-machine-policy",
+                          ]
+                        : []),
+                    "lambda-role-least-privilege on changefeed-handler-policy",
+                    "s3-no-public-access on changefeed-archive-tls-only",
+                    ...(stackSettings(stack)("pointInTimeRecovery") === true
+                        ? ["s3-no-public-access on changefeed-backfill-exports-tls-only"]
+                        : []),
+                    "s3-no-public-access on changefeed-failures-tls-only",
+                    "s3-tls-only on changefeed-archive-tls-only",
+                    ...(stackSettings(stack)("pointInTimeRecovery") === true
+                        ? ["s3-tls-only on changefeed-backfill-exports-tls-only"]
+                        : []),
+                    "s3-tls-only on changefeed-failures-tls-only",
+                ],
+            );
+            for (const entry of run.skipped) assert.match(entry.message, /can't be known during preview/);
+        });
+
+        it("gates the preview exactly as the README's policy table says", () => {
+            const table = readmePolicyTable();
+
+            for (const policy of policies) {
+                const row = table.get(policy.name);
+                assert.ok(row, `the README's policy table has no row for ${policy.name}`);
+                assert.equal(row.newStackPreview.split(/[:( ]/)[0], gating(run, policy.name), policy.name);
+            }
+        });
+    });
+}
+
+describe("the README's policy table", () => {
+    it("lists every rule once, in the pack's order, with its kind and when it can stop a change", () => {
+        const table = readmePolicyTable();
+
+        assert.deepEqual(
+            [...table.keys()],
+            policies.map((policy) => policy.name),
+        );
+        for (const policy of policies) {
+            const row = table.get(policy.name)!;
+            const kind = "validateStack" in policy ? "stack" : "resource";
+            assert.equal(row.kind, kind, policy.name);
+            // An existing stack's resources are known, as in the update runs above (nothing skipped).
+            assert.equal(row.existingStackPreview, "gates", policy.name);
+            // Pulumi runs stack rules after every change of an update, resource rules before each.
+            assert.match(
+                row.update,
+                kind === "stack" ? /^after every change/ : /^gates, before/,
+                policy.name,
+            );
+        }
+    });
+});
+
+describe("the policy pack on deliberately broken variants of the dev stack's first preview (Pulumi mocks)", () => {
+    let resources: readonly DeclaredResource[];
+
+    before(async () => {
+        resources = (await runProgram("dev", {}, { mode: "new-stack-preview" })).resources;
+    });
+
+    for (const breakage of breakages) {
+        const expected = breakage.newStackPreview;
+        if (expected === "caught") {
+            it(`${breakage.policy} already catches ${breakage.what}, and no other rule fires`, async () => {
+                const run = await runPolicies(policies, breakage.breaks(resources));
+
+                assert.deepEqual(
+                    violatedPolicies(run),
+                    [breakage.policy],
+                    JSON.stringify(run.violations, null, 2),
+                );
+            });
+        } else {
+            it(`${breakage.policy} cannot see ${breakage.what} yet: ${expected.skippedOn} is skipped as advisory`, async () => {
+                // The value the variant would change is unknown here, so the variant cannot even be
+                // written: the rule reads the unknown value and is skipped (the update checks it).
+                const run = await runPolicies(policies, resources);
+
+                assert.ok(
+                    run.skipped.some(
+                        (entry) => entry.policy === breakage.policy && entry.resource === expected.skippedOn,
+                    ),
+                    JSON.stringify(run.skipped, null, 2),
+                );
+            });
+        }
+    }
 });

@@ -6,11 +6,13 @@ import { PROJECT_ROOT } from "../../local/program";
 
 /** The parts of a GitHub Actions workflow these tests read. */
 type Step = { name?: string; uses?: string; run?: string; with?: Record<string, unknown> };
+type Concurrency = { group: string; "cancel-in-progress": boolean };
 type Job = {
     name?: string;
     needs?: string | string[];
     if?: string;
     environment?: string | { name: string };
+    concurrency?: Concurrency;
     permissions?: Record<string, string> | string;
     strategy?: { matrix?: Record<string, unknown>; "fail-fast"?: boolean };
     steps: Step[];
@@ -18,7 +20,7 @@ type Job = {
 type Workflow = {
     on: Record<string, unknown>;
     permissions?: Record<string, string> | string;
-    concurrency?: { group: string; "cancel-in-progress": boolean };
+    concurrency?: Concurrency;
     jobs: Record<string, Job>;
 };
 
@@ -148,7 +150,7 @@ describe("the pull-request workflow", () => {
 
         assert.equal(preview.needs, "test");
         assert.deepEqual(preview.strategy?.matrix, { stack: stacks() });
-        assert.deepEqual(stacks(), ["dev", "prod"]);
+        assert.deepEqual(stacks(), ["adopt", "dev", "prod"]);
         assert.equal(
             preview.strategy?.["fail-fast"],
             false,
@@ -177,11 +179,34 @@ describe("the pull-request workflow", () => {
 describe("the deploy workflow", () => {
     const flow = workflow("deploy.yml");
 
-    it("runs on pushes to main (and by hand), one deployment at a time, never cancelled", () => {
+    it("runs on pushes to main (and by hand)", () => {
         assert.deepEqual(flow.on.push, { branches: ["main"] });
         assert.ok("workflow_dispatch" in flow.on);
         assert.deepEqual(flow.permissions, { contents: "read" });
-        assert.deepEqual(flow.concurrency, { group: "deploy", "cancel-in-progress": false });
+    });
+
+    it("updates each environment one deployment at a time, never cancelled, in a queue of its own", () => {
+        const deployJobs = Object.entries(flow.jobs).filter(([, target]) =>
+            target.steps.some((s) => s.uses?.split("@")[0] === "pulumi/actions"),
+        );
+
+        // A workflow-level group would hold a dev deploy behind a prod deploy awaiting approval.
+        assert.equal(flow.concurrency, undefined, "no workflow-wide concurrency group");
+        assert.deepEqual(
+            deployJobs.map(([id]) => id),
+            ["dev", "prod"],
+        );
+        for (const [id, target] of deployJobs) {
+            const environment =
+                typeof target.environment === "string" ? target.environment : target.environment?.name;
+            assert.deepEqual(
+                target.concurrency,
+                { group: `deploy-${environment}`, "cancel-in-progress": false },
+                `${id} queues per environment`,
+            );
+        }
+        const groups = deployJobs.map(([, target]) => target.concurrency?.group);
+        assert.equal(new Set(groups).size, groups.length, "every environment has its own group");
     });
 
     it("tests before it deploys", () => {

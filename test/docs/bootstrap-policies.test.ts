@@ -1,0 +1,135 @@
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { PROJECT_ROOT } from "../../local/program";
+import { policyBlocks, statementProblems, type Statement } from "./iam-statements";
+import { OIDC_FEDERATION_KEYS_PAGE, SERVICE_AUTHORIZATION } from "./service-authorization";
+
+const BOOTSTRAP = path.join(PROJECT_ROOT, "docs", "bootstrap.md");
+
+describe("docs/bootstrap.md's IAM policies, against the Service Authorization Reference", () => {
+    const blocks = policyBlocks(fs.readFileSync(BOOTSTRAP, "utf8"));
+
+    it("are found: trust, deploy, preview and key policies", () => {
+        const actions = new Set(
+            blocks.flatMap((block) => block.statements.flatMap((s) => [s.Action].flat())),
+        );
+
+        for (const action of [
+            "sts:AssumeRoleWithWebIdentity",
+            "iam:PassRole",
+            "lambda:CreateEventSourceMapping",
+            "kms:CreateGrant",
+            "dynamodb:DescribeTable",
+        ]) {
+            assert.ok(actions.has(action), `no block grants ${action}`);
+        }
+    });
+
+    it("grant only actions that exist, on resources of their types, under condition keys they have", () => {
+        const problems = blocks.flatMap((block) =>
+            block.statements.flatMap((statement, index) =>
+                statementProblems(statement).map(
+                    (problem) =>
+                        `line ${block.line}, ${statement.Sid ?? `statement ${index + 1}`}: ${problem}`,
+                ),
+            ),
+        );
+
+        assert.deepEqual(problems, []);
+    });
+});
+
+describe("the statement check", () => {
+    const key = "<kmsKeyArn>";
+
+    it("finds a condition key on an action that does not have it (it would never be allowed)", () => {
+        const statement: Statement = {
+            Effect: "Allow",
+            Action: ["kms:DescribeKey", "kms:CreateGrant"],
+            Resource: key,
+            Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+        };
+
+        assert.deepEqual(statementProblems(statement), [
+            `kms:DescribeKey has no condition key kms:GrantIsForAWSResource, so the statement never allows it (see ${SERVICE_AUTHORIZATION.kms!.page})`,
+        ]);
+    });
+
+    it("checks every action a wildcard grants under a condition", () => {
+        const statement: Statement = {
+            Effect: "Allow",
+            Action: "kms:GenerateDataKey*",
+            Resource: key,
+            Condition: { StringEquals: { "kms:DataKeyPairSpec": "RSA_2048" } },
+        };
+
+        assert.deepEqual(
+            statementProblems(statement).map((problem) => problem.split(" has no")[0]),
+            ["kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext"],
+        );
+    });
+
+    it('finds an action without a resource type granted on an ARN rather than "*"', () => {
+        const statement: Statement = {
+            Effect: "Allow",
+            Action: ["lambda:ListEventSourceMappings", "lambda:GetEventSourceMapping"],
+            Resource: "arn:aws:lambda:<region>:<account>:event-source-mapping:*",
+        };
+
+        assert.deepEqual(statementProblems(statement), [
+            'lambda:ListEventSourceMappings has no resource type, so only "Resource": "*" grants it, not arn:aws:lambda:<region>:<account>:event-source-mapping:*',
+        ]);
+    });
+
+    it("finds an ARN of another resource type than the action's", () => {
+        const statement: Statement = {
+            Effect: "Allow",
+            Action: "s3:DeleteObjectVersion",
+            Resource: "arn:aws:s3:::changefeed-*",
+        };
+
+        assert.deepEqual(statementProblems(statement), [
+            "s3:DeleteObjectVersion cannot be scoped to arn:aws:s3:::changefeed-*: its resource types are accesspointobject, object",
+        ]);
+    });
+
+    it("finds an action the reference does not list", () => {
+        assert.deepEqual(statementProblems({ Effect: "Allow", Action: "iam:CreateRoles", Resource: "*" }), [
+            `iam:CreateRoles is not in test/docs/service-authorization.ts (see ${SERVICE_AUTHORIZATION.iam!.page})`,
+        ]);
+    });
+
+    it("accepts global keys everywhere and an OIDC provider's aud and sub on AssumeRoleWithWebIdentity", () => {
+        const statement: Statement = {
+            Effect: "Allow",
+            Principal: {
+                Federated: "arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com",
+            },
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Condition: {
+                StringEquals: {
+                    "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+                    "token.actions.githubusercontent.com:sub": "repo:o/r:environment:dev",
+                    "aws:SourceIp": "192.0.2.0/24",
+                },
+            },
+        };
+
+        assert.deepEqual(statementProblems(statement), []);
+        assert.match(OIDC_FEDERATION_KEYS_PAGE, /^https:\/\/docs\.aws\.amazon\.com\/IAM\//);
+    });
+
+    it("cites each service's reference page and its machine-readable copy", () => {
+        for (const [prefix, service] of Object.entries(SERVICE_AUTHORIZATION)) {
+            assert.equal(
+                service.page,
+                `https://docs.aws.amazon.com/service-authorization/latest/reference/list_${prefix}.html`,
+            );
+            assert.equal(
+                service.json,
+                `https://servicereference.us-east-1.amazonaws.com/v1/${prefix}/${prefix}.json`,
+            );
+        }
+    });
+});
