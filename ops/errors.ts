@@ -5,7 +5,7 @@ export const REQUIRED_PERMISSIONS = {
         "s3:PutObject on the archive bucket's prefix, and lambda:GetFunctionConfiguration on the stream handler",
     backfillFromExport:
         "dynamodb:DescribeContinuousBackups, dynamodb:ExportTableToPointInTime and dynamodb:DescribeExport on the source " +
-        "table and its exports; s3:PutObject, s3:GetObject and s3:AbortMultipartUpload on the backfill bucket; and " +
+        "table and its exports; s3:PutObject, s3:PutObjectAcl, s3:GetObject and s3:AbortMultipartUpload on the backfill bucket; and " +
         "states:ListExecutions, states:StartExecution, states:DescribeExecution, states:RedriveExecution, " +
         "states:ListMapRuns and states:DescribeMapRun on the backfill state machine and its executions",
     redrive:

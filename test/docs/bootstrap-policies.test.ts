@@ -121,10 +121,12 @@ describe("the statement check", () => {
     });
 
     it("cites each service's reference page and its machine-readable copy", () => {
+        // The reference names a service's page after its prefix, except Step Functions' (`states`).
+        const pageNames: Record<string, string> = { states: "stepfunctions" };
         for (const [prefix, service] of Object.entries(SERVICE_AUTHORIZATION)) {
             assert.equal(
                 service.page,
-                `https://docs.aws.amazon.com/service-authorization/latest/reference/list_${prefix}.html`,
+                `https://docs.aws.amazon.com/service-authorization/latest/reference/list_${pageNames[prefix] ?? prefix}.html`,
             );
             assert.equal(
                 service.json,

@@ -134,10 +134,10 @@ function hasConditionKey(reference: ActionReference, key: string): boolean {
     );
 }
 
-/** Whether a reference template (`${Name}` stands for any text) covers a value. */
+/** Whether a reference template (`${Name}`, or S3's `<key>`, stands for any text) covers a value. */
 function templateMatches(template: string, value: string): boolean {
     const pattern = template
-        .split(/\$\{[^}]+\}/)
+        .split(/\$\{[^}]+\}|<[^>]+>/)
         .map((literal) => literal.replace(/[.*+?^$()|[\]\\{}]/g, "\\$&"))
         .join(".+");
     return new RegExp(`^${pattern}$`, "i").test(value);

@@ -3,13 +3,18 @@
  * docs/bootstrap.md grants: the resource types the action can be scoped to and the condition keys
  * it supports (its own and its resource types'; the global `aws:*` keys apply to every action and
  * are left out). Taken from the reference's pages and the machine-readable copy each page links to
- * (`json`), as published in August 2026.
+ * (`json`), as published in August 2026; the `states` entries and the Lambda, DynamoDB and S3
+ * actions that the operator policies grant (GetFunctionConfiguration, Scan, PutItem,
+ * ExportTableToPointInTime, DescribeExport, ListBucket, GetObject, PutObject, AbortMultipartUpload)
+ * as published on 23 September 2026, when `s3:PutObject` had two keys more than in August
+ * (`s3:object-lock-event-hold` and `s3:object-lock-event-hold-duration-days`).
  *
- * A `${Name}` in a condition key or ARN format stands for any text, as in the reference. Entries list
- * every documented key except two families a deploy role never needs and that would only lengthen
- * the table: KMS's `kms:RecipientAttestation:*` keys (Nitro Enclaves) and the other identity
- * providers' keys of `sts:AssumeRoleWithWebIdentity`. A key missing here can only make the test
- * fail, never pass.
+ * A `${Name}` in a condition key or ARN format stands for any text, as in the reference, and so
+ * does the `<key>` that the reference writes in S3's object tag keys (`s3:ExistingObjectTag/<key>`).
+ * Entries list every documented key except two families a deploy role never needs and that would
+ * only lengthen the table: KMS's `kms:RecipientAttestation:*` keys (Nitro Enclaves) and the other
+ * identity providers' keys of `sts:AssumeRoleWithWebIdentity`. A key missing here can only make the
+ * test fail, never pass.
  */
 
 /** Resource types and condition keys of one action. */
@@ -112,6 +117,10 @@ export const SERVICE_AUTHORIZATION: Readonly<Record<string, ServiceReference>> =
         page: "https://docs.aws.amazon.com/service-authorization/latest/reference/list_dynamodb.html",
         json: "https://servicereference.us-east-1.amazonaws.com/v1/dynamodb/dynamodb.json",
         resourceTypes: {
+            export: [
+                "arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}/export/${ExportName}",
+            ],
+            index: ["arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}/index/${IndexName}"],
             stream: [
                 "arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}/stream/${StreamLabel}",
             ],
@@ -119,9 +128,30 @@ export const SERVICE_AUTHORIZATION: Readonly<Record<string, ServiceReference>> =
         },
         actions: {
             DescribeContinuousBackups: { resourceTypes: ["table"], conditionKeys: [] },
+            DescribeExport: { resourceTypes: ["export"], conditionKeys: [] },
             DescribeTable: { resourceTypes: ["table"], conditionKeys: [] },
             DescribeTimeToLive: { resourceTypes: ["table"], conditionKeys: [] },
+            ExportTableToPointInTime: { resourceTypes: ["table"], conditionKeys: [] },
             ListTagsOfResource: { resourceTypes: ["stream", "table"], conditionKeys: [] },
+            PutItem: {
+                resourceTypes: ["table"],
+                conditionKeys: [
+                    "dynamodb:Attributes",
+                    "dynamodb:EnclosingOperation",
+                    "dynamodb:LeadingKeys",
+                    "dynamodb:ReturnConsumedCapacity",
+                    "dynamodb:ReturnValues",
+                ],
+            },
+            Scan: {
+                resourceTypes: ["index", "table"],
+                conditionKeys: [
+                    "dynamodb:Attributes",
+                    "dynamodb:ReturnConsumedCapacity",
+                    "dynamodb:ReturnValues",
+                    "dynamodb:Select",
+                ],
+            },
         },
     },
     iam: {
@@ -414,6 +444,7 @@ export const SERVICE_AUTHORIZATION: Readonly<Record<string, ServiceReference>> =
                 resourceTypes: ["eventSourceMapping"],
                 conditionKeys: ["lambda:FunctionArn"],
             },
+            GetFunctionConfiguration: { resourceTypes: ["function"], conditionKeys: [] },
             ListEventSourceMappings: { resourceTypes: [], conditionKeys: [] },
             ListTags: {
                 resourceTypes: [
@@ -487,6 +518,48 @@ export const SERVICE_AUTHORIZATION: Readonly<Record<string, ServiceReference>> =
             object: ["arn:${Partition}:s3:::${BucketName}/${ObjectName}"],
         },
         actions: {
+            AbortMultipartUpload: {
+                resourceTypes: ["accesspointobject", "object"],
+                conditionKeys: [
+                    "s3:AccessGrantsInstanceArn",
+                    "s3:AccessPointNetworkOrigin",
+                    "s3:AccessPointTag/${TagKey}",
+                    "s3:BucketTag/${TagKey}",
+                    "s3:DataAccessPointAccount",
+                    "s3:DataAccessPointArn",
+                    "s3:ResourceAccount",
+                    "s3:TlsVersion",
+                    "s3:authType",
+                    "s3:signatureAge",
+                    "s3:signatureversion",
+                    "s3:x-amz-content-sha256",
+                ],
+            },
+            PutObjectAcl: {
+                resourceTypes: ["accesspointobject", "object"],
+                conditionKeys: [
+                    "s3:AccessGrantsInstanceArn",
+                    "s3:AccessPointNetworkOrigin",
+                    "s3:AccessPointTag/${TagKey}",
+                    "s3:BucketTag/${TagKey}",
+                    "s3:DataAccessPointAccount",
+                    "s3:DataAccessPointArn",
+                    "s3:ExistingObjectTag/<key>",
+                    "s3:ResourceAccount",
+                    "s3:TlsVersion",
+                    "s3:authType",
+                    "s3:signatureAge",
+                    "s3:signatureversion",
+                    "s3:x-amz-acl",
+                    "s3:x-amz-content-sha256",
+                    "s3:x-amz-grant-full-control",
+                    "s3:x-amz-grant-read",
+                    "s3:x-amz-grant-read-acp",
+                    "s3:x-amz-grant-write",
+                    "s3:x-amz-grant-write-acp",
+                    "s3:x-amz-storage-class",
+                ],
+            },
             DeleteObject: {
                 resourceTypes: ["accesspointobject", "object"],
                 conditionKeys: [
@@ -547,6 +620,44 @@ export const SERVICE_AUTHORIZATION: Readonly<Record<string, ServiceReference>> =
                     "s3:x-amz-content-sha256",
                 ],
             },
+            GetObject: {
+                resourceTypes: ["accesspointobject", "object"],
+                conditionKeys: [
+                    "s3:AccessGrantsInstanceArn",
+                    "s3:AccessPointNetworkOrigin",
+                    "s3:AccessPointTag/${TagKey}",
+                    "s3:BucketTag/${TagKey}",
+                    "s3:DataAccessPointAccount",
+                    "s3:DataAccessPointArn",
+                    "s3:ExistingObjectTag/<key>",
+                    "s3:ResourceAccount",
+                    "s3:TlsVersion",
+                    "s3:authType",
+                    "s3:signatureAge",
+                    "s3:signatureversion",
+                    "s3:x-amz-content-sha256",
+                ],
+            },
+            ListBucket: {
+                resourceTypes: ["accesspoint", "bucket"],
+                conditionKeys: [
+                    "s3:AccessGrantsInstanceArn",
+                    "s3:AccessPointNetworkOrigin",
+                    "s3:AccessPointTag/${TagKey}",
+                    "s3:BucketTag/${TagKey}",
+                    "s3:DataAccessPointAccount",
+                    "s3:DataAccessPointArn",
+                    "s3:ResourceAccount",
+                    "s3:TlsVersion",
+                    "s3:authType",
+                    "s3:delimiter",
+                    "s3:max-keys",
+                    "s3:prefix",
+                    "s3:signatureAge",
+                    "s3:signatureversion",
+                    "s3:x-amz-content-sha256",
+                ],
+            },
             ListBucketVersions: {
                 resourceTypes: ["accesspoint", "bucket"],
                 conditionKeys: [
@@ -567,6 +678,48 @@ export const SERVICE_AUTHORIZATION: Readonly<Record<string, ServiceReference>> =
                     "s3:x-amz-content-sha256",
                 ],
             },
+            PutObject: {
+                resourceTypes: ["accesspointobject", "object"],
+                conditionKeys: [
+                    "s3:AccessGrantsInstanceArn",
+                    "s3:AccessPointNetworkOrigin",
+                    "s3:AccessPointTag/${TagKey}",
+                    "s3:BucketTag/${TagKey}",
+                    "s3:DataAccessPointAccount",
+                    "s3:DataAccessPointArn",
+                    "s3:ObjectCreationOperation",
+                    "s3:RequestObjectTag/<key>",
+                    "s3:RequestObjectTagKeys",
+                    "s3:ResourceAccount",
+                    "s3:TlsVersion",
+                    "s3:authType",
+                    "s3:if-match",
+                    "s3:if-none-match",
+                    "s3:object-lock-event-hold",
+                    "s3:object-lock-event-hold-duration-days",
+                    "s3:object-lock-legal-hold",
+                    "s3:object-lock-mode",
+                    "s3:object-lock-remaining-retention-days",
+                    "s3:object-lock-retain-until-date",
+                    "s3:signatureAge",
+                    "s3:signatureversion",
+                    "s3:x-amz-acl",
+                    "s3:x-amz-content-sha256",
+                    "s3:x-amz-copy-source",
+                    "s3:x-amz-grant-full-control",
+                    "s3:x-amz-grant-read",
+                    "s3:x-amz-grant-read-acp",
+                    "s3:x-amz-grant-write",
+                    "s3:x-amz-grant-write-acp",
+                    "s3:x-amz-metadata-directive",
+                    "s3:x-amz-object-annotation-directive",
+                    "s3:x-amz-server-side-encryption",
+                    "s3:x-amz-server-side-encryption-aws-kms-key-id",
+                    "s3:x-amz-server-side-encryption-customer-algorithm",
+                    "s3:x-amz-storage-class",
+                    "s3:x-amz-website-redirect-location",
+                ],
+            },
         },
     },
     sns: {
@@ -579,6 +732,47 @@ export const SERVICE_AUTHORIZATION: Readonly<Record<string, ServiceReference>> =
             GetSubscriptionAttributes: { resourceTypes: ["topic"], conditionKeys: [] },
             GetTopicAttributes: { resourceTypes: ["topic"], conditionKeys: [] },
             ListTagsForResource: { resourceTypes: ["topic"], conditionKeys: [] },
+        },
+    },
+    states: {
+        page: "https://docs.aws.amazon.com/service-authorization/latest/reference/list_stepfunctions.html",
+        json: "https://servicereference.us-east-1.amazonaws.com/v1/states/states.json",
+        resourceTypes: {
+            activity: ["arn:${Partition}:states:${Region}:${Account}:activity:${ActivityName}"],
+            execution: [
+                "arn:${Partition}:states:${Region}:${Account}:execution:${StateMachineName}:${ExecutionId}",
+            ],
+            express: [
+                "arn:${Partition}:states:${Region}:${Account}:express:${StateMachineName}:${ExecutionId}:${ExpressId}",
+            ],
+            maprun: [
+                "arn:${Partition}:states:${Region}:${Account}:mapRun:${StateMachineName}/${MapRunLabel}:${MapRunId}",
+            ],
+            statemachine: ["arn:${Partition}:states:${Region}:${Account}:stateMachine:${StateMachineName}"],
+        },
+        actions: {
+            CreateStateMachine: { resourceTypes: ["statemachine"], conditionKeys: [] },
+            DeleteStateMachine: { resourceTypes: ["statemachine"], conditionKeys: [] },
+            DescribeExecution: { resourceTypes: ["execution", "express"], conditionKeys: [] },
+            DescribeMapRun: { resourceTypes: ["maprun"], conditionKeys: [] },
+            DescribeStateMachine: {
+                resourceTypes: ["statemachine"],
+                conditionKeys: ["states:StateMachineQualifier"],
+            },
+            ListExecutions: {
+                resourceTypes: ["maprun", "statemachine"],
+                conditionKeys: ["states:StateMachineQualifier"],
+            },
+            ListMapRuns: { resourceTypes: ["execution"], conditionKeys: [] },
+            ListTagsForResource: { resourceTypes: ["activity", "statemachine"], conditionKeys: [] },
+            RedriveExecution: { resourceTypes: ["execution"], conditionKeys: [] },
+            StartExecution: {
+                resourceTypes: ["statemachine"],
+                conditionKeys: ["states:StateMachineQualifier"],
+            },
+            TagResource: { resourceTypes: ["activity", "statemachine"], conditionKeys: [] },
+            UntagResource: { resourceTypes: ["activity", "statemachine"], conditionKeys: [] },
+            UpdateStateMachine: { resourceTypes: ["statemachine"], conditionKeys: [] },
         },
     },
     sts: {
