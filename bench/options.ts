@@ -21,6 +21,8 @@ export const DEFAULT_OPTIONS = {
     resultsFile: path.join(PROJECT_ROOT, "bench", "results.json"),
     /** Where benchmarks.md goes; undefined to skip it. */
     docsDirectory: path.join(PROJECT_ROOT, "docs") as string | undefined,
+    /** Also replay the first stack with three routes beside its one route, at modeled latency. */
+    routedComparison: true,
     /** Measure nothing: print and render the docs from this results file. */
     fromResults: undefined as string | undefined,
 };
@@ -100,6 +102,7 @@ export const USAGE = [
         .map(([key, value]) => `${key} ${String(value)}`)
         .join(", ")} (explicit flags win)`,
     "  --no-docs  do not write benchmarks.md",
+    "  --no-routes  skip the first stack's replay with three routes beside its one route",
     "  --help  this text",
 ].join("\n");
 
@@ -110,9 +113,11 @@ export const BENCH_FLAGS = {
     ),
     quick: { type: "boolean", default: false },
     "no-docs": { type: "boolean", default: false },
+    "no-routes": { type: "boolean", default: false },
 } as Readonly<Record<string, { readonly type: "string" }>> & {
     readonly quick: { readonly type: "boolean"; readonly default: false };
     readonly "no-docs": { readonly type: "boolean"; readonly default: false };
+    readonly "no-routes": { readonly type: "boolean"; readonly default: false };
 };
 
 /**
@@ -130,6 +135,7 @@ export function benchOptions(values: ParsedFlags<typeof BENCH_FLAGS>): BenchOpti
         else if (FLAGS[flag]) set[FLAGS[flag][0]] = FLAGS[flag][1](text, flag);
     }
     if (values["no-docs"]) set.docsDirectory = undefined;
+    if (values["no-routes"]) set.routedComparison = false;
     const options = { ...DEFAULT_OPTIONS, ...(values.quick ? QUICK : {}), ...set } as BenchOptions;
     if (options.warmupMaxSeconds < options.warmupMinSeconds)
         throw new UsageError(

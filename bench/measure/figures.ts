@@ -187,3 +187,30 @@ function mean(values: readonly number[]): number {
 export function percentile(sorted: readonly number[], fraction: number): number {
     return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))] ?? NaN;
 }
+
+/**
+ * The handler's figures with routes, from its fastest round: rate, calls by operation and batch
+ * durations. (A route set writes up to once per key per route, so the one-route checks and write
+ * units of `summarize` do not apply.)
+ */
+export function summarizeRouted(rounds: readonly Measurement[]) {
+    const rate = (round: Measurement) => round.records / (round.elapsedMs / 1000);
+    const best = rounds.reduce((fastest, round) => (rate(round) > rate(fastest) ? round : fastest));
+    const calls = merge(best.batches.map((batch) => batch.calls));
+    const durations = best.batches.map((batch) => batch.durationMs).sort((a, b) => a - b);
+    const per1000 = (count: number) => (count * 1000) / best.records;
+    return {
+        records: best.records,
+        recordsPerSecond: rate(best),
+        roundsRecordsPerSecond: rounds.map(rate),
+        apiCallsPer1000: per1000(Object.values(calls).reduce((sum, count) => sum + count.calls, 0)),
+        apiCallsPer1000ByOperation: Object.fromEntries(
+            Object.keys(calls)
+                .sort()
+                .map((operation) => [operation, per1000(calls[operation]?.calls ?? 0)]),
+        ),
+        p50BatchMs: percentile(durations, 0.5),
+        p99BatchMs: percentile(durations, 0.99),
+        problems: [...new Set(best.problems)],
+    };
+}

@@ -8,6 +8,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { CreateBucketCommand } from "@aws-sdk/client-s3";
 import * as ts from "typescript";
+import { SETTING_VARIABLES, type DeployedRoute } from "../../handler/contract";
 import type { LocalFunction } from "../../local/lambda/local-function";
 import { PROJECT_ROOT } from "../../local/program";
 import type { LocalStack } from "../../local/stack";
@@ -17,8 +18,13 @@ import type { StackSettings } from "./stack-settings";
 export type Contender = "handler" | "naive" | "ceiling";
 export type FunctionKind = Contender | "sdk-only";
 
-/** Where a contender writes: its own new projection table and archive bucket. */
-export type Target = { readonly table: string; readonly bucket: string };
+/** Where a contender writes: its own new projection table (with routes, one per route) and archive bucket. */
+export type Target = {
+    readonly table: string;
+    readonly bucket: string;
+    /** With routes: each route's own new table, by route name. */
+    readonly routeTables?: Readonly<Record<string, string>>;
+};
 
 /** The bench's own code, transpiled to plain JavaScript: function processes and the proxy run bare Node. */
 export type BenchCode = {
@@ -114,6 +120,14 @@ export function createFunction(
             ...(options.target
                 ? { PROJECTION_TABLE: options.target.table, ARCHIVE_BUCKET: options.target.bucket }
                 : {}),
+            ...(options.target?.routeTables && settings.environment[SETTING_VARIABLES.routes]
+                ? {
+                      [SETTING_VARIABLES.routes]: withTables(
+                          settings.environment[SETTING_VARIABLES.routes],
+                          options.target.routeTables,
+                      ),
+                  }
+                : {}),
             ...(options.callsFile
                 ? { NODE_OPTIONS: `--require ${code.preload}`, BENCH_CALLS_FILE: options.callsFile }
                 : {}),
@@ -123,29 +137,56 @@ export function createFunction(
     });
 }
 
-/** A new, empty projection table (the program's key schema) and archive bucket. */
-export async function createTarget(stack: LocalStack, name: string): Promise<Target> {
-    const target = {
-        table: `${stack.names.projectionTable}-${name}`,
+/**
+ * A new, empty projection table (the program's key schema) and archive bucket; with `routes`, a
+ * new table for each route as well.
+ */
+export async function createTarget(
+    stack: LocalStack,
+    name: string,
+    routes: readonly string[] = [],
+): Promise<Target> {
+    const table = `${stack.names.projectionTable}-${name}`;
+    const routeTables = Object.fromEntries(routes.map((route) => [route, `${table}-${route}`]));
+    const target: Target = {
+        table,
         bucket: `${stack.names.archiveBucket}-${name}`,
+        ...(routes.length > 0 ? { routeTables } : {}),
     };
     const client = stack.clients.dynamodb;
     const template = (await client.send(new DescribeTableCommand({ TableName: stack.names.projectionTable })))
         .Table;
-    await client.send(
-        new CreateTableCommand({
-            TableName: target.table,
-            KeySchema: template?.KeySchema,
-            AttributeDefinitions: template?.AttributeDefinitions,
-            BillingMode: "PAY_PER_REQUEST",
-        }),
-    );
-    await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName: target.table });
+    for (const tableName of tablesOf(target)) {
+        await client.send(
+            new CreateTableCommand({
+                TableName: tableName,
+                KeySchema: template?.KeySchema,
+                AttributeDefinitions: template?.AttributeDefinitions,
+                BillingMode: "PAY_PER_REQUEST",
+            }),
+        );
+        await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName: tableName });
+    }
     await stack.clients.s3.send(new CreateBucketCommand({ Bucket: target.bucket }));
     return target;
 }
 
-/** Drops a measured contender's table, so DynamoDB Local's memory stays flat. */
+/** Drops a measured contender's tables, so DynamoDB Local's memory stays flat. */
 export async function dropTarget(stack: LocalStack, target: Target): Promise<void> {
-    await stack.clients.dynamodb.send(new DeleteTableCommand({ TableName: target.table }));
+    for (const tableName of tablesOf(target))
+        await stack.clients.dynamodb.send(new DeleteTableCommand({ TableName: tableName }));
+}
+
+function tablesOf(target: Target): string[] {
+    return [target.table, ...Object.values(target.routeTables ?? {})];
+}
+
+/** The function's ROUTES setting with each route writing to its table in `tables`. */
+function withTables(routes: string, tables: Readonly<Record<string, string>>): string {
+    return JSON.stringify(
+        (JSON.parse(routes) as DeployedRoute[]).map((route) => ({
+            ...route,
+            table: tables[route.name] ?? route.table,
+        })),
+    );
 }

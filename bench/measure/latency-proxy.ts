@@ -43,17 +43,21 @@ export async function startLatencyProxy(
             );
             child.once("exit", () => resolve(undefined));
         });
+    let stopping: Promise<ProxyStats> | undefined;
     const ready = await next("ready");
     if (!ready) throw new Error("The latency proxy exited before it listened.");
     return {
         dynamodbEndpoint: ready.dynamodb,
         s3Endpoint: ready.s3,
-        stop: async () => {
-            if (child.exitCode !== null || child.signalCode !== null) return {};
-            const stopped = next("stopped");
-            child.send({ type: "stop" });
-            return (await stopped)?.stats ?? {};
-        },
+        // Once: a replay releases its proxy when it reads the stats and again on its way out.
+        stop: () =>
+            (stopping ??= (async () => {
+                if (child.exitCode !== null || child.signalCode !== null || !child.connected) return {};
+                const stopped = next("stopped");
+                // A proxy that exits meanwhile closes the channel: then `stopped` resolves on its exit.
+                child.send({ type: "stop" }, () => undefined);
+                return (await stopped)?.stats ?? {};
+            })()),
     };
 }
 

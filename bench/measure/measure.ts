@@ -7,12 +7,13 @@ import type { BenchOptions } from "../options";
 import { codeArchiveFigures, measureColdInits } from "./cold-start";
 import { PRICES_USD } from "./cost";
 import { startCpuMeter } from "./cpu-meter";
-import { compare, percentile, summarize } from "./figures";
+import { compare, percentile, summarize, summarizeRouted } from "./figures";
 import { evaluateFloors } from "./floors";
 import { buildBenchCode, type Contender } from "./functions";
 import type { BenchProcesses } from "./processes";
 import { recordWorkload, warmupCopies } from "./recording";
 import { replay, type Measurement, type ReplayContext } from "./replay";
+import { BENCH_ROUTES } from "./routes";
 import { warmServers } from "./server-warmup";
 import { stackSettings, type StackSettings } from "./stack-settings";
 
@@ -133,6 +134,16 @@ export async function runBenchmark(options: BenchOptions, { log, processes }: Be
                 });
             }
         }
+        const routed = options.routedComparison
+            ? await measureRoutes(
+                  context,
+                  base,
+                  records,
+                  copies(WARMUP.records, "warmup-"),
+                  options.rounds,
+                  log,
+              )
+            : undefined;
         await processes.stopAll();
         const top = comparisons.loopback[first] as Comparison;
         const figures = {
@@ -193,6 +204,7 @@ export async function runBenchmark(options: BenchOptions, { log, processes }: Be
                     ceilingFraction,
                 };
             }),
+            ...(routed ? { routes: routed } : {}),
             codeZipBytes: archive.zipBytes,
             codeArchive: { entries: archive.entries, neverLoadedBytes: archive.neverLoadedBytes },
             initMsMedian: median(inits.packaged),
@@ -209,6 +221,46 @@ export async function runBenchmark(options: BenchOptions, { log, processes }: Be
 }
 
 type Comparison = ReturnType<typeof compare>;
+
+/**
+ * The handler on the first stack at modeled latency with its one route (the default) and with
+ * {@link BENCH_ROUTES}, in alternating rounds on the same records.
+ */
+async function measureRoutes(
+    context: ReplayContext,
+    base: StackSettings,
+    records: Parameters<typeof replay>[3],
+    warmup: Parameters<typeof replay>[4],
+    rounds: number,
+    log: (line: string) => void,
+) {
+    const routed = stackSettings(
+        await runProgram(base.stack, { "ddb-changefeed:routes": JSON.stringify(BENCH_ROUTES) }),
+    );
+    log(`${base.stack}, modeled: one route (the default) and ${BENCH_ROUTES.length} routes, alternating:`);
+    const measured = { oneRoute: [] as Measurement[], threeRoutes: [] as Measurement[] };
+    for (let round = 0; round < rounds; round++) {
+        for (const [variant, settings] of [
+            ["oneRoute", base],
+            ["threeRoutes", routed],
+        ] as const) {
+            const run = await replay(context, "handler", settings, records, warmup, true);
+            measured[variant].push(run);
+            log(
+                describe("handler", run).replace(
+                    "handler ",
+                    variant === "oneRoute" ? "1 route " : "3 routes",
+                ),
+            );
+        }
+    }
+    return {
+        stack: base.stack,
+        routes: BENCH_ROUTES,
+        oneRoute: summarizeRouted(measured.oneRoute),
+        threeRoutes: summarizeRouted(measured.threeRoutes),
+    };
+}
 
 /** The source table's partition key, which the workload writes (a string key). */
 function partitionKey(run: ProgramRun): string {

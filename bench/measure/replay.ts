@@ -75,7 +75,9 @@ export async function replay(
         );
         await writeCeilingWork(work, batches, settings.handler);
     }
-    const target = await createTarget(stack, name);
+    // A routed stack's handler writes each route to a table of its own.
+    const routes = contender === "handler" ? (settings.handler.routes ?? []).map((route) => route.name) : [];
+    const target = await createTarget(stack, name, routes);
     const servers = { dynamodb: stack.dynamodbServer.endpoint, s3: stack.s3Server.endpoint };
     const proxy = modeled
         ? processes.track(await startLatencyProxy(context.code.proxy, servers, context.latency, seed))

@@ -54,6 +54,7 @@ export function renderMarkdown(results: BenchResults): string {
             markdownTable(comparisonRows(results.modeled[stack], results.loopback[stack])),
             "",
         ]),
+        ...routesSection(results),
         costSection(results),
         "",
         coldStartSection(results),
@@ -122,6 +123,34 @@ export function summarySections(results: BenchResults): string[] {
         problems.length === 0
             ? "Every call count matched what the records require (handler and ceiling: one PutItem per distinct key per batch and one PutObject per batch; naive: two calls per record), every modeled request went through the proxy, with no failed call and no retry."
             : `**Problems found by the checks (figures may be wrong):**\n\n${problems.map((line) => `- ${line}`).join("\n")}`,
+        "",
+    ];
+}
+
+/** The first stack's handler with its one route and with three, at modeled latency. */
+function routesSection(results: BenchResults): string[] {
+    if (!("routes" in results) || !results.routes) return [];
+    const { stack, routes, oneRoute, threeRoutes } = results.routes;
+    const row = (label: string, figures: typeof oneRoute) => [
+        label,
+        integer(figures.recordsPerSecond),
+        decimal(figures.recordsPerSecond / PARTITION_WRITES_PER_SECOND, 2),
+        decimal(figures.apiCallsPer1000ByOperation["DynamoDB.PutItem"] ?? 0, 1),
+        decimal(figures.apiCallsPer1000ByOperation["S3.PutObject"] ?? 0, 1),
+        `${decimal(figures.p50BatchMs, 0)} / ${decimal(figures.p99BatchMs, 0)} ms`,
+    ];
+    return [
+        `## Routes: ${stack} with one route and with ${routes.length}`,
+        "",
+        `The handler on the ${stack} stack at modeled latency, in alternating rounds on the same records: with its one route (the default: every item, on one projection table) ` +
+            `and with ${routes.length} routes (${routes.map((route) => `\`${route.name}\``).join(", ")}; see bench/measure/routes.ts): an order is in \`open\` or \`shipped\` by its status and moves between them as it changes, ` +
+            "leaving a tombstone behind, and every order is in `everything`. Each key a batch touches is written once per route that holds it or just lost it.",
+        "",
+        markdownTable([
+            ["routes", "records/s", "headroom", "PutItem / 1,000", "PutObject / 1,000", "batch p50 / p99"],
+            row("1 (default)", oneRoute),
+            row(String(routes.length), threeRoutes),
+        ]),
         "",
     ];
 }

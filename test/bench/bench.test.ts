@@ -127,6 +127,23 @@ describe("npm run bench", function () {
                     assert.ok(comparison[field] > 0, `${mode}.${field}`);
             }
             assert.equal(json.modeled.prod?.settings.parallelizationFactor, 2);
+            // The first stack again with three routes: each key is written to every route that holds
+            // it or just lost it, so more PutItems than with one route, and one PutObject per batch still.
+            const routed = json.routes;
+            assert.ok(routed, "the run with routes");
+            assert.deepEqual(
+                [routed.oneRoute.problems, routed.threeRoutes.problems],
+                [[], []],
+                "the routed runs' counts add up",
+            );
+            assert.ok(
+                (routed.threeRoutes.apiCallsPer1000ByOperation["DynamoDB.PutItem"] ?? 0) >
+                    (routed.oneRoute.apiCallsPer1000ByOperation["DynamoDB.PutItem"] ?? 0),
+            );
+            assert.equal(
+                routed.threeRoutes.apiCallsPer1000ByOperation["S3.PutObject"],
+                routed.oneRoute.apiCallsPer1000ByOperation["S3.PutObject"],
+            );
             assert.deepEqual(json.latencyModel.operations, options.latency);
             assert.equal(
                 json.handler.records,
