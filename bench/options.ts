@@ -2,241 +2,182 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { PROJECT_ROOT } from "../local/program";
 import { UsageError, type ParsedFlags } from "../ops/command-line";
-import { SKEWS, type Skew } from "./workload";
+import { DEFAULT_LATENCY, type Distribution, type ModeledOperation } from "./measure/latency";
 
-export type ServerJit = "c1" | "full";
-
-/** Everything a bench run can vary. */
-export type BenchOptions = {
-    readonly stack: string;
-    /** Changes recorded and replayed for the side-by-side comparison. */
-    readonly changes: number;
-    /** Of those, how many the naive baseline replays per round (it is ~10× slower; see docs/benchmarks.md). */
-    readonly naiveChanges: number;
-    /** Rounds of the side-by-side comparison; each contender's fastest round is reported. */
-    readonly rounds: number;
-    /** Changes per variation (batch size × skew). */
-    readonly variationChanges: number;
-    /** Rounds per variation (ceiling and handler alternating; the fastest of each is reported). */
-    readonly variationRounds: number;
-    /** Batch size of the side-by-side comparison (default: the stack's mapping batch size). */
-    readonly batchSize: number | undefined;
-    readonly variationBatchSizes: readonly number[];
-    readonly variationSkews: readonly Skew[];
-    /** Key space the changes are drawn from, and the Zipf exponent of the hot-key skew. */
-    readonly keys: number;
-    readonly zipfExponent: number;
-    readonly seed: number;
-    /**
-     * DynamoDB Local's JIT: `full` (the JVM's default, as the server ships) is measured after a
-     * warm-up that waits for its speed to level off; `c1` (the local stack's, for a fast start)
-     * reaches its lower speed within seconds.
-     */
-    readonly serverJit: ServerJit;
-    /** Bounds of the servers' warm-up, which ends once their speed levels off (see server-warmup.ts). */
-    readonly warmupMinSeconds: number;
-    readonly warmupMaxSeconds: number;
-    /** Fresh processes timed for the cold init median. */
-    readonly initRuns: number;
-    readonly resultsFile: string;
-    /** Where benchmarks.md and benchmarks.svg go; undefined to skip them. */
-    readonly docsDirectory: string | undefined;
-    /** Measure nothing: print and render the docs from this results file (after editing the writers). */
-    readonly fromResults: string | undefined;
-};
-
-export const DEFAULT_OPTIONS: BenchOptions = {
-    stack: "dev",
+/** The defaults of everything a bench run can vary (`npm run bench -- --help` says what each does). */
+export const DEFAULT_OPTIONS = {
+    stacks: ["dev", "prod"] as readonly string[],
     changes: 20_000,
     naiveChanges: 2_000,
-    rounds: 3,
-    variationChanges: 4_000,
-    variationRounds: 2,
-    batchSize: undefined,
-    variationBatchSizes: [10, 100, 1000],
-    variationSkews: SKEWS,
+    naiveModeledChanges: 300,
+    rounds: 2,
     keys: 5_000,
     zipfExponent: 1.1,
     seed: 20261127,
-    serverJit: "full",
+    latency: DEFAULT_LATENCY,
     warmupMinSeconds: 20,
     warmupMaxSeconds: 90,
-    initRuns: 7,
+    initRuns: 9,
     resultsFile: path.join(PROJECT_ROOT, "bench", "results.json"),
-    docsDirectory: path.join(PROJECT_ROOT, "docs"),
-    fromResults: undefined,
+    /** Where benchmarks.md goes; undefined to skip it. */
+    docsDirectory: path.join(PROJECT_ROOT, "docs") as string | undefined,
+    /** Also replay the first stack with three routes beside its one route, at modeled latency. */
+    routedComparison: true,
+    /** Measure nothing: print and render the docs from this results file. */
+    fromResults: undefined as string | undefined,
 };
 
-/** `--quick`: the same shape, small enough for a minute. */
+export type BenchOptions = Readonly<typeof DEFAULT_OPTIONS>;
+
+/** `--quick`: the same shape, small enough for a few minutes. */
 const QUICK: Partial<BenchOptions> = {
     changes: 3_000,
-    naiveChanges: 500,
+    naiveChanges: 300,
+    naiveModeledChanges: 100,
     rounds: 1,
-    variationChanges: 1_000,
-    variationRounds: 1,
     warmupMinSeconds: 5,
     warmupMaxSeconds: 20,
     initRuns: 5,
 };
 
-export const USAGE = `Usage: npm run bench [-- options]
+type Value = (text: string, flag: string) => unknown;
+const whole =
+    (min: number, max: number): Value =>
+    (text, flag) =>
+        inRange(text, flag, min, max, true);
+const file: Value = (text) => path.resolve(text);
+const list: Value = (text) => text.split(",").map((name) => name.trim());
 
-Records a stream of changes on DynamoDB Local and replays it, in one run, to the packaged
-handler, a naive baseline and the servers' ceiling; prints a table and writes bench/results.json,
-docs/benchmarks.md and docs/benchmarks.svg. See docs/benchmarks.md for the method.
+/** Flags that take a value: the option they set, how they read it, and their help. */
+const FLAGS: Readonly<Record<string, readonly [keyof BenchOptions, Value, string]>> = {
+    stacks: ["stacks", list, "stacks from stacks/, comma-separated"],
+    changes: ["changes", whole(100, 1e6), "changes replayed to the handler and the ceiling"],
+    "naive-changes": ["naiveChanges", whole(1, 1e6), "of those, the naive handler's at loopback"],
+    "naive-modeled-changes": ["naiveModeledChanges", whole(1, 1e6), "and at modeled latency"],
+    rounds: ["rounds", whole(1, 10), "rounds per stack and mode, contenders alternating"],
+    keys: ["keys", whole(2, 1e7), "key space"],
+    zipf: [
+        "zipfExponent",
+        (text, flag) => inRange(text, flag, 0, 5, false),
+        "Zipf exponent of key popularity",
+    ],
+    seed: ["seed", whole(0, 2 ** 32 - 1), "seed of the workload and the latency draws"],
+    "warmup-min-seconds": ["warmupMinSeconds", whole(0, 3600), "the servers' warm-up lasts at least this"],
+    "warmup-max-seconds": ["warmupMaxSeconds", whole(0, 3600), "and at most this"],
+    "init-runs": ["initRuns", whole(3, 50), "fresh processes per function for the cold-init medians"],
+    results: ["resultsFile", file, "results file"],
+    docs: ["docsDirectory", file, "where benchmarks.md goes"],
+    "from-results": ["fromResults", file, "measure nothing: render the figures from a results file"],
+};
 
-  --changes <n>            changes for the side-by-side comparison (default ${DEFAULT_OPTIONS.changes})
-  --naive-changes <n>      of those, how many the naive baseline replays per round (default ${DEFAULT_OPTIONS.naiveChanges})
-  --rounds <n>             rounds of the comparison, contenders alternating; the fastest is reported (default ${DEFAULT_OPTIONS.rounds})
-  --variation-changes <n>  changes per batch-size × skew variation (default ${DEFAULT_OPTIONS.variationChanges})
-  --variation-rounds <n>   rounds per variation (default ${DEFAULT_OPTIONS.variationRounds})
-  --batch-size <n>         batch size of the comparison (default: the stack's mapping, 100 in dev)
-  --batch-sizes <list>     variation batch sizes (default ${DEFAULT_OPTIONS.variationBatchSizes.join(",")})
-  --skews <list>           variation skews: hot, uniform (default ${DEFAULT_OPTIONS.variationSkews.join(",")})
-  --keys <n>               key space (default ${DEFAULT_OPTIONS.keys})
-  --zipf <s>               Zipf exponent of the hot-key skew (default ${DEFAULT_OPTIONS.zipfExponent})
-  --seed <n>               workload seed (default ${DEFAULT_OPTIONS.seed})
-  --server-jit <full|c1>   DynamoDB Local's JIT; see docs/benchmarks.md (default ${DEFAULT_OPTIONS.serverJit})
-  --warmup-min-seconds <n> the servers' warm-up runs at least this long (default ${DEFAULT_OPTIONS.warmupMinSeconds})
-  --warmup-max-seconds <n> and stops here if their speed has not levelled off (default ${DEFAULT_OPTIONS.warmupMaxSeconds})
-  --init-runs <n>          fresh processes for the cold init median, at least 5 (default ${DEFAULT_OPTIONS.initRuns})
-  --quick                  a smaller run: ${Object.entries(QUICK)
-      .map(([name, value]) => `${name} ${String(value)}`)
-      .join(", ")} (explicit flags win)
-  --stack <name>           stack config from stacks/ (default ${DEFAULT_OPTIONS.stack})
-  --results <file>         results file (default bench/results.json)
-  --docs <dir>             where benchmarks.md and benchmarks.svg go (default docs/)
-  --no-docs                do not write benchmarks.md and benchmarks.svg
-  --from-results <file>    measure nothing: print the tables and write the docs from a results file
-  --help                   this text`;
+const LATENCY_FLAGS: Readonly<Record<string, ModeledOperation>> = {
+    "put-item-ms": "PutItem",
+    "delete-item-ms": "DeleteItem",
+    "put-object-ms": "PutObject",
+    "invoke-ms": "invoke",
+};
 
-/** The parsed command line: options, or a request for the usage text. */
-/** The bench's flags, in node:util parseArgs form. */
+const shown = (value: unknown) =>
+    Array.isArray(value)
+        ? value.join(",")
+        : typeof value === "string"
+          ? path.relative(PROJECT_ROOT, value)
+          : String(value);
+
+export const USAGE = [
+    "Usage: npm run bench [-- options]",
+    "",
+    "Records a stream of changes on DynamoDB Local and replays it, for each stack, at modeled cloud latency and at",
+    "loopback, to the packaged handler, a naive handler and the servers' ceiling; prints the figures and writes",
+    "bench/results.json and docs/benchmarks.md (see it for the method).",
+    "",
+    ...Object.entries(FLAGS).map(
+        ([flag, [key, , help]]) => `  --${flag} <value>  ${help} (default ${shown(DEFAULT_OPTIONS[key])})`,
+    ),
+    ...Object.entries(LATENCY_FLAGS).map(
+        ([flag, operation]) =>
+            `  --${flag} <median,p99>  modeled ${operation} latency in ms (default ${ms(DEFAULT_LATENCY[operation])})`,
+    ),
+    `  --quick  a smaller run: ${Object.entries(QUICK)
+        .map(([key, value]) => `${key} ${String(value)}`)
+        .join(", ")} (explicit flags win)`,
+    "  --no-docs  do not write benchmarks.md",
+    "  --no-routes  skip the first stack's replay with three routes beside its one route",
+    "  --help  this text",
+].join("\n");
+
+/** The bench's flags, in node:util parseArgs form: every valued flag read as text, then checked. */
 export const BENCH_FLAGS = {
-    changes: { type: "string" },
-    "naive-changes": { type: "string" },
-    rounds: { type: "string" },
-    "variation-changes": { type: "string" },
-    "variation-rounds": { type: "string" },
-    "batch-size": { type: "string" },
-    "batch-sizes": { type: "string" },
-    skews: { type: "string" },
-    keys: { type: "string" },
-    zipf: { type: "string" },
-    seed: { type: "string" },
-    "server-jit": { type: "string" },
-    "warmup-min-seconds": { type: "string" },
-    "warmup-max-seconds": { type: "string" },
-    "init-runs": { type: "string" },
+    ...Object.fromEntries(
+        [...Object.keys(FLAGS), ...Object.keys(LATENCY_FLAGS)].map((flag) => [flag, { type: "string" }]),
+    ),
     quick: { type: "boolean", default: false },
-    stack: { type: "string" },
-    results: { type: "string" },
-    docs: { type: "string" },
     "no-docs": { type: "boolean", default: false },
-    "from-results": { type: "string" },
-} as const;
-
-export type ParsedArgs = { readonly help: true } | { readonly help: false; readonly options: BenchOptions };
-
-/**
- * Parses the command line.
- *
- * @throws {Error} naming the flag when a value is not a positive integer, a known skew, etc.
- */
-export function parseBenchArgs(args: readonly string[]): ParsedArgs {
-    const { values } = parseArgs({
-        args: [...args],
-        strict: true,
-        options: { ...BENCH_FLAGS, help: { type: "boolean", default: false } },
-    });
-    if (values.help) return { help: true };
-    return { help: false, options: benchOptions(values) };
-}
+    "no-routes": { type: "boolean", default: false },
+} as Readonly<Record<string, { readonly type: "string" }>> & {
+    readonly quick: { readonly type: "boolean"; readonly default: false };
+    readonly "no-docs": { readonly type: "boolean"; readonly default: false };
+    readonly "no-routes": { readonly type: "boolean"; readonly default: false };
+};
 
 /**
  * The bench's options from its parsed flags, defaults applied.
  *
- * @throws {UsageError} naming the flag when a value is not a positive integer, a known skew, etc.
+ * @throws {UsageError} naming the flag and what it allows, for a value out of range
  */
 export function benchOptions(values: ParsedFlags<typeof BENCH_FLAGS>): BenchOptions {
-    const base = { ...DEFAULT_OPTIONS, ...(values.quick ? QUICK : {}) };
-    const integer = (flag: string, text: string | undefined, fallback: number, minimum = 1): number => {
-        if (text === undefined) return fallback;
-        if (!/^\d+$/.test(text) || Number(text) < minimum) {
-            throw new UsageError(
-                `--${flag} must be a whole number of at least ${minimum}; got ${JSON.stringify(text)}`,
-            );
-        }
-        return Number(text);
-    };
-    const changes = integer("changes", values.changes, base.changes);
-    const warmupMinSeconds = integer(
-        "warmup-min-seconds",
-        values["warmup-min-seconds"],
-        base.warmupMinSeconds,
-        0,
-    );
-    const warmupMaxSeconds = integer(
-        "warmup-max-seconds",
-        values["warmup-max-seconds"],
-        base.warmupMaxSeconds,
-        0,
-    );
-    if (warmupMaxSeconds < warmupMinSeconds) {
+    const set: Record<string, unknown> = {};
+    const latency: Record<string, Distribution> = {};
+    for (const [flag, text] of Object.entries(values)) {
+        if (typeof text !== "string") continue;
+        const operation = LATENCY_FLAGS[flag];
+        if (operation) latency[operation] = distribution(text, flag);
+        else if (FLAGS[flag]) set[FLAGS[flag][0]] = FLAGS[flag][1](text, flag);
+    }
+    if (values["no-docs"]) set.docsDirectory = undefined;
+    if (values["no-routes"]) set.routedComparison = false;
+    const options = { ...DEFAULT_OPTIONS, ...(values.quick ? QUICK : {}), ...set } as BenchOptions;
+    if (options.warmupMaxSeconds < options.warmupMinSeconds)
         throw new UsageError(
-            `--warmup-max-seconds (${warmupMaxSeconds}) must be at least --warmup-min-seconds (${warmupMinSeconds})`,
+            `--warmup-max-seconds takes at least --warmup-min-seconds (${options.warmupMinSeconds}); got ${options.warmupMaxSeconds}.`,
         );
-    }
-    const options: BenchOptions = {
-        stack: values.stack ?? base.stack,
-        changes,
-        naiveChanges: Math.min(changes, integer("naive-changes", values["naive-changes"], base.naiveChanges)),
-        rounds: integer("rounds", values.rounds, base.rounds),
-        variationChanges: integer("variation-changes", values["variation-changes"], base.variationChanges),
-        variationRounds: integer("variation-rounds", values["variation-rounds"], base.variationRounds),
-        batchSize:
-            values["batch-size"] === undefined
-                ? base.batchSize
-                : integer("batch-size", values["batch-size"], 0),
-        variationBatchSizes:
-            values["batch-sizes"] === undefined
-                ? base.variationBatchSizes
-                : values["batch-sizes"].split(",").map((text) => integer("batch-sizes", text.trim(), 0)),
-        variationSkews: values.skews === undefined ? base.variationSkews : parseSkews(values.skews),
-        keys: integer("keys", values.keys, base.keys, 2),
-        zipfExponent: values.zipf === undefined ? base.zipfExponent : parseExponent(values.zipf),
-        seed: integer("seed", values.seed, base.seed, 0),
-        serverJit: parseServerJit(values["server-jit"] ?? base.serverJit),
-        warmupMinSeconds,
-        warmupMaxSeconds,
-        initRuns: integer("init-runs", values["init-runs"], base.initRuns, 5),
-        resultsFile: path.resolve(values.results ?? base.resultsFile),
-        fromResults: values["from-results"] === undefined ? undefined : path.resolve(values["from-results"]),
-        docsDirectory: values["no-docs"]
-            ? undefined
-            : path.resolve(values.docs ?? (base.docsDirectory as string)),
+    return {
+        ...options,
+        latency: { ...options.latency, ...latency },
+        naiveChanges: Math.min(options.naiveChanges, options.changes),
+        naiveModeledChanges: Math.min(options.naiveModeledChanges, options.changes),
     };
-    return options;
 }
 
-function parseSkews(text: string): Skew[] {
-    const skews = text.split(",").map((skew) => skew.trim());
-    const unknown = skews.filter((skew) => !(SKEWS as readonly string[]).includes(skew));
-    if (unknown.length > 0 || skews.length === 0) {
-        throw new UsageError(`--skews takes ${SKEWS.join(", ")}; got ${JSON.stringify(text)}`);
-    }
-    return skews as Skew[];
+/**
+ * Parses a command line as `npm run bench` does (`--flag value` and `--flag=value` alike).
+ *
+ * @throws {UsageError} naming the flag and what it allows, for a value out of range
+ * @throws the parser's own error naming an unknown flag
+ */
+export function parse(argv: readonly string[]): BenchOptions {
+    const { values } = parseArgs({ args: [...argv], options: BENCH_FLAGS, strict: true });
+    return benchOptions(values as ParsedFlags<typeof BENCH_FLAGS>);
 }
 
-function parseServerJit(text: string): ServerJit {
-    if (text !== "c1" && text !== "full")
-        throw new UsageError(`--server-jit takes full or c1; got ${JSON.stringify(text)}`);
-    return text;
-}
-
-function parseExponent(text: string): number {
+function inRange(text: string, flag: string, min: number, max: number, whole: boolean): number {
     const value = Number(text);
-    if (!Number.isFinite(value) || value < 0)
-        throw new UsageError(`--zipf must be a number ≥ 0; got ${JSON.stringify(text)}`);
+    if (!/^\d+(\.\d+)?$/.test(text) || (whole && !Number.isInteger(value)) || value < min || value > max)
+        throw new UsageError(
+            `--${flag} takes ${whole ? "a whole number" : "a number"} from ${min} to ${max}; got ${JSON.stringify(text)}.`,
+        );
     return value;
+}
+
+function distribution(text: string, flag: string): Distribution {
+    const [medianMs = NaN, p99Ms = NaN] = text.split(",").map(Number);
+    if (!(medianMs >= 0 && p99Ms >= medianMs && p99Ms <= 60_000) || (medianMs === 0) !== (p99Ms === 0))
+        throw new UsageError(
+            `--${flag} takes median,p99 in ms with 0 < median ≤ p99 ≤ 60000, or 0,0 for none; got ${JSON.stringify(text)}.`,
+        );
+    return { medianMs, p99Ms };
+}
+
+function ms(value: Distribution): string {
+    return `${value.medianMs},${value.p99Ms}`;
 }

@@ -1,17 +1,18 @@
 /**
- * `npm run bench`: records a stream of changes on DynamoDB Local and replays it to the packaged
- * handler, a naive baseline and the servers' ceiling; prints the tables on stdout (progress goes
- * to stderr) and writes bench/results.json, docs/benchmarks.md and docs/benchmarks.svg.
+ * `npm run bench`: measures (bench/measure/), then prints the figures and writes bench/results.json
+ * and docs/benchmarks.md (bench/report/). Progress goes to stderr, figures to stdout.
  */
 import * as fs from "node:fs";
-import { runBenchmark } from "./bench";
+import * as path from "node:path";
+import { PROJECT_ROOT } from "../local/program";
 import { runCommand, type CommandContext } from "../ops/command-line";
-import { BENCH_FLAGS, benchOptions, USAGE, type BenchOptions } from "./options";
-import { writeOutputs } from "./outputs";
-import { BenchProcesses } from "./processes";
-import { renderReport } from "./report";
 import type { BenchResults } from "./bench-results";
-import { problemLines } from "./report-rows";
+import { runBenchmark } from "./measure/measure";
+import { BenchProcesses } from "./measure/processes";
+import { BENCH_FLAGS, benchOptions, USAGE, type BenchOptions } from "./options";
+import { summarySections } from "./report/markdown";
+import { problemLines } from "./report/tables";
+import { formatted, writeOutputs } from "./report/write";
 
 runCommand({
     name: "npm run bench",
@@ -24,27 +25,24 @@ runCommand({
 async function bench(options: BenchOptions, context: CommandContext): Promise<number> {
     const processes = new BenchProcesses();
     context.onInterrupt(() => {
-        console.error("\nInterrupted: stopping the servers and functions…");
+        console.error("\nInterrupted: stopping the servers, the proxy and the functions…");
         void processes.stopAll().finally(() => process.exit(130));
     });
-
-    if (options.fromResults !== undefined) {
-        const results = JSON.parse(fs.readFileSync(options.fromResults, "utf8")) as BenchResults;
-        console.log(renderReport(results));
-        // The results file is the input here: only the docs are written.
-        const written = await writeOutputs(results, {
-            resultsFile: undefined,
-            docsDirectory: options.docsDirectory,
-        });
-        console.error(`\nWrote ${[written.markdown, written.chart].filter(Boolean).join(", ")}.`);
-        return 0;
-    }
-    const results = await runBenchmark(options, { log: (line) => console.error(line), processes });
-    console.log(renderReport(results));
-    const written = await writeOutputs(results, options);
-    console.error(
-        `\nWrote ${[written.results, written.markdown, written.chart].filter(Boolean).join(", ")}.`,
+    const results: BenchResults = options.fromResults
+        ? (JSON.parse(fs.readFileSync(options.fromResults, "utf8")) as BenchResults)
+        : await runBenchmark(options, { log: (line) => console.error(line), processes });
+    console.log(
+        await formatted(
+            summarySections(results).join("\n"),
+            path.join(PROJECT_ROOT, "docs", "benchmarks.md"),
+        ),
     );
+    // A results file given as input is left alone: only the docs are written from it.
+    const written = await writeOutputs(results, {
+        resultsFile: options.fromResults ? undefined : options.resultsFile,
+        docsDirectory: options.docsDirectory,
+    });
+    console.error(`Wrote ${written.join(", ")}.`);
     // A missed floor is a finding, reported above; counts that do not add up mean the bench is broken.
     return problemLines(results).length === 0 ? 0 : 3;
 }

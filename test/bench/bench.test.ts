@@ -4,153 +4,173 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { runBenchmark } from "../../bench/bench";
-import { DEFAULT_OPTIONS, parseBenchArgs, type BenchOptions } from "../../bench/options";
-import { writeOutputs } from "../../bench/outputs";
-import { BenchProcesses } from "../../bench/processes";
+import type { BenchResults } from "../../bench/bench-results";
+import { billedMs } from "../../bench/measure/cost";
+import { runBenchmark } from "../../bench/measure/measure";
+import { BenchProcesses } from "../../bench/measure/processes";
+import { DEFAULT_OPTIONS, parse } from "../../bench/options";
+import { writeOutputs } from "../../bench/report/write";
 import { PROJECT_ROOT } from "../../local/program";
 
 /**
- * The bench is not a test: this only runs it tiny, to show that it works end to end and writes
- * valid results. No timing is asserted.
+ * The bench is not a test: this checks its pure parts, and runs it tiny to show that it works end
+ * to end and writes valid results. No timing is asserted.
  */
-describe("npm run bench (tiny)", function () {
+describe("npm run bench", function () {
     this.timeout(180_000);
 
-    const committedResults = path.join(PROJECT_ROOT, "bench", "results.json");
-    const digest = (file: string): string | undefined =>
-        fs.existsSync(file)
-            ? crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex")
-            : undefined;
-    let directory: string;
+    it("parses its flags, and names the flag and its range when one is wrong", () => {
+        const options = parse(["--stacks", "prod", "--changes=500", "--put-object-ms", "40,250", "--quick"]);
 
-    before(() => {
-        directory = fs.mkdtempSync(path.join(os.tmpdir(), "changefeed-bench-test-"));
-    });
-    after(() => {
-        fs.rmSync(directory, { recursive: true, force: true });
-    });
-
-    it("parses its flags and refuses bad ones", () => {
-        assert.deepEqual(parseBenchArgs(["--help"]), { help: true });
-        const parsed = parseBenchArgs(["--changes", "500", "--skews", "uniform", "--batch-sizes", "10,20"]);
-        assert.ok(!parsed.help);
-        assert.equal(parsed.options.changes, 500);
-        assert.equal(parsed.options.naiveChanges, 500, "the naive subset is capped at the changes recorded");
-        assert.deepEqual(parsed.options.variationSkews, ["uniform"]);
-        assert.deepEqual(parsed.options.variationBatchSizes, [10, 20]);
-        assert.equal(parsed.options.resultsFile, DEFAULT_OPTIONS.resultsFile);
-        assert.throws(() => parseBenchArgs(["--changes", "lots"]), /--changes/);
-        assert.throws(() => parseBenchArgs(["--skews", "lukewarm"]), /--skews/);
-        assert.throws(() => parseBenchArgs(["--init-runs", "3"]), /--init-runs/);
+        assert.deepEqual(options.stacks, ["prod"]);
+        assert.equal(options.changes, 500);
+        assert.equal(options.rounds, 1, "--quick");
+        assert.deepEqual(options.latency.PutObject, { medianMs: 40, p99Ms: 250 });
+        assert.deepEqual(options.latency.PutItem, DEFAULT_OPTIONS.latency.PutItem);
         assert.throws(
-            () => parseBenchArgs(["--warmup-min-seconds", "30", "--warmup-max-seconds", "10"]),
-            /--warmup-max-seconds \(10\) must be at least --warmup-min-seconds \(30\)/,
+            () => parse(["--changes", "lots"]),
+            /--changes takes a whole number from 100 to 1000000; got "lots"/,
         );
-        assert.throws(() => parseBenchArgs(["--server-jit", "c2"]), /--server-jit takes full or c1/);
+        assert.throws(() => parse(["--rounds", "0"]), /--rounds takes a whole number from 1 to 10/);
+        assert.throws(
+            () => parse(["--invoke-ms", "50,20"]),
+            /--invoke-ms takes median,p99 in ms with 0 < median ≤ p99/,
+        );
+        assert.throws(
+            () => parse(["--warmup-min-seconds", "30", "--warmup-max-seconds", "10"]),
+            /--warmup-max-seconds takes at least --warmup-min-seconds \(30\); got 10/,
+        );
+        assert.throws(() => parse(["--colour"]), /Unknown option '--colour'/);
     });
 
     it("prints its usage from the command line", () => {
         const usage = execFileSync(
             process.execPath,
             ["-r", "ts-node/register/transpile-only", "bench/run.ts", "--help"],
-            { cwd: PROJECT_ROOT, encoding: "utf8", env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" } },
+            {
+                cwd: PROJECT_ROOT,
+                encoding: "utf8",
+            },
         );
+
         assert.match(usage, /^Usage: npm run bench/);
-        assert.match(usage, /--changes <n>/);
+        assert.match(usage, /--put-item-ms <median,p99>/);
     });
 
-    it("measures the three contenders and writes results.json, benchmarks.md and the chart", async () => {
-        const before = digest(committedResults);
-        const options: BenchOptions = {
-            ...DEFAULT_OPTIONS,
-            changes: 300,
-            naiveChanges: 60,
-            rounds: 1,
-            variationChanges: 200,
-            variationRounds: 1,
-            variationBatchSizes: [50],
-            variationSkews: ["hot"],
-            // One warm-up slice: the tiny run checks the plumbing, not the servers' steady speed.
-            warmupMinSeconds: 0,
-            warmupMaxSeconds: 0,
-            initRuns: 5,
-            resultsFile: path.join(directory, "results.json"),
-            docsDirectory: path.join(directory, "docs"),
-        };
-        const processes = new BenchProcesses();
-        const results = await runBenchmark(options, { log: () => undefined, processes });
-        const written = await writeOutputs(results, options);
+    it("bills the larger of the wall time and the CPU time at the memory's vCPU share, in whole ms", () => {
+        assert.equal(billedMs(40.2, 10, 1769), 41);
+        assert.equal(billedMs(40, 20, 512), Math.ceil(20 / (512 / 1769)));
+        assert.equal(billedMs(40, 20, 3538), 40, "no more than one vCPU's worth per CPU second");
+    });
 
-        const json = JSON.parse(fs.readFileSync(written.results ?? "", "utf8")) as Record<string, unknown>;
-        const at = (dotted: string): unknown =>
-            dotted
-                .split(".")
-                .reduce<unknown>((value, key) => (value as Record<string, unknown>)?.[key], json);
-        const positive = (dotted: string) => {
-            const value = at(dotted);
-            assert.ok(
-                typeof value === "number" && Number.isFinite(value) && value > 0,
-                `${dotted} = ${String(value)}`,
+    it("measures the three contenders at loopback and modeled latency, with the stack's concurrent batches, and writes results.json and benchmarks.md", async () => {
+        const committed = path.join(PROJECT_ROOT, "bench", "results.json");
+        const digest = () => crypto.createHash("sha256").update(fs.readFileSync(committed)).digest("hex");
+        const before = digest();
+        const directory = fs.mkdtempSync(path.join(os.tmpdir(), "changefeed-bench-test-"));
+        try {
+            // prod: parallelization 2 and batches of 500. Short delays and no server warm-up: this
+            // checks the plumbing, not the speed.
+            const flags =
+                "--stacks prod --changes 300 --naive-changes 40 --naive-modeled-changes 20 --rounds 1";
+            const options = {
+                ...parse([
+                    ...flags.split(" "),
+                    "--init-runs",
+                    "3",
+                    "--warmup-min-seconds",
+                    "0",
+                    "--warmup-max-seconds",
+                    "0",
+                ]),
+                latency: {
+                    PutItem: { medianMs: 1, p99Ms: 3 },
+                    DeleteItem: { medianMs: 1, p99Ms: 3 },
+                    PutObject: { medianMs: 2, p99Ms: 5 },
+                    invoke: { medianMs: 1, p99Ms: 3 },
+                },
+                resultsFile: path.join(directory, "results.json"),
+                docsDirectory: path.join(directory, "docs"),
+            };
+            const results = await runBenchmark(options, {
+                log: () => undefined,
+                processes: new BenchProcesses(),
+            });
+            await writeOutputs(results, options);
+
+            const json = JSON.parse(fs.readFileSync(options.resultsFile, "utf8")) as BenchResults;
+            for (const mode of ["loopback", "modeled"] as const) {
+                const comparison = json[mode].prod;
+                assert.ok(comparison, mode);
+                for (const contender of ["handler", "naive", "ceiling"] as const) {
+                    assert.deepEqual(
+                        comparison[contender].problems,
+                        [],
+                        `${mode} ${contender}'s counts add up`,
+                    );
+                    assert.ok(comparison[contender].recordsPerSecond > 0);
+                    assert.ok(comparison[contender].costPerMillionUsd > 0);
+                }
+                // Counted, not estimated: two calls per change for the naive handler; for the handler,
+                // distinct keys + 1 per batch, and 300 changes split over two concurrent streams make two batches.
+                assert.equal(comparison.naive.apiCallsPer1000, 2000);
+                assert.equal(comparison.handler.apiCallsPerBatch.maxOverDistinctKeysPlusOne, 0);
+                assert.equal(comparison.handler.batches, 2);
+                assert.equal(comparison.handler.apiCallsPer1000ByOperation["S3.PutObject"], 2000 / 300);
+                for (const field of [
+                    "headroom",
+                    "speedup",
+                    "ceilingFraction",
+                    "billedMsPer1000",
+                    "costPerMillionUsd",
+                ] as const)
+                    assert.ok(comparison[field] > 0, `${mode}.${field}`);
+            }
+            assert.equal(json.modeled.prod?.settings.parallelizationFactor, 2);
+            // The first stack again with three routes: each key is written to every route that holds
+            // it or just lost it, so more PutItems than with one route, and one PutObject per batch still.
+            const routed = json.routes;
+            assert.ok(routed, "the run with routes");
+            assert.deepEqual(
+                [routed.oneRoute.problems, routed.threeRoutes.problems],
+                [[], []],
+                "the routed runs' counts add up",
             );
-        };
-        for (const field of [
-            "handler.recordsPerSecond",
-            "naive.recordsPerSecond",
-            "ceiling.recordsPerSecond",
-            "speedup",
-            "ceilingFraction",
-            "handler.apiCallsPer1000",
-            "naive.apiCallsPer1000",
-            "handler.costPerMillionUsd",
-            "naive.costPerMillionUsd",
-            "codeZipBytes",
-            "initMsMedian",
-        ]) {
-            positive(field);
-        }
-        // Counted, not estimated: exactly two calls per change for the naive handler, and for the
-        // handler one PutObject per batch plus one PutItem per distinct key per batch.
-        assert.equal(at("naive.apiCallsPer1000"), 2000);
-        assert.equal(at("handler.apiCallsPerBatch.maxOverDistinctKeysPlusOne"), 0);
-        assert.equal(at("handler.batches"), 3);
-        assert.equal(
-            (at("handler.apiCallsPer1000ByOperation") as Record<string, number>)["S3.PutObject"],
-            10,
-        );
-        assert.ok((at("handler.apiCallsPer1000") as number) < (at("naive.apiCallsPer1000") as number));
-        assert.equal((at("initMsRuns") as unknown[]).length, 5);
-        assert.equal((at("serverWarmup.concurrentRates") as unknown[]).length, 1);
-        assert.equal((at("serverWarmup.sequentialRates") as unknown[]).length, 1);
-        positive("serverWarmup.concurrentRates.0");
-        positive("serverWarmup.sequentialRates.0");
-        const otherCpu = at("machine.otherCpuShare");
-        assert.ok(otherCpu === null || (typeof otherCpu === "number" && otherCpu >= 0 && otherCpu <= 1));
-        assert.equal((at("variations") as unknown[]).length, 1);
-        assert.deepEqual(
-            (at("floors") as { name: string }[]).map((floor) => typeof floor.name),
-            ["string", "string", "string", "string", "string"],
-        );
-        for (const contender of ["handler", "naive", "ceiling"]) {
-            assert.deepEqual(at(`${contender}.problems`), [], `${contender}'s counts add up`);
-        }
+            assert.ok(
+                (routed.threeRoutes.apiCallsPer1000ByOperation["DynamoDB.PutItem"] ?? 0) >
+                    (routed.oneRoute.apiCallsPer1000ByOperation["DynamoDB.PutItem"] ?? 0),
+            );
+            assert.equal(
+                routed.threeRoutes.apiCallsPer1000ByOperation["S3.PutObject"],
+                routed.oneRoute.apiCallsPer1000ByOperation["S3.PutObject"],
+            );
+            assert.deepEqual(json.latencyModel.operations, options.latency);
+            assert.equal(
+                json.handler.records,
+                json.loopback.prod?.handler.records,
+                "the top level is the first stack at loopback",
+            );
+            assert.ok(
+                json.initRatio > 0 && json.initMsRuns.length === 3 && json.sdkOnlyInitMsRuns.length === 3,
+            );
+            assert.deepEqual(
+                json.floors.map((floor) => floor.name),
+                [
+                    "prod, modeled: headroom over 1,000 writes/s",
+                    "prod, modeled: fraction of the ceiling",
+                    "API calls per batch − (distinct keys + 1), worst batch",
+                    "cold init, packaged ÷ SDK clients only (medians)",
+                    "zipped code archive",
+                ],
+            );
 
-        const markdown = fs.readFileSync(written.markdown ?? "", "utf8");
-        assert.match(markdown, /^# Benchmarks/);
-        assert.match(markdown, /\| records\/s /);
-        assert.match(markdown, /!\[[^\]]*\]\(benchmarks\.svg\)/);
-        assert.match(
-            fs.readFileSync(written.chart ?? "", "utf8"),
-            /^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/,
-        );
-        assert.equal(digest(committedResults), before, "the committed bench/results.json is left alone");
-
-        // Re-rendering the docs from a results file leaves that file alone.
-        const again = await writeOutputs(json as unknown as typeof results, {
-            resultsFile: undefined,
-            docsDirectory: path.join(directory, "rendered"),
-        });
-        assert.equal(again.results, undefined);
-        assert.equal(fs.readFileSync(again.markdown ?? "", "utf8"), markdown);
+            const markdown = fs.readFileSync(path.join(options.docsDirectory, "benchmarks.md"), "utf8");
+            assert.match(markdown, /^# Benchmarks/);
+            assert.match(markdown, /```mermaid\nxychart-beta\n/);
+            assert.match(markdown, /## Side by side: prod/);
+            assert.equal(digest(), before, "the committed bench/results.json is left alone");
+        } finally {
+            fs.rmSync(directory, { recursive: true, force: true });
+        }
     });
 });

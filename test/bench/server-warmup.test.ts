@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { hasLevelledOff } from "../../bench/server-warmup";
+import { hasLevelledOff } from "../../bench/measure/server-warmup";
 
 describe("bench: when the servers' warm-up has levelled off", () => {
     it("waits for more slices than the window it compares", () => {

@@ -1,11 +1,6 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { seededRandom, zipfSampler, type Random } from "./random";
 
-/** How changes spread over keys: `hot` is Zipf-skewed, `uniform` touches every key alike. */
-export type Skew = "hot" | "uniform";
-
-export const SKEWS: readonly Skew[] = ["hot", "uniform"];
-
 export type Item = Record<string, AttributeValue>;
 
 /** What to write to the source table. */
@@ -13,13 +8,11 @@ export type WorkloadSpec = {
     readonly changes: number;
     /** Size of the key space changes are drawn from. */
     readonly keys: number;
-    readonly skew: Skew;
-    /** Zipf exponent used when `skew` is `hot`. */
+    /** Zipf exponent of the keys' popularity (0: uniform). */
     readonly zipfExponent: number;
     readonly seed: number;
     /** The source table's partition key attribute (a string key). */
     readonly keyAttribute: string;
-    readonly keyPrefix: string;
 };
 
 /** One write to the source table; each becomes exactly one stream record. */
@@ -53,7 +46,7 @@ const START = Date.UTC(2026, 10, 27, 9, 0, 0);
  */
 export function generateWorkload(spec: WorkloadSpec, lanes: number): Workload {
     const random = seededRandom(spec.seed);
-    const drawRank = zipfSampler(spec.keys, spec.skew === "hot" ? spec.zipfExponent : 0, random);
+    const drawRank = zipfSampler(spec.keys, spec.zipfExponent, random);
     const versions = new Map<number, number>();
     const live = new Set<number>();
     const operations: Operation[] = [];
@@ -63,7 +56,7 @@ export function generateWorkload(spec: WorkloadSpec, lanes: number): Workload {
     for (let index = 0; index < spec.changes; index++) {
         const rank = drawRank();
         const key: Item = {
-            [spec.keyAttribute]: { S: `${spec.keyPrefix}${String(rank).padStart(width, "0")}` },
+            [spec.keyAttribute]: { S: `order-${String(rank).padStart(width, "0")}` },
         };
         const lane = rank % lanes;
         if (live.has(rank) && random() < DELETE_SHARE) {

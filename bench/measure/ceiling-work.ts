@@ -1,0 +1,55 @@
+import * as fs from "node:fs";
+import type { PutItemCommandInput } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBRecord } from "aws-lambda";
+import { encodeArchiveObject } from "../../handler/archive";
+import { planBatch } from "../../handler/plan";
+import { toGuardedPut } from "../../handler/projection-item";
+import type { HandlerSettings } from "../../handler/types";
+import type { CeilingWork } from "./ceiling-function";
+
+/**
+ * The handler's guarded PutItems for a batch, without the table name: one per distinct key,
+ * carrying the key's latest change (coalesced by the handler's own `planBatch` and `toGuardedPut`).
+ */
+export function guardedPuts(
+    batch: readonly DynamoDBRecord[],
+    settings: HandlerSettings,
+): PutItemCommandInput[] {
+    const nowSeconds = Date.now() / 1000;
+    return [...planBatch(batch, { ttlExpirations: settings.ttlExpirations }).writes.values()].map(
+        (change) => {
+            const put = toGuardedPut(change, {
+                nowSeconds,
+                tombstoneTtlSeconds: settings.tombstoneTtlSeconds,
+            });
+            return {
+                TableName: undefined,
+                Item: put.item,
+                ConditionExpression: put.conditionExpression,
+                ExpressionAttributeNames: put.expressionAttributeNames,
+                ExpressionAttributeValues: put.expressionAttributeValues,
+            };
+        },
+    );
+}
+
+/**
+ * Prepares the ceiling's work for these batches (items built, coalesced, archives gzipped) and
+ * writes it where the ceiling function reads it at init, keyed by each batch's first sequence number.
+ */
+export async function writeCeilingWork(
+    file: string,
+    batches: readonly (readonly DynamoDBRecord[])[],
+    settings: HandlerSettings,
+): Promise<void> {
+    const work: CeilingWork = {};
+    for (const batch of batches) {
+        const archive = await encodeArchiveObject(settings.archivePrefix, batch);
+        work[String(batch[0]?.dynamodb?.SequenceNumber)] = {
+            puts: guardedPuts(batch, settings),
+            key: archive.key,
+            body: Buffer.from(archive.body).toString("base64"),
+        };
+    }
+    fs.writeFileSync(file, JSON.stringify(work));
+}

@@ -1,0 +1,118 @@
+/**
+ * The latency proxy: HTTP proxies on 127.0.0.1 in front of DynamoDB Local and s3rver that hold each
+ * request for a delay drawn from the latency model (`latency.ts`), then forward it untouched. It
+ * runs in a process of its own (this file, transpiled and forked), so its timers and forwarding
+ * neither wait on nor slow down the measured processes' event loops.
+ */
+import { fork } from "node:child_process";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import { latencySampler, MODELED_OPERATIONS, operationOf, type LatencyModel } from "./latency";
+
+/** Requests delayed, by operation. */
+export type ProxyStats = Record<string, number>;
+
+export type LatencyProxy = {
+    readonly dynamodbEndpoint: string;
+    readonly s3Endpoint: string;
+    /** Stops the proxy; resolves with what it delayed (nothing if it had exited). */
+    stop(): Promise<ProxyStats>;
+};
+
+type Message = { type: "ready"; dynamodb: string; s3: string } | { type: "stopped"; stats: ProxyStats };
+
+/**
+ * Forks the proxy (`script`: this file transpiled) in front of the servers at `targets`, each
+ * operation drawing from its own sampler seeded from `seed`, and resolves once it listens.
+ */
+export async function startLatencyProxy(
+    script: string,
+    targets: { readonly dynamodb: string; readonly s3: string },
+    model: LatencyModel,
+    seed: number,
+): Promise<LatencyProxy> {
+    const child = fork(script, [targets.dynamodb, targets.s3, JSON.stringify(model), String(seed)], {
+        stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    const next = <T extends Message["type"]>(type: T) =>
+        new Promise<Extract<Message, { type: T }> | undefined>((resolve) => {
+            child.on(
+                "message",
+                (message: Message) =>
+                    message.type === type && resolve(message as Extract<Message, { type: T }>),
+            );
+            child.once("exit", () => resolve(undefined));
+        });
+    let stopping: Promise<ProxyStats> | undefined;
+    const ready = await next("ready");
+    if (!ready) throw new Error("The latency proxy exited before it listened.");
+    return {
+        dynamodbEndpoint: ready.dynamodb,
+        s3Endpoint: ready.s3,
+        // Once: a replay releases its proxy when it reads the stats and again on its way out.
+        stop: () =>
+            (stopping ??= (async () => {
+                if (child.exitCode !== null || child.signalCode !== null || !child.connected) return {};
+                const stopped = next("stopped");
+                // A proxy that exits meanwhile closes the channel: then `stopped` resolves on its exit.
+                child.send({ type: "stop" }, () => undefined);
+                return (await stopped)?.stats ?? {};
+            })()),
+    };
+}
+
+/** The proxy process: one server per service, one sampler per operation. */
+function main(): void {
+    const [dynamodbTarget = "", s3Target = "", modelJson = "{}", seed = "0"] = process.argv.slice(2);
+    const model = JSON.parse(modelJson) as LatencyModel;
+    const samplers = new Map(
+        MODELED_OPERATIONS.map((operation, index) => [
+            operation,
+            latencySampler(model[operation], Number(seed) + index),
+        ]),
+    );
+    const stats: ProxyStats = {};
+    const agent = new http.Agent({ keepAlive: true });
+    const serve = async (service: "dynamodb" | "s3", targetEndpoint: string): Promise<string> => {
+        const target = new URL(targetEndpoint);
+        const server = http.createServer((request, response) => {
+            const operation = operationOf(
+                service,
+                request.method,
+                request.headers["x-amz-target"] as string | undefined,
+            );
+            if (operation) stats[operation] = (stats[operation] ?? 0) + 1;
+            setTimeout(
+                () =>
+                    request.pipe(
+                        http
+                            .request(
+                                {
+                                    host: target.hostname,
+                                    port: target.port,
+                                    method: request.method,
+                                    path: request.url,
+                                    headers: request.headers,
+                                    agent,
+                                },
+                                (answer) =>
+                                    answer.pipe(response.writeHead(answer.statusCode ?? 502, answer.headers)),
+                            )
+                            .on("error", (error) => response.writeHead(502).end(String(error))),
+                    ),
+                operation ? (samplers.get(operation)?.() ?? 0) : 0,
+            );
+        });
+        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+        return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    };
+    process.on("message", (message: { type?: string }) => {
+        if (message.type === "stop") process.send?.({ type: "stopped", stats }, () => process.exit(0));
+    });
+    process.on("disconnect", () => process.exit(0));
+    void Promise.all([serve("dynamodb", dynamodbTarget), serve("s3", s3Target)]).then(([dynamodb, s3]) =>
+        process.send?.({ type: "ready", dynamodb, s3 }),
+    );
+}
+
+if (require.main === module) main();

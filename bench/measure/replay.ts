@@ -1,0 +1,187 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { DynamoDBRecord } from "aws-lambda";
+import type { Invocation } from "../../local/lambda/local-function";
+import { deliverShard } from "../../local/mapping/delivery";
+import { splitIntoConcurrentStreams } from "../../local/mapping/parallelization";
+import type { LocalStack } from "../../local/stack";
+import { writeCeilingWork } from "./ceiling-work";
+import type { InvocationLine } from "./function-preload";
+import { createFunction, createTarget, dropTarget, type BenchCode, type Contender } from "./functions";
+import { latencySampler, type LatencyModel } from "./latency";
+import { startLatencyProxy } from "./latency-proxy";
+import type { BenchProcesses } from "./processes";
+import type { StackSettings } from "./stack-settings";
+
+/** What every replay of a run shares. */
+export type ReplayContext = {
+    readonly stack: LocalStack;
+    readonly code: BenchCode;
+    readonly workDirectory: string;
+    readonly processes: BenchProcesses;
+    /** The source table's partition key, which splits a shard into concurrent batch streams. */
+    readonly keyAttribute: string;
+    readonly latency: LatencyModel;
+    readonly seed: number;
+};
+
+/** One timed invocation: its batch and stream, the modeled wait before it, what its process measured. */
+export type BatchRun = InvocationLine & {
+    readonly records: readonly DynamoDBRecord[];
+    readonly stream: number;
+    readonly waitedMs: number;
+    readonly durationMs: number;
+};
+
+/** One contender's replay of one stream of changes. */
+export type Measurement = {
+    readonly contender: Contender;
+    readonly records: number;
+    /** From the first batch handed over to the last one done, every concurrent stream included. */
+    readonly elapsedMs: number;
+    readonly batches: readonly BatchRun[];
+    /** Anything that makes the figures suspect (failed invocations, counts missing). */
+    readonly problems: readonly string[];
+};
+
+let replays = 0;
+
+/**
+ * Replays records to a contender as one shard's event source mapping would deliver them with the
+ * stack's settings: split by partition key into `parallelizationFactor` concurrent streams (each
+ * key's records in order in one), each cut into batches of the stack's batch size and delivered in
+ * order (`deliverShard`) to its own execution environment, writing to a new table and bucket. With
+ * `modeled`, the functions reach the servers through a latency proxy of their own and every
+ * invocation first waits the modeled poll and invoke. `warmup` (other keys) goes first, untimed.
+ */
+export async function replay(
+    context: ReplayContext,
+    contender: Contender,
+    settings: StackSettings,
+    records: readonly DynamoDBRecord[],
+    warmup: readonly DynamoDBRecord[],
+    modeled: boolean,
+): Promise<Measurement> {
+    const { stack, processes, seed } = context;
+    const split = (input: readonly DynamoDBRecord[]) =>
+        splitIntoConcurrentStreams(input, context.keyAttribute, settings.parallelizationFactor);
+    const [streams, warmStreams] = [split(records), split(warmup)];
+    const name = `bench-${++replays}-${contender}`;
+    const work = path.join(context.workDirectory, `${name}.json`);
+    if (contender === "ceiling") {
+        const batches = [...streams, ...warmStreams].flatMap((stream) =>
+            cut(stream, settings.mapping.batchSize),
+        );
+        await writeCeilingWork(work, batches, settings.handler);
+    }
+    // A routed stack's handler writes each route to a table of its own.
+    const routes = contender === "handler" ? (settings.handler.routes ?? []).map((route) => route.name) : [];
+    const target = await createTarget(stack, name, routes);
+    const servers = { dynamodb: stack.dynamodbServer.endpoint, s3: stack.s3Server.endpoint };
+    const proxy = modeled
+        ? processes.track(await startLatencyProxy(context.code.proxy, servers, context.latency, seed))
+        : undefined;
+    const environments = streams.map((_, index) => {
+        const callsFile = path.join(context.workDirectory, `${name}-${index}.ndjson`);
+        const endpoints = proxy ? { dynamodb: proxy.dynamodbEndpoint, s3: proxy.s3Endpoint } : undefined;
+        const fn = createFunction(stack, context.code, contender, settings, {
+            target,
+            callsFile,
+            ...(endpoints ? { endpoints } : {}),
+            ...(contender === "ceiling" ? { environment: { BENCH_CEILING_WORK: work } } : {}),
+        });
+        return {
+            fn: processes.track(fn),
+            callsFile,
+            invoked: [] as [DynamoDBRecord[], Invocation, number][],
+        };
+    });
+    const problems: string[] = [];
+    const deliver = (stream: readonly DynamoDBRecord[], index: number, wait?: () => number) => {
+        const { fn, invoked } = environments[index] ?? {};
+        if (!fn || !invoked) throw new Error(`No execution environment for stream ${index}.`);
+        return deliverShard(stream, settings.mapping, {
+            invoke: async (event) => {
+                const waitedMs = wait?.() ?? 0;
+                if (waitedMs > 0) await sleep(waitedMs);
+                const invocation = await fn.invoke(event);
+                invoked.push([event.Records, invocation, waitedMs]);
+                return invocation;
+            },
+            discard: async (batch) =>
+                void problems.push(`${batch.records.length} records discarded (${batch.condition})`),
+        });
+    };
+    try {
+        await Promise.all(warmStreams.map((stream, index) => deliver(stream, index)));
+        // The warm-up's invocations and call counts are left out of the figures.
+        for (const { invoked } of environments) invoked.length = 0;
+        const skipped = environments.map(({ callsFile }) => readLines(callsFile).length);
+        const started = performance.now();
+        await Promise.all(
+            streams.map((stream, index) =>
+                deliver(
+                    stream,
+                    index,
+                    modeled ? latencySampler(context.latency.invoke, seed + 100 + index) : undefined,
+                ),
+            ),
+        );
+        const elapsedMs = performance.now() - started;
+        let sent = 0;
+        const batches = environments.flatMap(({ callsFile, invoked }, index) => {
+            const lines = readLines(callsFile);
+            sent += lines.reduce(
+                (sum, line) =>
+                    sum + Object.values(line.calls).reduce((total, count) => total + count.attempts, 0),
+                0,
+            );
+            const timed = lines.slice(skipped[index]);
+            if (timed.length !== invoked.length)
+                problems.push(`${invoked.length} invocations, ${timed.length} lines of counts`);
+            return invoked.map(([batch, invocation, waitedMs], at): BatchRun => {
+                problems.push(...invocationProblems(invocation));
+                return {
+                    records: batch,
+                    stream: index,
+                    waitedMs,
+                    durationMs: invocation.durationMs,
+                    ...(timed[at] ?? { calls: {}, cpuMs: 0 }),
+                };
+            });
+        });
+        if (proxy) {
+            // Every call a modeled contender sent went through the proxy, and waited there.
+            const delayed = Object.values(await processes.release(proxy)).reduce(
+                (sum, count) => sum + count,
+                0,
+            );
+            if (delayed !== sent) problems.push(`${sent} requests sent, ${delayed} delayed by the proxy`);
+        }
+        return { contender, records: records.length, elapsedMs, batches, problems };
+    } finally {
+        for (const { fn } of environments) await processes.release(fn);
+        if (proxy) await processes.release(proxy);
+        await dropTarget(stack, target);
+    }
+}
+
+/** Cuts records into batches of `size` in stream order: what the mapping does when nothing fails. */
+export function cut<T>(records: readonly T[], size: number): T[][] {
+    return Array.from({ length: Math.ceil(records.length / size) }, (_, index) =>
+        records.slice(index * size, (index + 1) * size),
+    );
+}
+
+function readLines(file: string): InvocationLine[] {
+    const text = fs.readFileSync(file, "utf8").trim();
+    return text ? text.split("\n").map((line) => JSON.parse(line) as InvocationLine) : [];
+}
+
+function invocationProblems(invocation: Invocation): string[] {
+    if (!invocation.ok)
+        return [`invocation failed: ${invocation.error.errorType}: ${invocation.error.errorMessage}`];
+    const failures = (invocation.value as { batchItemFailures?: unknown[] } | null)?.batchItemFailures ?? [];
+    return failures.length > 0 ? [`invocation reported ${failures.length} failed records`] : [];
+}
