@@ -1,7 +1,7 @@
 import type * as aws from "@pulumi/aws";
 import { BACKFILL_MAP_LABEL, EXPORTS_PREFIX, RESULTS_PREFIX } from "./backfill-definition";
 import { kmsKeyRegion } from "./config";
-import { DYNAMODB_KEY_ACTIONS, PROJECTION_WRITE_ACTIONS } from "./permissions";
+import { DYNAMODB_KEY_ACTIONS, projectionWriteStatement } from "./permissions";
 
 /** The ARNs and names the backfill function's role is scoped to. */
 export type BackfillFunctionPermissionsArgs = {
@@ -46,15 +46,7 @@ export function backfillFunctionPolicyDocument(
                 Action: ["s3:GetObject"],
                 Resource: `${args.bucketArn}/${EXPORTS_PREFIX}*`,
             },
-            {
-                Sid: "WriteProjection",
-                Effect: "Allow",
-                Action: [...PROJECTION_WRITE_ACTIONS],
-                Resource:
-                    args.projectionTableArns.length === 1
-                        ? (args.projectionTableArns[0] as string)
-                        : [...args.projectionTableArns],
-            },
+            projectionWriteStatement(args.projectionTableArns),
             {
                 Sid: "ArchiveBatches",
                 Effect: "Allow",

@@ -20,6 +20,19 @@ export type HandlerPermissionsArgs = {
  */
 export const PROJECTION_WRITE_ACTIONS = ["dynamodb:PutItem"] as const;
 
+/**
+ * The projection writes on exactly the given tables (one, or one per route), for every function
+ * that applies changes: the stream handler and the export backfill.
+ */
+export function projectionWriteStatement(tableArns: readonly string[]): aws.iam.PolicyStatement {
+    return {
+        Sid: "WriteProjection",
+        Effect: "Allow",
+        Action: [...PROJECTION_WRITE_ACTIONS],
+        Resource: tableArns.length === 1 ? (tableArns[0] as string) : [...tableArns],
+    };
+}
+
 /** What an event source mapping needs to read a DynamoDB stream. */
 export const STREAM_READ_ACTIONS = [
     "dynamodb:DescribeStream",
@@ -52,15 +65,7 @@ export function handlerPolicyDocument(args: HandlerPermissionsArgs): aws.iam.Pol
                 Action: [...STREAM_READ_ACTIONS],
                 Resource: args.sourceStreamArn,
             },
-            {
-                Sid: "WriteProjection",
-                Effect: "Allow",
-                Action: [...PROJECTION_WRITE_ACTIONS],
-                Resource:
-                    args.projectionTableArns.length === 1
-                        ? (args.projectionTableArns[0] as string)
-                        : [...args.projectionTableArns],
-            },
+            projectionWriteStatement(args.projectionTableArns),
             {
                 Sid: "ArchiveBatches",
                 Effect: "Allow",

@@ -105,6 +105,17 @@ export type ExistingTable = {
     readonly streamViewType?: "NEW_AND_OLD_IMAGES" | "NEW_IMAGE" | "OLD_IMAGE" | "KEYS_ONLY";
 };
 
+/** A single-table design as teams have it: pk (S) + sk (S), its stream on with both images. */
+export const SINGLE_TABLE_DESIGN: ExistingTable = {
+    hashKey: "pk",
+    rangeKey: "sk",
+    attributes: [
+        { name: "pk", type: "S" },
+        { name: "sk", type: "S" },
+    ],
+    streamViewType: "NEW_AND_OLD_IMAGES",
+};
+
 /**
  * Answers `aws.dynamodb.getTable` from a map of existing tables, as the provider does on AWS: a
  * name that is not there fails with the provider's "couldn't find resource".

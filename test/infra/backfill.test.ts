@@ -3,7 +3,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { ChangeFeed } from "../../infra/change-feed";
 import { backfillStateMachineDefinition } from "../../infra/backfill-definition";
 import { findResource, installMocks, runProgram, type ProgramRun } from "../../local/program";
-import { existingTables } from "../helpers/pulumi-mocks";
+import { existingTables, SINGLE_TABLE_DESIGN } from "../helpers/pulumi-mocks";
 import { stackSettings } from "../helpers/stack-settings";
 
 /** asl-validator, a maintained Amazon States Language validator (it fills defaults in, so pass a copy). */
@@ -256,15 +256,7 @@ describe("the backfill from exports, by config (Pulumi mocks)", () => {
             { "aws:region": "us-east-1" },
             {
                 invoke: existingTables({
-                    orders: {
-                        hashKey: "pk",
-                        rangeKey: "sk",
-                        attributes: [
-                            { name: "pk", type: "S" },
-                            { name: "sk", type: "S" },
-                        ],
-                        streamViewType: "NEW_AND_OLD_IMAGES",
-                    },
+                    orders: SINGLE_TABLE_DESIGN,
                 }),
             },
         );
@@ -291,15 +283,7 @@ describe("the backfill from exports on a routed feed (Pulumi mocks)", () => {
             {},
             {
                 invoke: existingTables({
-                    "orders-single-table": {
-                        hashKey: "pk",
-                        rangeKey: "sk",
-                        attributes: [
-                            { name: "pk", type: "S" },
-                            { name: "sk", type: "S" },
-                        ],
-                        streamViewType: "NEW_AND_OLD_IMAGES",
-                    },
+                    "orders-single-table": SINGLE_TABLE_DESIGN,
                 }),
             },
         );

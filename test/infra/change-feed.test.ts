@@ -3,18 +3,10 @@ import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ChangeFeed } from "../../infra/change-feed";
 import { installMocks, type DeclaredResource, type MockEngine } from "../../local/program";
-import { existingTables, type ExistingTable } from "../helpers/pulumi-mocks";
+import { existingTables, SINGLE_TABLE_DESIGN, type ExistingTable } from "../helpers/pulumi-mocks";
 
 const REGION = "us-east-1";
-const SINGLE_TABLE: ExistingTable = {
-    hashKey: "pk",
-    rangeKey: "sk",
-    attributes: [
-        { name: "pk", type: "S" },
-        { name: "sk", type: "S" },
-    ],
-    streamViewType: "NEW_AND_OLD_IMAGES",
-};
+const SINGLE_TABLE = SINGLE_TABLE_DESIGN;
 const ORDERS_STREAM_ARN =
     "arn:aws:dynamodb:us-east-1:123456789012:table/orders/stream/2026-01-01T00:00:00.000";
 

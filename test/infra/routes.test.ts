@@ -3,18 +3,10 @@ import type * as pulumi from "@pulumi/pulumi";
 import { ChangeFeed } from "../../infra/change-feed";
 import type { RouteConfig } from "../../infra/routes";
 import { installMocks, type DeclaredResource, type MockEngine } from "../../local/program";
-import { existingTables, type ExistingTable } from "../helpers/pulumi-mocks";
+import { existingTables, SINGLE_TABLE_DESIGN } from "../helpers/pulumi-mocks";
 
 const REGION = "us-east-1";
-const SINGLE_TABLE: ExistingTable = {
-    hashKey: "pk",
-    rangeKey: "sk",
-    attributes: [
-        { name: "pk", type: "S" },
-        { name: "sk", type: "S" },
-    ],
-    streamViewType: "NEW_AND_OLD_IMAGES",
-};
+const SINGLE_TABLE = SINGLE_TABLE_DESIGN;
 const ORDERS: RouteConfig = { name: "orders", match: { keyPrefix: { attribute: "sk", prefix: "order-" } } };
 const CUSTOMERS: RouteConfig = {
     name: "customers",

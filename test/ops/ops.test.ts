@@ -7,7 +7,7 @@ import { createRateLimiter } from "../../ops/rate-limiter";
 import { payloadRecords } from "../../ops/redrive";
 import { declaredFunctionEnvironment, runProgram } from "../../local/program";
 import { resolveTarget } from "../../ops/target";
-import { existingTables } from "../helpers/pulumi-mocks";
+import { existingTables, SINGLE_TABLE_DESIGN } from "../helpers/pulumi-mocks";
 import { dynamodbRecordFactory } from "../helpers/records";
 
 describe("backfill records", () => {
@@ -130,15 +130,7 @@ describe("a routed stack's tables for ops on AWS", () => {
             {},
             {
                 invoke: existingTables({
-                    "orders-single-table": {
-                        hashKey: "pk",
-                        rangeKey: "sk",
-                        attributes: [
-                            { name: "pk", type: "S" },
-                            { name: "sk", type: "S" },
-                        ],
-                        streamViewType: "NEW_AND_OLD_IMAGES",
-                    },
+                    "orders-single-table": SINGLE_TABLE_DESIGN,
                 }),
             },
         );
