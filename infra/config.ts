@@ -107,8 +107,10 @@ const INFINITE_REFUSED = {
 } as const;
 
 /**
- * AWS's ranges (see ../shared/DESIGN.md), narrowed where a value AWS accepts would defeat the
- * design: infinite retries or record age, and a reserved concurrency of 0 (which stops the function).
+ * AWS's ranges (Lambda's CreateEventSourceMapping, CreateFunction and PutFunctionConcurrency API
+ * references: https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html),
+ * narrowed where a value AWS accepts would defeat the design: infinite retries or record age, and a
+ * reserved concurrency of 0 (which stops the function).
  */
 export const INTEGER_RULES = {
     batchSize: { min: 1, max: 10_000 },
