@@ -18,7 +18,8 @@ import type { SdkItem, StreamImage } from "../handler/types";
 import { canonicalItem, canonicalValue } from "./compare";
 import { readAllStreamRecords } from "./mapping/stream-reader";
 import { toLambdaRecord } from "./mapping/stream-records";
-import { listKeys, scanAll } from "./scan";
+import { listKeys } from "../ops/s3-keys";
+import { scanAll } from "./scan";
 
 type Item = Record<string, AttributeValue>;
 

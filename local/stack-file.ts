@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { LOCAL_CREDENTIALS } from "./servers/supervision";
 
 /** What a running `npm start` publishes about itself, for the ops commands (`--local`). */
 export type LocalStackFile = {
@@ -29,6 +30,23 @@ export type LocalStackFile = {
 };
 
 export const STACK_FILE_NAME = "stack.json";
+
+/**
+ * SDK client settings for an endpoint of a running local stack (its servers, or the endpoint of
+ * its backfill from exports): the one credential pair they accept, and what s3rver needs (paths,
+ * not virtual hosts; no default checksums, which it predates). The S3 options are ignored by other
+ * clients.
+ */
+export function localClientConfig(endpoint: string, region: string) {
+    return {
+        endpoint,
+        region,
+        credentials: { ...LOCAL_CREDENTIALS },
+        forcePathStyle: true,
+        requestChecksumCalculation: "WHEN_REQUIRED",
+        responseChecksumValidation: "WHEN_REQUIRED",
+    } as const;
+}
 
 export function writeLocalStackFile(stateDirectory: string, file: LocalStackFile): string {
     const target = path.join(stateDirectory, STACK_FILE_NAME);

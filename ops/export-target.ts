@@ -4,13 +4,8 @@ import { SFNClient } from "@aws-sdk/client-sfn";
 import type { ExportBackfillClients, ExportBackfillTarget } from "./export-backfill";
 import { backfillError } from "./export-backfill";
 import { stackRegion } from "./project";
-import {
-    localClientConfig,
-    pulumiStackOutputs,
-    readLocalTarget,
-    requiredOutput,
-    type TargetOptions,
-} from "./target";
+import { localClientConfig } from "../local/stack-file";
+import { pulumiStackOutputs, readLocalTarget, requiredOutput, type TargetOptions } from "./target";
 
 export type ResolvedExportBackfill = {
     readonly target: ExportBackfillTarget;

@@ -5,7 +5,7 @@ import { createChangeFeedClients, type ChangeFeedClients } from "../handler/clie
 import { SETTING_VARIABLES, type DeployedRoute } from "../handler/contract";
 import { readSettings } from "../handler/settings";
 import type { HandlerSettings } from "../handler/types";
-import { readLocalStackFile, type LocalStackFile } from "../local/stack-file";
+import { localClientConfig, readLocalStackFile, type LocalStackFile } from "../local/stack-file";
 import { PROJECT_ROOT, stackRegion } from "./project";
 
 /** The physical names an ops command works on. */
@@ -56,12 +56,6 @@ export const OUTPUT_FOR_NAME: Record<keyof TargetNames, string> = {
     archiveBucket: "archiveBucketName",
     failureBucket: "failureBucketName",
 };
-
-/**
- * The one credential pair the local servers accept (s3rver takes only S3RVER/S3RVER; DynamoDB
- * Local any); `npm start` prints it with the commands it shows.
- */
-const LOCAL_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } as const;
 
 /**
  * Resolves where an ops command acts and with which handler settings, from what is deployed: on
@@ -120,26 +114,9 @@ export function readLocalTarget(options: Pick<TargetOptions, "stack" | "stateDir
     return readLocalStackFile(stateDirectory, options.stack);
 }
 
-/** SDK client settings for the running local stack's servers. */
-export function localClientConfig(endpoint: string, region: string) {
-    return {
-        endpoint,
-        region,
-        credentials: { ...LOCAL_CREDENTIALS },
-        // s3rver predates the SDK's default checksums and serves buckets by path only.
-        forcePathStyle: true,
-        requestChecksumCalculation: "WHEN_REQUIRED",
-        responseChecksumValidation: "WHEN_REQUIRED",
-    } as const;
-}
-
 function localClients(file: LocalStackFile): ChangeFeedClients {
     return createChangeFeedClients({
-        dynamodb: {
-            endpoint: file.dynamodbEndpoint,
-            region: file.region,
-            credentials: { ...LOCAL_CREDENTIALS },
-        },
+        dynamodb: localClientConfig(file.dynamodbEndpoint, file.region),
         s3: localClientConfig(file.s3Endpoint, file.region),
     });
 }

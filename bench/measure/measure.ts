@@ -246,12 +246,7 @@ async function measureRoutes(
         ] as const) {
             const run = await replay(context, "handler", settings, records, warmup, true);
             measured[variant].push(run);
-            log(
-                describe("handler", run).replace(
-                    "handler ",
-                    variant === "oneRoute" ? "1 route " : "3 routes",
-                ),
-            );
+            log(describe(variant === "oneRoute" ? "1 route" : `${BENCH_ROUTES.length} routes`, run));
         }
     }
     return {
@@ -277,11 +272,12 @@ function partitionKey(run: ProgramRun): string {
     return table.hashKey;
 }
 
-function describe(contender: Contender, measured: Measurement): string {
+/** One replay's line of progress, under `label` (a contender, or a variant of one). */
+function describe(label: string, measured: Measurement): string {
     const rate = Math.round(measured.records / (measured.elapsedMs / 1000));
     const problems =
         measured.problems.length > 0 ? ` — PROBLEMS: ${measured.problems.slice(0, 3).join("; ")}` : "";
-    return `  ${contender.padEnd(8)} ${String(measured.records).padStart(6)} changes in ${(measured.elapsedMs / 1000).toFixed(1)} s: ${rate} records/s${problems}`;
+    return `  ${label.padEnd(8)} ${String(measured.records).padStart(6)} changes in ${(measured.elapsedMs / 1000).toFixed(1)} s: ${rate} records/s${problems}`;
 }
 
 function pick<T, K extends keyof T>(source: T, ...keys: K[]): Pick<T, K> {

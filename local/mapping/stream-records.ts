@@ -2,7 +2,8 @@ import type {
     AttributeValue as SdkAttributeValue,
     _Record as SdkStreamRecord,
 } from "@aws-sdk/client-dynamodb-streams";
-import type { AttributeValue, DynamoDBRecord } from "aws-lambda";
+import type { DynamoDBRecord } from "aws-lambda";
+import { toEventImage } from "../../ops/event-image";
 
 /** A DynamoDB Local quirk that was repaired on the way to the handler, for the operator to see. */
 export type Repair = { readonly eventID: string; readonly attribute: string; readonly what: string };
@@ -52,41 +53,6 @@ export function toLambdaRecord(
             ...(stream.StreamViewType ? { StreamViewType: stream.StreamViewType } : {}),
         },
     };
-}
-
-export function toEventImage(
-    item: Record<string, SdkAttributeValue>,
-    path: string,
-    onRepair: (attribute: string, what: string) => void,
-): Record<string, AttributeValue> {
-    const image: Record<string, AttributeValue> = {};
-    for (const [name, value] of Object.entries(item))
-        image[name] = toEventValue(value, `${path}.${name}`, onRepair);
-    return image;
-}
-
-function toEventValue(
-    value: SdkAttributeValue,
-    path: string,
-    onRepair: (attribute: string, what: string) => void,
-): AttributeValue {
-    if (value.S !== undefined) return { S: value.S };
-    if (value.N !== undefined) return { N: value.N };
-    if (value.B !== undefined) return { B: Buffer.from(value.B).toString("base64") };
-    if (value.BOOL !== undefined) return { BOOL: value.BOOL };
-    if (value.NULL !== undefined) return { NULL: value.NULL };
-    if (value.SS !== undefined) return { SS: value.SS };
-    if (value.NS !== undefined) return { NS: value.NS };
-    if (value.BS !== undefined) return { BS: value.BS.map((b) => Buffer.from(b).toString("base64")) };
-    if (value.L !== undefined)
-        return { L: value.L.map((v, i) => toEventValue(v, `${path}[${i}]`, onRepair)) };
-    if (value.M !== undefined) return { M: toEventImage(value.M, path, onRepair) };
-    // DynamoDB Local writes an empty map as a value with no type at all.
-    if (Object.keys(value).filter((key) => key !== "$unknown").length === 0) {
-        onRepair(path, 'empty map sent as {} by DynamoDB Local; delivered as {"M":{}} as AWS sends it');
-        return { M: {} };
-    }
-    throw new Error(`Stream attribute ${path} has no DynamoDB type: ${JSON.stringify(value)}`);
 }
 
 /** DynamoDB Local rounds `ApproximateCreationDateTime` down to the minute (AWS keeps the second). */

@@ -18,7 +18,8 @@ import { isTombstone, withoutReservedAttributes } from "../../handler/projection
 import { canonicalItem } from "../../local/compare";
 import { startExportBackfill, type RunningExportBackfill } from "../../local/export/start-export-backfill";
 import { startEventSourceMapping, type RunningMapping } from "../../local/mapping/start-mapping";
-import { listKeys, scanAll } from "../../local/scan";
+import { scanAll } from "../../local/scan";
+import { listKeys } from "../../ops/s3-keys";
 import { startLocalStack, type LocalStack } from "../../local/stack";
 import {
     runExportBackfill,

@@ -470,25 +470,21 @@ for (const [stack, overrides] of stackRuns) {
             assert.deepEqual(
                 [...new Set(run.skipped.map((entry) => `${entry.policy} on ${entry.resource}`))].sort(),
                 [
-                    ...(stackSettings(stack)("pointInTimeRecovery") === true
-                        ? [
-                              // The backfill from exports comes with point-in-time recovery.
-                              "lambda-role-least-privilege on changefeed-backfill-function-policy",
-                              "lambda-role-least-privilege on changefeed-backfill-state-machine-policy",
-                          ]
-                        : []),
                     "lambda-role-least-privilege on changefeed-handler-policy",
                     "s3-no-public-access on changefeed-archive-tls-only",
-                    ...(stackSettings(stack)("pointInTimeRecovery") === true
-                        ? ["s3-no-public-access on changefeed-backfill-exports-tls-only"]
-                        : []),
                     "s3-no-public-access on changefeed-failures-tls-only",
                     "s3-tls-only on changefeed-archive-tls-only",
-                    ...(stackSettings(stack)("pointInTimeRecovery") === true
-                        ? ["s3-tls-only on changefeed-backfill-exports-tls-only"]
-                        : []),
                     "s3-tls-only on changefeed-failures-tls-only",
-                ],
+                    // The backfill from exports comes with point-in-time recovery.
+                    ...(stackSettings(stack)("pointInTimeRecovery") === true
+                        ? [
+                              "lambda-role-least-privilege on changefeed-backfill-function-policy",
+                              "lambda-role-least-privilege on changefeed-backfill-state-machine-policy",
+                              "s3-no-public-access on changefeed-backfill-exports-tls-only",
+                              "s3-tls-only on changefeed-backfill-exports-tls-only",
+                          ]
+                        : []),
+                ].sort(),
             );
             for (const entry of run.skipped) assert.match(entry.message, /can't be known during preview/);
         });
