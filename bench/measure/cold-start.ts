@@ -41,7 +41,7 @@ export async function measureColdInits(
 }
 
 /** Files in a code archive that Node never loads for a CommonJS function, by kind. */
-const NEVER_LOADED: Readonly<Record<string, RegExp>> = {
+export const NEVER_LOADED: Readonly<Record<string, RegExp>> = {
     typeDeclarations: /\.d\.[cm]?ts$/,
     sourceMaps: /\.map$/,
     esmBuilds: /\/lib\/esm\/.*\.js$/,

@@ -11,10 +11,13 @@ export type CodeZip = {
 };
 
 /**
- * Zips the `code` input of a CallbackFunction (an AssetArchive of the serialized `__index.js`
- * plus one FileArchive per packaged dependency) into the bytes Lambda would receive.
+ * Zips the `code` input of a CallbackFunction (an AssetArchive of the serialized `__index.js`,
+ * a FileArchive per package folder Pulumi adds whole and a FileAsset per file the code path
+ * options list, each named by its path from the program's directory) into the bytes Lambda would
+ * receive.
  *
- * @throws {Error} when the input is not an AssetArchive of string assets and directory archives
+ * @throws {Error} when the input is not an AssetArchive of string assets, file assets and
+ * directory archives
  */
 export async function zipCodeArchive(code: unknown): Promise<CodeZip> {
     // isInstance only checks the Archive/Asset brand, so the kind is told by its fields.
