@@ -4,7 +4,7 @@ import type { ContenderSummary } from "../bench-results";
 import { guardedPuts } from "./ceiling-work";
 import { billedMs, costPerMillionChanges } from "./cost";
 import type { CallTally } from "./function-preload";
-import type { BatchRun, Measurement } from "./replay";
+import type { Measurement } from "./replay";
 import type { StackSettings } from "./stack-settings";
 import { itemSizeBytes, type Item } from "./workload";
 
@@ -18,7 +18,7 @@ export const PARTITION_WRITES_PER_SECOND = 1000;
  * PutObject per record; no failed call, no retry.
  */
 export function summarize(rounds: readonly Measurement[], settings: StackSettings) {
-    const rate = (round: Measurement) => round.records / (round.elapsedMs / 1000);
+    const rate = (round: Measurement) => replayRate(round, settings.memoryMb);
     const best = rounds.reduce((fastest, round) => (rate(round) > rate(fastest) ? round : fastest));
     const calls = merge(best.batches.map((batch) => batch.calls));
     const per1000 = (count: number) => (count * 1000) / best.records;
@@ -34,12 +34,10 @@ export function summarize(rounds: readonly Measurement[], settings: StackSetting
         Object.values(batch.calls).reduce((sum, count) => sum + count.calls, 0),
     );
     const durations = best.batches.map((batch) => batch.durationMs).sort((a, b) => a - b);
-    const billedOf = (batch: BatchRun) => billedMs(batch.durationMs, batch.cpuMs, settings.memoryMb);
-    const billed = best.batches.reduce((sum, batch) => sum + billedOf(batch), 0);
-    // Each concurrent stream's time if every batch lasted as billed: its CPU at the memory's share.
-    const streamMs = new Map<number, number>();
-    for (const batch of best.batches)
-        streamMs.set(batch.stream, (streamMs.get(batch.stream) ?? 0) + batch.waitedMs + billedOf(batch));
+    const billed = best.batches.reduce(
+        (sum, batch) => sum + billedMs(batch.durationMs, batch.cpuMs, settings.memoryMb),
+        0,
+    );
     const writeUnits = best.batches.reduce(
         (sum, batch) => sum + batchWriteUnits(best.contender, batch.records, settings),
         0,
@@ -59,7 +57,6 @@ export function summarize(rounds: readonly Measurement[], settings: StackSetting
         batches: best.batches.length,
         elapsedSeconds: best.elapsedMs / 1000,
         recordsPerSecond: rate(best),
-        recordsPerSecondAtMemory: best.records / (Math.max(...streamMs.values()) / 1000),
         roundsRecordsPerSecond: rounds.map(rate),
         apiCallsPer1000: per1000(callCount()),
         apiCallsPer1000ByOperation: Object.fromEntries(
@@ -88,6 +85,29 @@ export function summarize(rounds: readonly Measurement[], settings: StackSetting
         costBreakdownPerMillionUsd: cost,
         problems: [...new Set(problems)],
     };
+}
+
+/** A replay's records/s: at modeled latency as Lambda would schedule it, at loopback as it ran here. */
+export function replayRate(measurement: Measurement, memoryMb: number): number {
+    return measurement.modeled
+        ? scheduledRate(measurement, memoryMb)
+        : measurement.records / (measurement.elapsedMs / 1000);
+}
+
+/**
+ * Records/s of a replay as Lambda would run its batches: each concurrent stream (one per unit of
+ * `parallelizationFactor`) in an execution environment of its own, side by side, each batch after
+ * the previous one's poll and invoke and lasting as billed at `memoryMb` (its wall time, or its
+ * CPU time stretched to the memory's vCPU share when that is longer). The shard's time is its
+ * slowest stream's.
+ */
+export function scheduledRate(measurement: Measurement, memoryMb: number): number {
+    const streamMs = new Map<number, number>();
+    for (const batch of measurement.batches) {
+        const ms = batch.waitedMs + billedMs(batch.durationMs, batch.cpuMs, memoryMb);
+        streamMs.set(batch.stream, (streamMs.get(batch.stream) ?? 0) + ms);
+    }
+    return measurement.records / (Math.max(...streamMs.values()) / 1000);
 }
 
 /** The three contenders side by side, with the handler's ratios to the partition, naive and ceiling. */
@@ -193,8 +213,8 @@ export function percentile(sorted: readonly number[], fraction: number): number 
  * durations. (A route set writes up to once per key per route, so the one-route checks and write
  * units of `summarize` do not apply.)
  */
-export function summarizeRouted(rounds: readonly Measurement[]) {
-    const rate = (round: Measurement) => round.records / (round.elapsedMs / 1000);
+export function summarizeRouted(rounds: readonly Measurement[], memoryMb: number) {
+    const rate = (round: Measurement) => scheduledRate(round, memoryMb);
     const best = rounds.reduce((fastest, round) => (rate(round) > rate(fastest) ? round : fastest));
     const calls = merge(best.batches.map((batch) => batch.calls));
     const durations = best.batches.map((batch) => batch.durationMs).sort((a, b) => a - b);

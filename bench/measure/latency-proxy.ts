@@ -103,6 +103,9 @@ function main(): void {
                 operation ? (samplers.get(operation)?.() ?? 0) : 0,
             );
         });
+        // A function's environment idles while the streams before it are replayed: past Node's 5 s
+        // default the proxy would close its sockets, and the SDK retry the request it was sending.
+        server.keepAliveTimeout = 10 * 60_000;
         await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
         return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     };

@@ -7,7 +7,7 @@ import type { BenchOptions } from "../options";
 import { codeArchiveFigures, measureColdInits } from "./cold-start";
 import { PRICES_USD } from "./cost";
 import { startCpuMeter } from "./cpu-meter";
-import { compare, percentile, summarize, summarizeRouted } from "./figures";
+import { compare, percentile, replayRate, summarize, summarizeRouted } from "./figures";
 import { evaluateFloors } from "./floors";
 import { buildBenchCode, type Contender } from "./functions";
 import type { BenchProcesses } from "./processes";
@@ -21,8 +21,12 @@ import { stackSettings, type StackSettings } from "./stack-settings";
 export type BenchContext = { readonly log: (line: string) => void; readonly processes: BenchProcesses };
 
 const CONTENDERS: readonly Contender[] = ["ceiling", "handler", "naive"];
-/** Copies replayed to warm a contender up before it is timed (fewer for the one-at-a-time naive handler). */
-const WARMUP = { records: 1000, naive: 50, naiveModeled: 20 } as const;
+/**
+ * Copies replayed to warm a contender up before it is timed (fewer for the one-at-a-time naive
+ * handler). At modeled latency the one environment gets `modeledBatches` batches: the SDK's request
+ * path takes that long to reach its steady CPU time per call.
+ */
+const WARMUP = { records: 1000, naive: 50, naiveModeled: 20, modeledBatches: 10 } as const;
 /** One slice of the servers' warm-up: about a second of the ceiling's work and of the naive handler's. */
 const WARMUP_SLICE = { concurrent: 3000, sequential: 150 } as const;
 
@@ -109,11 +113,13 @@ export async function runBenchmark(options: BenchOptions, { log, processes }: Be
                 for (let round = 0; round < options.rounds; round++) {
                     for (const contender of CONTENDERS) {
                         const warm =
-                            contender !== "naive"
-                                ? WARMUP.records
+                            contender === "naive"
+                                ? modeled
+                                    ? WARMUP.naiveModeled
+                                    : WARMUP.naive
                                 : modeled
-                                  ? WARMUP.naiveModeled
-                                  : WARMUP.naive;
+                                  ? warmBatches(settings)
+                                  : WARMUP.records;
                         const input = contender === "naive" ? naive : records;
                         const measured = await replay(
                             context,
@@ -124,7 +130,7 @@ export async function runBenchmark(options: BenchOptions, { log, processes }: Be
                             modeled,
                         );
                         rounds[contender].push(measured);
-                        log(describe(contender, measured));
+                        log(describe(contender, measured, settings.memoryMb));
                     }
                 }
                 comparisons[mode][settings.stack] = compare(settings, {
@@ -139,7 +145,7 @@ export async function runBenchmark(options: BenchOptions, { log, processes }: Be
                   context,
                   base,
                   records,
-                  copies(WARMUP.records, "warmup-"),
+                  copies(warmBatches(base), "warmup-"),
                   options.rounds,
                   log,
               )
@@ -246,15 +252,26 @@ async function measureRoutes(
         ] as const) {
             const run = await replay(context, "handler", settings, records, warmup, true);
             measured[variant].push(run);
-            log(describe(variant === "oneRoute" ? "1 route" : `${BENCH_ROUTES.length} routes`, run));
+            log(
+                describe(
+                    variant === "oneRoute" ? "1 route" : `${BENCH_ROUTES.length} routes`,
+                    run,
+                    settings.memoryMb,
+                ),
+            );
         }
     }
     return {
         stack: base.stack,
         routes: BENCH_ROUTES,
-        oneRoute: summarizeRouted(measured.oneRoute),
-        threeRoutes: summarizeRouted(measured.threeRoutes),
+        oneRoute: summarizeRouted(measured.oneRoute, base.memoryMb),
+        threeRoutes: summarizeRouted(measured.threeRoutes, routed.memoryMb),
     };
+}
+
+/** Records that warm an environment up at modeled latency: {@link WARMUP}'s batches at the stack's size. */
+function warmBatches(settings: StackSettings): number {
+    return WARMUP.modeledBatches * settings.mapping.batchSize;
 }
 
 /** The source table's partition key, which the workload writes (a string key). */
@@ -273,8 +290,8 @@ function partitionKey(run: ProgramRun): string {
 }
 
 /** One replay's line of progress, under `label` (a contender, or a variant of one). */
-function describe(label: string, measured: Measurement): string {
-    const rate = Math.round(measured.records / (measured.elapsedMs / 1000));
+function describe(label: string, measured: Measurement, memoryMb: number): string {
+    const rate = Math.round(replayRate(measured, memoryMb));
     const problems =
         measured.problems.length > 0 ? ` — PROBLEMS: ${measured.problems.slice(0, 3).join("; ")}` : "";
     return `  ${label.padEnd(8)} ${String(measured.records).padStart(6)} changes in ${(measured.elapsedMs / 1000).toFixed(1)} s: ${rate} records/s${problems}`;

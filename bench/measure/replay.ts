@@ -37,8 +37,10 @@ export type BatchRun = InvocationLine & {
 /** One contender's replay of one stream of changes. */
 export type Measurement = {
     readonly contender: Contender;
+    /** At modeled latency, each concurrent stream was replayed alone, one after another. */
+    readonly modeled: boolean;
     readonly records: number;
-    /** From the first batch handed over to the last one done, every concurrent stream included. */
+    /** From the first batch handed over to the last one done, every stream included. */
     readonly elapsedMs: number;
     readonly batches: readonly BatchRun[];
     /** Anything that makes the figures suspect (failed invocations, counts missing). */
@@ -52,8 +54,10 @@ let replays = 0;
  * stack's settings: split by partition key into `parallelizationFactor` concurrent streams (each
  * key's records in order in one), each cut into batches of the stack's batch size and delivered in
  * order (`deliverShard`) to its own execution environment, writing to a new table and bucket. With
- * `modeled`, the functions reach the servers through a latency proxy of their own and every
- * invocation first waits the modeled poll and invoke. `warmup` (other keys) goes first, untimed.
+ * `modeled`, the function reaches the servers through a latency proxy of its own, every
+ * invocation first waits the modeled poll and invoke, and the streams run one after another in one
+ * warm environment (the figures schedule them side by side, see `scheduledRate`). `warmup` (other
+ * keys) goes first, untimed.
  */
 export async function replay(
     context: ReplayContext,
@@ -66,7 +70,9 @@ export async function replay(
     const { stack, processes, seed } = context;
     const split = (input: readonly DynamoDBRecord[]) =>
         splitIntoConcurrentStreams(input, context.keyAttribute, settings.parallelizationFactor);
-    const [streams, warmStreams] = [split(records), split(warmup)];
+    const streams = split(records);
+    // At modeled latency one environment runs every stream in turn, so it is warmed up once, whole.
+    const warmStreams = modeled ? [warmup] : split(warmup);
     const name = `bench-${++replays}-${contender}`;
     const work = path.join(context.workDirectory, `${name}.json`);
     if (contender === "ceiling") {
@@ -82,7 +88,7 @@ export async function replay(
     const proxy = modeled
         ? processes.track(await startLatencyProxy(context.code.proxy, servers, context.latency, seed))
         : undefined;
-    const environments = streams.map((_, index) => {
+    const environments = (modeled ? [streams[0]] : streams).map((_, index) => {
         const callsFile = path.join(context.workDirectory, `${name}-${index}.ndjson`);
         const endpoints = proxy ? { dynamodb: proxy.dynamodbEndpoint, s3: proxy.s3Endpoint } : undefined;
         const fn = createFunction(stack, context.code, contender, settings, {
@@ -94,19 +100,24 @@ export async function replay(
         return {
             fn: processes.track(fn),
             callsFile,
-            invoked: [] as [DynamoDBRecord[], Invocation, number][],
+            invoked: [] as {
+                records: DynamoDBRecord[];
+                invocation: Invocation;
+                stream: number;
+                waitedMs: number;
+            }[],
         };
     });
     const problems: string[] = [];
     const deliver = (stream: readonly DynamoDBRecord[], index: number, wait?: () => number) => {
-        const { fn, invoked } = environments[index] ?? {};
+        const { fn, invoked } = environments[modeled ? 0 : index] ?? {};
         if (!fn || !invoked) throw new Error(`No execution environment for stream ${index}.`);
         return deliverShard(stream, settings.mapping, {
             invoke: async (event) => {
                 const waitedMs = wait?.() ?? 0;
                 if (waitedMs > 0) await sleep(waitedMs);
                 const invocation = await fn.invoke(event);
-                invoked.push([event.Records, invocation, waitedMs]);
+                invoked.push({ records: event.Records, invocation, stream: index, waitedMs });
                 return invocation;
             },
             discard: async (batch) =>
@@ -119,15 +130,12 @@ export async function replay(
         for (const { invoked } of environments) invoked.length = 0;
         const skipped = environments.map(({ callsFile }) => readLines(callsFile).length);
         const started = performance.now();
-        await Promise.all(
-            streams.map((stream, index) =>
-                deliver(
-                    stream,
-                    index,
-                    modeled ? latencySampler(context.latency.invoke, seed + 100 + index) : undefined,
-                ),
-            ),
-        );
+        if (modeled) {
+            // One stream at a time: on AWS each runs in an environment with CPU of its own, which
+            // concurrent streams would otherwise take from each other on this machine's cores.
+            for (const [index, stream] of streams.entries())
+                await deliver(stream, index, latencySampler(context.latency.invoke, seed + 100 + index));
+        } else await Promise.all(streams.map((stream, index) => deliver(stream, index)));
         const elapsedMs = performance.now() - started;
         let sent = 0;
         const batches = environments.flatMap(({ callsFile, invoked }, index) => {
@@ -140,11 +148,11 @@ export async function replay(
             const timed = lines.slice(skipped[index]);
             if (timed.length !== invoked.length)
                 problems.push(`${invoked.length} invocations, ${timed.length} lines of counts`);
-            return invoked.map(([batch, invocation, waitedMs], at): BatchRun => {
+            return invoked.map(({ records: batch, invocation, stream, waitedMs }, at): BatchRun => {
                 problems.push(...invocationProblems(invocation));
                 return {
                     records: batch,
-                    stream: index,
+                    stream,
                     waitedMs,
                     durationMs: invocation.durationMs,
                     ...(timed[at] ?? { calls: {}, cpuMs: 0 }),
@@ -159,7 +167,7 @@ export async function replay(
             );
             if (delayed !== sent) problems.push(`${sent} requests sent, ${delayed} delayed by the proxy`);
         }
-        return { contender, records: records.length, elapsedMs, batches, problems };
+        return { contender, modeled, records: records.length, elapsedMs, batches, problems };
     } finally {
         for (const { fn } of environments) await processes.release(fn);
         if (proxy) await processes.release(proxy);

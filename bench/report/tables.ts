@@ -34,9 +34,6 @@ export function headlineRows(results: BenchResults): Rows {
             ({ settings }) => `${settings.writeConcurrency} / ${integer(settings.memoryMb)} MB`,
         ),
         row("**records/s per shard**", ({ handler }) => `**${integer(handler.recordsPerSecond)}**`),
-        row("↳ had each batch lasted as billed at the memory's vCPU share", ({ handler }) =>
-            integer(handler.recordsPerSecondAtMemory),
-        ),
         row("**headroom** over 1,000 writes/s", (comparison) => `**${decimal(comparison.headroom, 2)}×**`),
         row("speedup over the naive handler", (comparison) => `${decimal(comparison.speedup, 0)}×`),
         row("fraction of the ceiling", (comparison) => decimal(comparison.ceilingFraction, 2)),
@@ -77,7 +74,6 @@ export function comparisonRows(modeled: Comparison | undefined, loopback: Compar
         row("batches (invocations)", (summary) => integer(summary.batches)),
         row("records/s", (summary) => integer(summary.recordsPerSecond)),
         row("↳ each round", (summary) => summary.roundsRecordsPerSecond.map(integer).join(" / ")),
-        row("↳ had each batch lasted as billed", (summary) => integer(summary.recordsPerSecondAtMemory)),
         row(
             "× the naive handler",
             (summary, comparison) =>
