@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../local/program";
 import { runCommand, type CommandContext } from "../ops/command-line";
-import type { BenchResults } from "./bench-results";
+import type { BenchResults } from "./measure/measure";
 import { runBenchmark } from "./measure/measure";
 import { BenchProcesses } from "./measure/processes";
 import { BENCH_FLAGS, benchOptions, USAGE, type BenchOptions } from "./options";

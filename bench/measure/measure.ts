@@ -7,7 +7,7 @@ import type { BenchOptions } from "../options";
 import { codeArchiveFigures, measureColdInits } from "./cold-start";
 import { PRICES_USD } from "./cost";
 import { startCpuMeter } from "./cpu-meter";
-import { compare, percentile, replayRate, summarize, summarizeRouted } from "./figures";
+import { compare, median, replayRate, summarize, summarizeRouted, type Comparison } from "./figures";
 import { evaluateFloors } from "./floors";
 import { buildBenchCode, type Contender } from "./functions";
 import type { BenchProcesses } from "./processes";
@@ -17,6 +17,8 @@ import { BENCH_ROUTES } from "./routes";
 import { warmServers } from "./server-warmup";
 import { stackSettings, type StackSettings } from "./stack-settings";
 
+/** Everything one run measured: what results.json holds. */
+export type BenchResults = Awaited<ReturnType<typeof runBenchmark>>;
 /** Where a run reports progress and registers what it starts. */
 export type BenchContext = { readonly log: (line: string) => void; readonly processes: BenchProcesses };
 
@@ -226,8 +228,6 @@ export async function runBenchmark(options: BenchOptions, { log, processes }: Be
     }
 }
 
-type Comparison = ReturnType<typeof compare>;
-
 /**
  * The handler on the first stack at modeled latency with its one route (the default) and with
  * {@link BENCH_ROUTES}, in alternating rounds on the same records.
@@ -299,11 +299,4 @@ function describe(label: string, measured: Measurement, memoryMb: number): strin
 
 function pick<T, K extends keyof T>(source: T, ...keys: K[]): Pick<T, K> {
     return Object.fromEntries(keys.map((key) => [key, source[key]])) as Pick<T, K>;
-}
-
-function median(values: readonly number[]): number {
-    return percentile(
-        [...values].sort((a, b) => a - b),
-        0.5,
-    );
 }

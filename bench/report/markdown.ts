@@ -1,4 +1,5 @@
-import type { BenchResults, Comparison } from "../bench-results";
+import type { BenchResults } from "../measure/measure";
+import type { Comparison } from "../measure/figures";
 import type { Floor } from "../measure/floors";
 import { MB_PER_VCPU, PRICES_USD } from "../measure/cost";
 import { PARTITION_WRITES_PER_SECOND } from "../measure/figures";

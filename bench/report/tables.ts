@@ -1,4 +1,5 @@
-import type { BenchResults, Comparison, ContenderSummary } from "../bench-results";
+import type { BenchResults } from "../measure/measure";
+import type { Comparison, ContenderSummary } from "../measure/figures";
 import { decimal, integer, usd } from "./format";
 
 export type Rows = string[][];

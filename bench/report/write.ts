@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../../local/program";
-import type { BenchResults } from "../bench-results";
+import type { BenchResults } from "../measure/measure";
 import { renderMarkdown } from "./markdown";
 
 /**
