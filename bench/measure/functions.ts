@@ -48,7 +48,7 @@ exports.handler = async () => null;
  * bundle it), and a function that only loads and builds the two SDK clients.
  */
 export function buildBenchCode(directory: string): BenchCode {
-    const tools = ["function-preload.ts", "latency-proxy.ts", "latency.ts", "random.ts"];
+    const tools = ["function-preload.ts", "latency-proxy.ts", "latency.ts"];
     for (const { folder, files } of [{ folder: "tools", files: tools }, ...Object.values(CODE)]) {
         fs.mkdirSync(path.join(directory, folder), { recursive: true });
         for (const file of files) {

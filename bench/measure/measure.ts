@@ -11,7 +11,7 @@ import { compare, median, replayRate, summarize, summarizeRouted, type Compariso
 import { evaluateFloors } from "./floors";
 import { buildBenchCode, type Contender } from "./functions";
 import type { BenchProcesses } from "./processes";
-import { recordWorkload, warmupCopies } from "./recording";
+import { recordWorkload, warmupCopies } from "./workload";
 import { replay, type Measurement, type ReplayContext } from "./replay";
 import { warmServers } from "./server-warmup";
 import { stackSettings, type StackSettings } from "./stack-settings";
