@@ -241,25 +241,24 @@ function method(results: BenchResults): string {
         `${integer(values[0] ?? 0)} → ${integer(values.at(-1) ?? 0)}`;
     return `## Method
 
-- **Workload.** Changes to order-like items (~300 bytes: strings, numbers, a string set, a nested map) on a Zipf-skewed key space: a key's first change inserts it, later ones modify it (90%) or delete it (10%).
-  They are written to the program's source table on DynamoDB Local and read back once from its real stream; every contender gets those same records.
-- **Delivery.** As one shard's event source mapping with each stack's settings: split by partition key into \`parallelizationFactor\` concurrent batch streams (\`local/mapping/parallelization.ts\`, each key's
-  changes in order in one stream), each cut into batches of the stack's batch size and delivered in order (\`local/mapping/delivery.ts\`) to its own execution environment. Records are all there when
-  the replay starts, so the batching window never waits (at 1,000 writes/s a batch of 500 fills in half a second).
-- **Records/s per shard at modeled latency: the batches scheduled as Lambda runs them.** On AWS every execution environment has a vCPU share of its own; here they would take each other's two cores.
-  So at modeled latency the concurrent streams are replayed one after another, each alone in its process, and the figures put them side by side: each batch starts after the previous one's modeled poll and invoke
-  and lasts as billed, its wall time or its CPU time at the memory's vCPU share, whichever is longer (\`scheduledRate\` in \`bench/measure/figures.ts\`); the shard's time is its slowest stream's.
-  The same rule for all three contenders. At loopback, figures are wall-clock time with the streams running side by side on this machine.
+- **Workload.** Changes to order-like items (~300 bytes: strings, numbers, a string set, a nested map) on a Zipf-skewed key space: a key's first change inserts it, later ones modify it (90%)
+  or delete it (10%). They are written to the program's source table on DynamoDB Local and read back once from its real stream; every contender gets those same records.
+- **Delivery.** As one shard's event source mapping with each stack's settings: split by partition key into \`parallelizationFactor\` concurrent streams (\`local/mapping/parallelization.ts\`, each key's
+  changes in order in one), each cut into batches of the stack's size and delivered in order (\`local/mapping/delivery.ts\`) to its own execution environment. All records are there when the
+  replay starts, so the batching window never waits (at 1,000 writes/s a batch of 500 fills in half a second).
+- **Records/s per shard at modeled latency: the batches scheduled as Lambda runs them.** On AWS each execution environment has a vCPU share of its own; here they would share two cores. So the
+  concurrent streams are replayed one after another, each alone in its process, and the figures put them side by side: each batch starts after the previous one's modeled poll and invoke and lasts
+  as billed, its wall time or its CPU time at the memory's vCPU share, whichever is longer (\`scheduledRate\` in \`bench/measure/figures.ts\`); the shard's time is its slowest stream's, for all
+  three contenders. At loopback, figures are wall-clock time with the streams running side by side on this machine.
 - **(a) This handler**: the code archive exactly as \`pulumi up\` would upload it, unpacked and run in its own Node process with only the Lambda runtime's modules (\`local/lambda/\`), with the stack's environment.
 - **(b) Naive handler** (\`bench/measure/naive-handler.ts\`): for each record, \`unmarshall\` and \`marshall\` the image, \`PutItem\` (or \`DeleteItem\`), then one \`PutObject\` of the record as JSON, one await after another.
 - **(c) Ceiling** (\`bench/measure/ceiling-function.ts\`): the minimum work for the same batches, in the same kind of process: one guarded PutItem per distinct key (the handler's own items) at the stack's
-  write concurrency with the batch's gzip archive PUT alongside. Coalescing, item building and gzip are done before the clock starts.
+  write concurrency with the batch's gzip archive PUT alongside; coalescing, item building and gzip are done before the clock starts.
 - **Modeled latency.** The functions reach DynamoDB Local and s3rver through the latency proxy (\`bench/measure/latency-proxy.ts\`, its own process on 127.0.0.1); the bench's mapping waits the modeled
   poll and invoke before each invocation, for all three contenders alike.
-- **Clean state and warm-up.** Every replay writes to a new projection table and bucket. First the servers are loaded, slice after slice (ceiling and naive replays at loopback), until their rates stop
-  rising (${warmup.concurrentRates.length} slices in ${decimal(warmup.seconds, 0)} s; records/s ${rates(warmup.concurrentRates)} for the ceiling's work, ${rates(warmup.sequentialRates)} one at a time;
-  ${warmup.steady ? "levelled off" : "**still rising at the cap**"}): DynamoDB Local runs its JVM's full JIT, which speeds it up under load for a minute or more.
-  Then each contender processes copies of the first records under other keys before it is timed, as a busy stream's warm function would.
+- **Clean state and warm-up.** Every replay writes to a new projection table and bucket. First the servers are loaded with ceiling and naive replays at loopback until their rates stop rising
+  (${warmup.concurrentRates.length} slices in ${decimal(warmup.seconds, 0)} s; records/s ${rates(warmup.concurrentRates)} for the ceiling's work, ${rates(warmup.sequentialRates)} one at a time; ${warmup.steady ? "levelled off" : "**still rising at the cap**"}):
+  DynamoDB Local's full JIT speeds it up under load for a minute or more. Then each contender processes copies of the first records under other keys before it is timed, as a busy stream's warm function would.
 - **Counting.** A preload in each function process (\`bench/measure/function-preload.ts\`) adds a Smithy middleware to every SDK client, counts each command and HTTP attempt by operation, measures the
   process's CPU time per invocation, and writes one line per invocation; the bench checks the counts against what the records require, and the proxy's request count against the calls.
 - **Cold init**: the require of the unpacked \`__index.js\` (which runs the handler's factory) in fresh processes, without the preload, alternating with the SDK-only function.`;
@@ -267,9 +266,8 @@ function method(results: BenchResults): string {
 
 const CAVEATS = `## Caveats
 
-- The model adds each request's network and service time, but the servers still run here: their own time, and the CPU of the function, the servers and the proxy, share this machine's 2 cores.
-  A busy machine slows every contender; the CPU share other processes took is printed above. DynamoDB and S3 are assumed to take the parallel writes at the same latency, as a table
-  on demand does for the rates here (a projection table written faster than one partition's 1,000 writes/s spreads over several partitions; its keys are the source's).
-- The defaults are typical figures from public sources, not measurements of a given account or region; the latency flags show how the answer moves with them. Heavier tails than a log-normal's (retries,
-  throttling, a cold partition) are not modeled.
+- The model adds each request's network and service time, but the servers still run here: their own time, and the CPU of the function, the servers and the proxy, share this machine's cores.
+  A busy machine slows every contender; the CPU share other processes took is printed above. DynamoDB and S3 are assumed to take the parallel writes at the same latency, as an on-demand table
+  does at these rates (a projection table written faster than one partition's 1,000 writes/s spreads over several partitions; its keys are the source's).
+- The defaults are typical public figures, not measurements of a given account or region; the latency flags show how the answer moves with them. Tails heavier than a log-normal's (retries, throttling, a cold partition) are not modeled.
 - Lambda's real CPU per memory is a Graviton share and its duration includes the runtime's own overhead; the billed figures scale this machine's CPU time.`;
