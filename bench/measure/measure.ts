@@ -18,6 +18,7 @@ import { stackSettings, type StackSettings } from "./stack-settings";
 
 /** Everything one run measured: what results.json holds. */
 export type BenchResults = Awaited<ReturnType<typeof runBenchmark>>;
+type ByStack = Record<string, Comparison>;
 /** Where a run reports progress and registers what it starts. */
 export type BenchContext = { readonly log: (line: string) => void; readonly processes: BenchProcesses };
 
@@ -109,10 +110,7 @@ export async function runBenchmark(options: BenchOptions, { log, processes }: Be
             sequential: copies(WARMUP_SLICE.sequential, "server-"),
         };
         const serverWarmup = await warmServers(context, base, slices, { minSeconds, maxSeconds });
-        const comparisons = {
-            loopback: {} as Record<string, Comparison>,
-            modeled: {} as Record<string, Comparison>,
-        };
+        const comparisons = { loopback: {} as ByStack, modeled: {} as ByStack };
         for (const mode of ["loopback", "modeled"] as const) {
             const modeled = mode === "modeled";
             const naiveRecords = records.slice(
@@ -130,16 +128,16 @@ export async function runBenchmark(options: BenchOptions, { log, processes }: Be
                     contender === "naive"
                         ? replay(context, contender, settings, naiveRecords, naiveWarmup, modeled)
                         : replay(context, contender, settings, records, warmup, modeled);
-                const rounds = await alternate(
-                    options.rounds,
-                    { ceiling: run("ceiling"), handler: run("handler"), naive: run("naive") },
-                    (label, measured) => log(describe(label, measured, settings.memoryMb)),
-                );
-                comparisons[mode][settings.stack] = compare(settings, {
-                    handler: summarize(rounds.handler, settings),
-                    naive: summarize(rounds.naive, settings),
-                    ceiling: summarize(rounds.ceiling, settings),
-                });
+                const variants = { ceiling: run("ceiling"), handler: run("handler"), naive: run("naive") };
+                const rounds = await alternate(options.rounds, variants, settings.memoryMb, log);
+                const { handler, naive, ceiling } = rounds;
+                const summary = (runs: Measurement[]) => summarize(runs, settings);
+                const summaries = {
+                    handler: summary(handler),
+                    naive: summary(naive),
+                    ceiling: summary(ceiling),
+                };
+                comparisons[mode][settings.stack] = compare(settings, summaries);
             }
         }
         let routes;
@@ -156,7 +154,8 @@ export async function runBenchmark(options: BenchOptions, { log, processes }: Be
                     "1 route": () => replay(context, "handler", base, records, warmup, true),
                     [`${n} routes`]: () => replay(context, "handler", routed, records, warmup, true),
                 },
-                (label, run) => log(describe(label, run, base.memoryMb)),
+                base.memoryMb,
+                log,
             );
             routes = {
                 stack: base.stack,
@@ -244,14 +243,21 @@ export async function runBenchmark(options: BenchOptions, { log, processes }: Be
 async function alternate<K extends string>(
     rounds: number,
     variants: Readonly<Record<K, () => Promise<Measurement>>>,
-    logged: (label: string, measured: Measurement) => void,
+    memoryMb: number,
+    log: (line: string) => void,
 ): Promise<Record<K, Measurement[]>> {
     const measured = {} as Record<K, Measurement[]>;
     for (let round = 0; round < rounds; round++)
         for (const [label, run] of Object.entries(variants) as [K, () => Promise<Measurement>][]) {
             const result = await run();
             (measured[label] ??= []).push(result);
-            logged(label, result);
+            const problems =
+                result.problems.length > 0 ? ` — PROBLEMS: ${result.problems.slice(0, 3).join("; ")}` : "";
+            const seconds = (result.elapsedMs / 1000).toFixed(1);
+            const rate = Math.round(replayRate(result, memoryMb));
+            log(
+                `  ${label.padEnd(8)} ${String(result.records).padStart(6)} changes in ${seconds} s: ${rate} records/s${problems}`,
+            );
         }
     return measured;
 }
@@ -269,14 +275,6 @@ function partitionKey(run: ProgramRun): string {
             `The bench writes string partition keys only; the source's key is ${table.hashKey} (${type}).`,
         );
     return table.hashKey;
-}
-
-/** One replay's line of progress, under `label` (a contender, or a variant of one). */
-function describe(label: string, measured: Measurement, memoryMb: number): string {
-    const rate = Math.round(replayRate(measured, memoryMb));
-    const problems =
-        measured.problems.length > 0 ? ` — PROBLEMS: ${measured.problems.slice(0, 3).join("; ")}` : "";
-    return `  ${label.padEnd(8)} ${String(measured.records).padStart(6)} changes in ${(measured.elapsedMs / 1000).toFixed(1)} s: ${rate} records/s${problems}`;
 }
 
 function pick<T, K extends keyof T>(source: T, ...keys: K[]): Pick<T, K> {
