@@ -63,7 +63,9 @@ export function comparisonRows(modeled: Comparison | undefined, loopback: Compar
     const cost = (part: keyof ContenderSummary["costBreakdownPerMillionUsd"]) => (s: ContenderSummary) =>
         usd(s.costBreakdownPerMillionUsd[part]);
     // Each row: its name, and its cell from a contender's summary `s` and its comparison `c`.
-    const rows: [string, (s: ContenderSummary, c: Comparison) => string][] = [
+    type Row = [string, (s: ContenderSummary, c: Comparison) => string];
+    const optional = (value: number | undefined) => (value === undefined ? "–" : decimal(value, 1));
+    const rows: Row[] = [
         ["changes replayed", (s) => integer(s.records)],
         ["batches (invocations)", (s) => integer(s.batches)],
         ["records/s", (s) => integer(s.recordsPerSecond)],
@@ -71,13 +73,7 @@ export function comparisonRows(modeled: Comparison | undefined, loopback: Compar
         ["× the naive handler", (s, c) => `${decimal(s.recordsPerSecond / c.naive.recordsPerSecond, 1)}×`],
         ["fraction of the ceiling", (s, c) => decimal(s.recordsPerSecond / c.ceiling.recordsPerSecond, 2)],
         ["API calls per 1,000 changes", (s) => decimal(s.apiCallsPer1000, 1)],
-        ...operations.map((operation): [string, (s: ContenderSummary) => string] => [
-            `↳ ${operation}`,
-            (s) => {
-                const value = s.apiCallsPer1000ByOperation[operation];
-                return value === undefined ? "–" : decimal(value, 1);
-            },
-        ]),
+        ...operations.map((op): Row => [`↳ ${op}`, (s) => optional(s.apiCallsPer1000ByOperation[op])]),
         [
             "API calls per batch, mean / max",
             (s) => `${decimal(s.apiCallsPerBatch.mean, 1)} / ${integer(s.apiCallsPerBatch.max)}`,
