@@ -24,11 +24,8 @@ export const DEFAULT_OPTIONS = {
     warmupMaxSeconds: 90,
     initRuns: 9,
     resultsFile: path.join(PROJECT_ROOT, "bench", "results.json"),
-    /** Where benchmarks.md goes; undefined to skip it. */
     docsDirectory: path.join(PROJECT_ROOT, "docs") as string | undefined,
-    /** Also replay the first stack with three routes beside its one route, at modeled latency. */
     routedComparison: true,
-    /** Measure nothing: print and render the docs from this results file. */
     fromResults: undefined as string | undefined,
 };
 

@@ -36,10 +36,10 @@ export type BatchRun = InvocationLine & {
 /**
  * One contender's replay of one stream of changes: `elapsedMs` from the first batch handed over to
  * the last one done, every stream included; `problems`, anything that makes the figures suspect.
+ * At modeled latency each concurrent stream was replayed alone, one after another.
  */
 export type Measurement = {
     readonly contender: Contender;
-    /** At modeled latency, each concurrent stream was replayed alone, one after another. */
     readonly modeled: boolean;
     readonly records: number;
     readonly elapsedMs: number;
