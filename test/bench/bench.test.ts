@@ -4,7 +4,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { BenchResults } from "../../bench/bench-results";
+import type { BenchResults } from "../../bench/measure/measure";
 import { billedMs } from "../../bench/measure/cost";
 import { runBenchmark } from "../../bench/measure/measure";
 import { BenchProcesses } from "../../bench/measure/processes";
