@@ -2,28 +2,30 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { PROJECT_ROOT } from "../local/program";
 import { UsageError, type ParsedFlags } from "../ops/command-line";
-import { DEFAULT_LATENCY, type Distribution, type ModeledOperation } from "./measure/latency";
+import {
+    DEFAULT_LATENCY,
+    MODELED_OPERATIONS,
+    type Distribution,
+    type ModeledOperation,
+} from "./measure/latency";
 
 /** The defaults of everything a bench run can vary (`npm run bench -- --help` says what each does). */
 export const DEFAULT_OPTIONS = {
     stacks: ["dev", "prod"] as readonly string[],
-    changes: 20_000,
-    naiveChanges: 2_000,
-    naiveModeledChanges: 300,
+    changes: 10_000,
+    naiveChanges: 500,
+    naiveModeledChanges: 150,
     rounds: 2,
     keys: 5_000,
     zipfExponent: 1.1,
     seed: 20261127,
     latency: DEFAULT_LATENCY,
-    warmupMinSeconds: 20,
-    warmupMaxSeconds: 90,
-    initRuns: 9,
+    warmupMinSeconds: 15,
+    warmupMaxSeconds: 45,
+    initRuns: 7,
     resultsFile: path.join(PROJECT_ROOT, "bench", "results.json"),
-    /** Where benchmarks.md goes; undefined to skip it. */
     docsDirectory: path.join(PROJECT_ROOT, "docs") as string | undefined,
-    /** Also replay the first stack with three routes beside its one route, at modeled latency. */
     routedComparison: true,
-    /** Measure nothing: print and render the docs from this results file. */
     fromResults: undefined as string | undefined,
 };
 
@@ -40,49 +42,50 @@ const QUICK: Partial<BenchOptions> = {
     initRuns: 5,
 };
 
-type Value = (text: string, flag: string) => unknown;
-const whole =
-    (min: number, max: number): Value =>
+type Read = (text: string, flag: string) => unknown;
+const number =
+    (min: number, max: number, whole = true): Read =>
     (text, flag) =>
-        inRange(text, flag, min, max, true);
-const file: Value = (text) => path.resolve(text);
-const list: Value = (text) => text.split(",").map((name) => name.trim());
+        inRange(text, flag, min, max, whole);
+const file: Read = (text) => path.resolve(text);
+const list: Read = (text) => text.split(",").map((name) => name.trim());
 
 /** Flags that take a value: the option they set, how they read it, and their help. */
-const FLAGS: Readonly<Record<string, readonly [keyof BenchOptions, Value, string]>> = {
+const FLAGS: Readonly<Record<string, readonly [keyof BenchOptions, Read, string]>> = {
     stacks: ["stacks", list, "stacks from stacks/, comma-separated"],
-    changes: ["changes", whole(100, 1e6), "changes replayed to the handler and the ceiling"],
-    "naive-changes": ["naiveChanges", whole(1, 1e6), "of those, the naive handler's at loopback"],
-    "naive-modeled-changes": ["naiveModeledChanges", whole(1, 1e6), "and at modeled latency"],
-    rounds: ["rounds", whole(1, 10), "rounds per stack and mode, contenders alternating"],
-    keys: ["keys", whole(2, 1e7), "key space"],
-    zipf: [
-        "zipfExponent",
-        (text, flag) => inRange(text, flag, 0, 5, false),
-        "Zipf exponent of key popularity",
-    ],
-    seed: ["seed", whole(0, 2 ** 32 - 1), "seed of the workload and the latency draws"],
-    "warmup-min-seconds": ["warmupMinSeconds", whole(0, 3600), "the servers' warm-up lasts at least this"],
-    "warmup-max-seconds": ["warmupMaxSeconds", whole(0, 3600), "and at most this"],
-    "init-runs": ["initRuns", whole(3, 50), "fresh processes per function for the cold-init medians"],
+    changes: ["changes", number(100, 1e6), "changes replayed to the handler and the ceiling"],
+    "naive-changes": ["naiveChanges", number(1, 1e6), "of those, the naive handler's at loopback"],
+    "naive-modeled-changes": ["naiveModeledChanges", number(1, 1e6), "and at modeled latency"],
+    rounds: ["rounds", number(1, 10), "rounds per stack and mode, contenders alternating"],
+    keys: ["keys", number(2, 1e7), "key space"],
+    zipf: ["zipfExponent", number(0, 5, false), "Zipf exponent of key popularity"],
+    seed: ["seed", number(0, 2 ** 32 - 1), "seed of the workload and the latency draws"],
+    "warmup-min-seconds": ["warmupMinSeconds", number(0, 3600), "the servers' warm-up lasts at least this"],
+    "warmup-max-seconds": ["warmupMaxSeconds", number(0, 3600), "and at most this"],
+    "init-runs": ["initRuns", number(3, 50), "fresh processes per function for the cold-init medians"],
     results: ["resultsFile", file, "results file"],
     docs: ["docsDirectory", file, "where benchmarks.md goes"],
     "from-results": ["fromResults", file, "measure nothing: render the figures from a results file"],
 };
 
-const LATENCY_FLAGS: Readonly<Record<string, ModeledOperation>> = {
-    "put-item-ms": "PutItem",
-    "delete-item-ms": "DeleteItem",
-    "put-object-ms": "PutObject",
-    "invoke-ms": "invoke",
+/** Per modeled operation, its distribution's flag: `--put-item-ms` for PutItem. */
+const LATENCY_FLAGS: Readonly<Record<string, ModeledOperation>> = Object.fromEntries(
+    MODELED_OPERATIONS.map((op) => [`${op.replace(/\B[A-Z]/g, "-$&").toLowerCase()}-ms`, op]),
+);
+
+/** Flags without a value, and their help. */
+const SWITCHES = {
+    quick: `a smaller run: ${Object.entries(QUICK)
+        .join(", ")
+        .replace(/,(?=\d)/g, " ")} (explicit flags win)`,
+    "no-docs": "do not write benchmarks.md",
+    "no-routes": "skip the first stack's replay with three routes beside its one route",
 };
 
+// A list shows comma-separated, as String() joins it.
 const shown = (value: unknown) =>
-    Array.isArray(value)
-        ? value.join(",")
-        : typeof value === "string"
-          ? path.relative(PROJECT_ROOT, value)
-          : String(value);
+    typeof value === "string" ? path.relative(PROJECT_ROOT, value) : String(value);
+const ms = ({ medianMs, p99Ms }: Distribution) => `${medianMs},${p99Ms}`;
 
 export const USAGE = [
     "Usage: npm run bench [-- options]",
@@ -98,27 +101,16 @@ export const USAGE = [
         ([flag, operation]) =>
             `  --${flag} <median,p99>  modeled ${operation} latency in ms (default ${ms(DEFAULT_LATENCY[operation])})`,
     ),
-    `  --quick  a smaller run: ${Object.entries(QUICK)
-        .map(([key, value]) => `${key} ${String(value)}`)
-        .join(", ")} (explicit flags win)`,
-    "  --no-docs  do not write benchmarks.md",
-    "  --no-routes  skip the first stack's replay with three routes beside its one route",
+    ...Object.entries(SWITCHES).map(([flag, help]) => `  --${flag}  ${help}`),
     "  --help  this text",
 ].join("\n");
 
 /** The bench's flags, in node:util parseArgs form: every valued flag read as text, then checked. */
-export const BENCH_FLAGS = {
-    ...Object.fromEntries(
-        [...Object.keys(FLAGS), ...Object.keys(LATENCY_FLAGS)].map((flag) => [flag, { type: "string" }]),
-    ),
-    quick: { type: "boolean", default: false },
-    "no-docs": { type: "boolean", default: false },
-    "no-routes": { type: "boolean", default: false },
-} as Readonly<Record<string, { readonly type: "string" }>> & {
-    readonly quick: { readonly type: "boolean"; readonly default: false };
-    readonly "no-docs": { readonly type: "boolean"; readonly default: false };
-    readonly "no-routes": { readonly type: "boolean"; readonly default: false };
-};
+export const BENCH_FLAGS: Readonly<Record<string, { readonly type: "string" | "boolean" }>> =
+    Object.fromEntries([
+        ...[...Object.keys(FLAGS), ...Object.keys(LATENCY_FLAGS)].map((flag) => [flag, { type: "string" }]),
+        ...Object.keys(SWITCHES).map((flag) => [flag, { type: "boolean" }]),
+    ]);
 
 /**
  * The bench's options from its parsed flags, defaults applied.
@@ -129,8 +121,8 @@ export function benchOptions(values: ParsedFlags<typeof BENCH_FLAGS>): BenchOpti
     const set: Record<string, unknown> = {};
     const latency: Record<string, Distribution> = {};
     for (const [flag, text] of Object.entries(values)) {
-        if (typeof text !== "string") continue;
         const operation = LATENCY_FLAGS[flag];
+        if (typeof text !== "string") continue;
         if (operation) latency[operation] = distribution(text, flag);
         else if (FLAGS[flag]) set[FLAGS[flag][0]] = FLAGS[flag][1](text, flag);
     }
@@ -156,8 +148,7 @@ export function benchOptions(values: ParsedFlags<typeof BENCH_FLAGS>): BenchOpti
  * @throws the parser's own error naming an unknown flag
  */
 export function parse(argv: readonly string[]): BenchOptions {
-    const { values } = parseArgs({ args: [...argv], options: BENCH_FLAGS, strict: true });
-    return benchOptions(values as ParsedFlags<typeof BENCH_FLAGS>);
+    return benchOptions(parseArgs({ args: [...argv], options: BENCH_FLAGS, strict: true }).values);
 }
 
 function inRange(text: string, flag: string, min: number, max: number, whole: boolean): number {
@@ -176,8 +167,4 @@ function distribution(text: string, flag: string): Distribution {
             `--${flag} takes median,p99 in ms with 0 < median ≤ p99 ≤ 60000, or 0,0 for none; got ${JSON.stringify(text)}.`,
         );
     return { medianMs, p99Ms };
-}
-
-function ms(value: Distribution): string {
-    return `${value.medianMs},${value.p99Ms}`;
 }

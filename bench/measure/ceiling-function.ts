@@ -10,15 +10,10 @@ import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { DynamoDBStreamEvent } from "aws-lambda";
 
 /** One batch's work, by the sequence number of the batch's first record. */
-export type CeilingWork = Record<
-    string,
-    { readonly puts: PutItemCommandInput[]; readonly key: string; readonly body: string }
->;
+export type CeilingWork = Record<string, { puts: PutItemCommandInput[]; key: string; body: string }>;
 
 const work = JSON.parse(readFileSync(String(process.env.BENCH_CEILING_WORK), "utf8")) as CeilingWork;
-const bodies = new Map(
-    Object.entries(work).map(([first, batch]) => [first, Buffer.from(batch.body, "base64")]),
-);
+const bodies = new Map(Object.entries(work).map(([first, { body }]) => [first, Buffer.from(body, "base64")]));
 const dynamodb = new DynamoDBClient({ cacheMiddleware: true });
 const s3 = new S3Client({ cacheMiddleware: true });
 const table = process.env.PROJECTION_TABLE;
@@ -30,9 +25,8 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<{ batchItemFa
     if (!batch) throw new Error(`No prepared work for the batch starting at ${first}.`);
     let next = 0;
     const writer = async (): Promise<void> => {
-        for (let put = batch.puts[next++]; put; put = batch.puts[next++]) {
+        for (let put = batch.puts[next++]; put; put = batch.puts[next++])
             await dynamodb.send(new PutItemCommand({ ...put, TableName: table }));
-        }
     };
     await Promise.all([
         s3.send(

@@ -15,13 +15,10 @@ export function guardedPuts(
     batch: readonly DynamoDBRecord[],
     settings: HandlerSettings,
 ): PutItemCommandInput[] {
-    const nowSeconds = Date.now() / 1000;
+    const options = { nowSeconds: Date.now() / 1000, tombstoneTtlSeconds: settings.tombstoneTtlSeconds };
     return [...planBatch(batch, { ttlExpirations: settings.ttlExpirations }).writes.values()].map(
         (change) => {
-            const put = toGuardedPut(change, {
-                nowSeconds,
-                tombstoneTtlSeconds: settings.tombstoneTtlSeconds,
-            });
+            const put = toGuardedPut(change, options);
             return {
                 TableName: undefined,
                 Item: put.item,
@@ -44,11 +41,12 @@ export async function writeCeilingWork(
 ): Promise<void> {
     const work: CeilingWork = {};
     for (const batch of batches) {
-        const archive = await encodeArchiveObject(settings.archivePrefix, batch);
+        const { key, body } = await encodeArchiveObject(settings.archivePrefix, batch);
+        const puts = guardedPuts(batch, settings);
         work[String(batch[0]?.dynamodb?.SequenceNumber)] = {
-            puts: guardedPuts(batch, settings),
-            key: archive.key,
-            body: Buffer.from(archive.body).toString("base64"),
+            puts,
+            key,
+            body: Buffer.from(body).toString("base64"),
         };
     }
     fs.writeFileSync(file, JSON.stringify(work));

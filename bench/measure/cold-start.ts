@@ -22,8 +22,11 @@ export async function measureColdInits(
     runs: number,
 ): Promise<{ readonly packaged: number[]; readonly sdkOnly: number[] }> {
     const times = { packaged: [] as number[], sdkOnly: [] as number[] };
-    for (let run = 0; run < runs; run++) {
-        for (const kind of ["handler", "sdk-only"] as const) {
+    for (let run = 0; run < runs; run++)
+        for (const [kind, into] of [
+            ["handler", times.packaged],
+            ["sdk-only", times.sdkOnly],
+        ] as const) {
             const fn = processes.track(createFunction(stack, code, kind, settings));
             try {
                 // An empty batch: the environment starts, inits and answers without touching a server.
@@ -31,12 +34,11 @@ export async function measureColdInits(
                 const [initMs] = fn.initDurationsMs;
                 if (!invocation.ok || initMs === undefined)
                     throw new Error(`The ${kind} function failed to start.`);
-                (kind === "handler" ? times.packaged : times.sdkOnly).push(initMs);
+                into.push(initMs);
             } finally {
                 await processes.release(fn);
             }
         }
-    }
     return times;
 }
 
@@ -49,21 +51,15 @@ export const NEVER_LOADED: Readonly<Record<string, RegExp>> = {
 };
 
 /**
- * The code archive as `pulumi up` would upload it: its zipped size, and the compressed bytes of
- * files the function never loads (type declarations, source maps, the ESM builds of dual-format
- * packages the CommonJS handler never imports, README and CHANGELOG files).
+ * The code archive as `pulumi up` would upload it: its zipped size, entries, and the compressed bytes
+ * of files the function never loads (type declarations, source maps, the ESM builds of dual-format
+ * packages the CommonJS handler never imports, README and CHANGELOG files), by kind.
  */
-export async function codeArchiveFigures(stack: LocalStack): Promise<{
-    readonly zipBytes: number;
-    readonly entries: number;
-    readonly neverLoadedBytes: Record<string, number>;
-}> {
+export async function codeArchiveFigures(stack: LocalStack) {
     const fn = stack.deployment.functions.find((declared) => declared.resource.name === "changefeed-handler");
     if (!fn) throw new Error("The program declared no function.");
     const archive = await zipCodeArchive(fn.resource.inputs.code);
-    const neverLoadedBytes: Record<string, number> = Object.fromEntries(
-        Object.keys(NEVER_LOADED).map((kind) => [kind, 0]),
-    );
+    const neverLoadedBytes = Object.fromEntries(Object.keys(NEVER_LOADED).map((kind) => [kind, 0]));
     for (const entry of new AdmZip(archive.zip).getEntries()) {
         const kind = Object.keys(NEVER_LOADED).find((name) => NEVER_LOADED[name]?.test(entry.entryName));
         if (kind) neverLoadedBytes[kind] = (neverLoadedBytes[kind] ?? 0) + entry.header.compressedSize;

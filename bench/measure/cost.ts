@@ -14,15 +14,6 @@ export const PRICES_USD = {
 /** Memory at which a Lambda function has one full vCPU; below it, a proportional share. */
 export const MB_PER_VCPU = 1769;
 
-/** Cost per million changes, by what AWS bills. Stream reads by a Lambda trigger are free. */
-export type CostBreakdown = {
-    readonly lambdaRequests: number;
-    readonly lambdaCompute: number;
-    readonly dynamodbWrites: number;
-    readonly s3Puts: number;
-    readonly total: number;
-};
-
 /**
  * One invocation's billed duration at a memory size: the larger of its wall time and its CPU time
  * stretched to the vCPU share that memory buys (a function that needs more CPU than its share
@@ -32,29 +23,24 @@ export function billedMs(durationMs: number, cpuMs: number, memoryMb: number): n
     return Math.ceil(Math.max(durationMs, cpuMs / Math.min(1, memoryMb / MB_PER_VCPU)));
 }
 
-/** What a replay used, in billed units. */
-export type Usage = {
-    readonly changes: number;
-    readonly invocations: number;
-    readonly billedMs: number;
-    readonly memoryMb: number;
-    readonly writeUnits: number;
-    readonly putObjects: number;
-};
-
-/** Cost per million changes: each billed unit × its price × 1,000,000 / changes. */
-export function costPerMillionChanges(usage: Usage): CostBreakdown {
-    const perMillion = 1_000_000 / usage.changes;
-    const lambdaRequests = usage.invocations * PRICES_USD.lambdaRequest * perMillion;
-    const gbSeconds = (usage.billedMs / 1000) * (usage.memoryMb / 1024);
-    const lambdaCompute = gbSeconds * PRICES_USD.lambdaGbSecond * perMillion;
-    const dynamodbWrites = usage.writeUnits * PRICES_USD.dynamodbWriteRequestUnit * perMillion;
-    const s3Puts = usage.putObjects * PRICES_USD.s3PutRequest * perMillion;
+/**
+ * Cost per million changes of what a replay of `changes` used, by what AWS bills: each billed unit ×
+ * its price × 1,000,000 / changes. Stream reads by a Lambda trigger are free.
+ */
+export function costPerMillionChanges(
+    changes: number,
+    memoryMb: number,
+    used: { invocations: number; billedMs: number; writeUnits: number; putObjects: number },
+) {
+    const perMillion = 1_000_000 / changes;
+    const parts = {
+        lambdaRequests: used.invocations * PRICES_USD.lambdaRequest * perMillion,
+        lambdaCompute: (used.billedMs / 1000) * (memoryMb / 1024) * PRICES_USD.lambdaGbSecond * perMillion,
+        dynamodbWrites: used.writeUnits * PRICES_USD.dynamodbWriteRequestUnit * perMillion,
+        s3Puts: used.putObjects * PRICES_USD.s3PutRequest * perMillion,
+    };
     return {
-        lambdaRequests,
-        lambdaCompute,
-        dynamodbWrites,
-        s3Puts,
-        total: lambdaRequests + lambdaCompute + dynamodbWrites + s3Puts,
+        ...parts,
+        total: parts.lambdaRequests + parts.lambdaCompute + parts.dynamodbWrites + parts.s3Puts,
     };
 }

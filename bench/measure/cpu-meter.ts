@@ -18,10 +18,8 @@ export function startCpuMeter(): { stop(): { otherCpuShare: number; stealShare: 
             const machine = machineTicks();
             const available = ((performance.now() - started.at) / 1000) * ticksPerSecond * machine.cpus;
             const other = machine.busy - started.machine.busy - (ownTicks() - started.own);
-            return {
-                otherCpuShare: Math.min(1, Math.max(0, other) / available),
-                stealShare: Math.min(1, (machine.steal - started.machine.steal) / available),
-            };
+            const share = (ticks: number) => Math.min(1, Math.max(0, ticks) / available);
+            return { otherCpuShare: share(other), stealShare: share(machine.steal - started.machine.steal) };
         },
     };
 }
@@ -29,11 +27,8 @@ export function startCpuMeter(): { stop(): { otherCpuShare: number; stealShare: 
 /** Busy and steal ticks over all CPUs, from /proc/stat's first line. */
 function machineTicks(): { busy: number; steal: number; cpus: number } {
     const lines = fs.readFileSync("/proc/stat", "utf8").split("\n");
-    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = (lines[0] ?? "")
-        .trim()
-        .split(/\s+/)
-        .slice(1)
-        .map(Number);
+    const fields = (lines[0] ?? "").trim().split(/\s+/).slice(1).map(Number);
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields;
     const cpus = lines.filter((line) => /^cpu\d+ /.test(line)).length;
     return { busy: user + nice + system + irq + softirq, steal, cpus };
 }

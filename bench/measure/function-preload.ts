@@ -27,8 +27,8 @@ const callsFile = process.env.BENCH_CALLS_FILE;
 if (callsFile) {
     let calls: CallTally = {};
     let cpuAtStart = process.cpuUsage();
-    const count = (context: Context, change: Partial<OperationCount>): void => {
-        const operation = `${(context.clientName ?? "").replace(/Client$/, "")}.${(context.commandName ?? "").replace(/Command$/, "")}`;
+    const count = ({ clientName = "", commandName = "" }: Context, change: Partial<OperationCount>): void => {
+        const operation = `${clientName.replace(/Client$/, "")}.${commandName.replace(/Command$/, "")}`;
         const entry = (calls[operation] ??= { calls: 0, attempts: 0, errors: 0, bodyBytes: 0 });
         for (const [key, value] of Object.entries(change)) entry[key as keyof OperationCount] += value;
     };
@@ -37,15 +37,13 @@ if (callsFile) {
         stack.add(
             (next, context) => async (args) => {
                 const body = args.input?.Body;
-                count(context, {
-                    calls: 1,
-                    bodyBytes:
-                        body instanceof Uint8Array
-                            ? body.byteLength
-                            : typeof body === "string"
-                              ? Buffer.byteLength(body)
-                              : 0,
-                });
+                const bodyBytes =
+                    body instanceof Uint8Array
+                        ? body.byteLength
+                        : typeof body === "string"
+                          ? Buffer.byteLength(body)
+                          : 0;
+                count(context, { calls: 1, bodyBytes });
                 try {
                     return await next(args);
                 } catch (error) {
@@ -56,11 +54,8 @@ if (callsFile) {
             { step: "initialize", priority: "high", name: "benchCallCounter" },
         );
         // Inside the retry middleware: once per HTTP request sent.
-        stack.add((next, context) => (args) => (count(context, { attempts: 1 }), next(args)), {
-            step: "finalizeRequest",
-            priority: "low",
-            name: "benchAttemptCounter",
-        });
+        const attempt = { step: "finalizeRequest", priority: "low", name: "benchAttemptCounter" };
+        stack.add((next, context) => (args) => (count(context, { attempts: 1 }), next(args)), attempt);
     };
     // The base class of the clients as the function's SDK resolves them (from the runtime's
     // modules), taken from the client class itself: which package defines it varies by SDK version.

@@ -18,19 +18,21 @@ import type { StackSettings } from "./stack-settings";
 export type Contender = "handler" | "naive" | "ceiling";
 export type FunctionKind = Contender | "sdk-only";
 
-/** Where a contender writes: its own new projection table (with routes, one per route) and archive bucket. */
+/** Where a contender writes: its own new projection table and archive bucket, and with routes a table per route. */
 export type Target = {
     readonly table: string;
     readonly bucket: string;
-    /** With routes: each route's own new table, by route name. */
     readonly routeTables?: Readonly<Record<string, string>>;
 };
 
 /** The bench's own code, transpiled to plain JavaScript: function processes and the proxy run bare Node. */
-export type BenchCode = {
-    readonly directory: string;
-    readonly preload: string;
-    readonly proxy: string;
+export type BenchCode = { readonly directory: string; readonly preload: string; readonly proxy: string };
+
+/** Each function but the packaged handler: its folder in the built code, its files and its handler. */
+const CODE: Record<Exclude<FunctionKind, "handler">, { folder: string; files: string[]; handler: string }> = {
+    naive: { folder: "naive", files: ["naive-handler.ts"], handler: "naive-handler.handler" },
+    ceiling: { folder: "ceiling", files: ["ceiling-function.ts"], handler: "ceiling-function.handler" },
+    "sdk-only": { folder: "sdk-only", files: [], handler: "index.handler" },
 };
 
 const SDK_ONLY = `const { DynamoDBClient } = require("@aws-sdk/client-dynamodb");
@@ -46,41 +48,30 @@ exports.handler = async () => null;
  * bundle it), and a function that only loads and builds the two SDK clients.
  */
 export function buildBenchCode(directory: string): BenchCode {
-    const into = (folder: string, files: readonly string[]): void => {
+    const tools = ["function-preload.ts", "latency-proxy.ts", "latency.ts"];
+    for (const { folder, files } of [{ folder: "tools", files: tools }, ...Object.values(CODE)]) {
         fs.mkdirSync(path.join(directory, folder), { recursive: true });
         for (const file of files) {
             const source = path.join(__dirname, file);
+            const compilerOptions = {
+                module: ts.ModuleKind.CommonJS,
+                target: ts.ScriptTarget.ES2022,
+                esModuleInterop: true,
+            };
             const output = ts.transpileModule(fs.readFileSync(source, "utf8"), {
                 fileName: source,
-                compilerOptions: {
-                    module: ts.ModuleKind.CommonJS,
-                    target: ts.ScriptTarget.ES2022,
-                    esModuleInterop: true,
-                },
-            }).outputText;
-            fs.writeFileSync(path.join(directory, folder, file.replace(/\.ts$/, ".js")), output);
+                compilerOptions,
+            });
+            fs.writeFileSync(path.join(directory, folder, file.replace(/\.ts$/, ".js")), output.outputText);
         }
-    };
-    into("tools", ["function-preload.ts", "latency-proxy.ts", "latency.ts", "random.ts"]);
-    into("naive", ["naive-handler.ts"]);
-    into("ceiling", ["ceiling-function.ts"]);
-    fs.mkdirSync(path.join(directory, "sdk-only"));
+    }
     fs.writeFileSync(path.join(directory, "sdk-only", "index.js"), SDK_ONLY);
     const utilDynamodb = path.join(directory, "naive", "node_modules", "@aws-sdk", "util-dynamodb");
     fs.mkdirSync(path.dirname(utilDynamodb), { recursive: true });
     fs.symlinkSync(path.join(PROJECT_ROOT, "node_modules", "@aws-sdk", "util-dynamodb"), utilDynamodb, "dir");
-    return {
-        directory,
-        preload: path.join(directory, "tools", "function-preload.js"),
-        proxy: path.join(directory, "tools", "latency-proxy.js"),
-    };
+    const tool = (file: string) => path.join(directory, "tools", file);
+    return { directory, preload: tool("function-preload.js"), proxy: tool("latency-proxy.js") };
 }
-
-const CODE: Record<Exclude<FunctionKind, "handler">, { folder: string; handler: string }> = {
-    naive: { folder: "naive", handler: "naive-handler.handler" },
-    ceiling: { folder: "ceiling", handler: "ceiling-function.handler" },
-    "sdk-only": { folder: "sdk-only", handler: "index.handler" },
-};
 
 /**
  * A function of one kind in its own Lambda-like process, with a stack's settings, writing to
@@ -99,48 +90,34 @@ export function createFunction(
         readonly environment?: Readonly<Record<string, string>>;
     } = {},
 ): LocalFunction {
+    const { target, callsFile, endpoints } = options;
     const other = kind === "handler" ? undefined : CODE[kind];
-    if (options.callsFile) fs.writeFileSync(options.callsFile, "");
+    if (callsFile) fs.writeFileSync(callsFile, "");
+    const routes = settings.environment[SETTING_VARIABLES.routes];
     return stack.createFunction({
-        ...(other
-            ? {
-                  code: {
-                      directory: path.join(code.directory, other.folder),
-                      handler: other.handler,
-                      functionName: `bench-${kind}`,
-                  },
-              }
-            : {}),
-        ...(options.endpoints
-            ? { dynamodbEndpoint: options.endpoints.dynamodb, s3Endpoint: options.endpoints.s3 }
-            : {}),
+        ...(other && {
+            code: {
+                directory: path.join(code.directory, other.folder),
+                handler: other.handler,
+                functionName: `bench-${kind}`,
+            },
+        }),
+        ...(endpoints && { dynamodbEndpoint: endpoints.dynamodb, s3Endpoint: endpoints.s3 }),
         environment: {
             ...settings.environment,
             AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(settings.memoryMb),
-            ...(options.target
-                ? { PROJECTION_TABLE: options.target.table, ARCHIVE_BUCKET: options.target.bucket }
-                : {}),
-            ...(options.target?.routeTables && settings.environment[SETTING_VARIABLES.routes]
-                ? {
-                      [SETTING_VARIABLES.routes]: withTables(
-                          settings.environment[SETTING_VARIABLES.routes],
-                          options.target.routeTables,
-                      ),
-                  }
-                : {}),
-            ...(options.callsFile
-                ? { NODE_OPTIONS: `--require ${code.preload}`, BENCH_CALLS_FILE: options.callsFile }
-                : {}),
+            ...(target && { PROJECTION_TABLE: target.table, ARCHIVE_BUCKET: target.bucket }),
+            // Each route writes to its own new table.
+            ...(target?.routeTables &&
+                routes && { [SETTING_VARIABLES.routes]: withTables(routes, target.routeTables) }),
+            ...(callsFile && { NODE_OPTIONS: `--require ${code.preload}`, BENCH_CALLS_FILE: callsFile }),
             ...options.environment,
         },
         onLog: () => undefined,
     });
 }
 
-/**
- * A new, empty projection table (the program's key schema) and archive bucket; with `routes`, a
- * new table for each route as well.
- */
+/** A new, empty projection table (the program's key schema) and archive bucket; with `routes`, a table per route too. */
 export async function createTarget(
     stack: LocalStack,
     name: string,
@@ -151,21 +128,21 @@ export async function createTarget(
     const target: Target = {
         table,
         bucket: `${stack.names.archiveBucket}-${name}`,
-        ...(routes.length > 0 ? { routeTables } : {}),
+        ...(routes.length > 0 && { routeTables }),
     };
     const client = stack.clients.dynamodb;
-    const template = (await client.send(new DescribeTableCommand({ TableName: stack.names.projectionTable })))
-        .Table;
-    for (const tableName of tablesOf(target)) {
+    const template = await client.send(new DescribeTableCommand({ TableName: stack.names.projectionTable }));
+    const { KeySchema, AttributeDefinitions } = template.Table ?? {};
+    for (const TableName of tablesOf(target)) {
         await client.send(
             new CreateTableCommand({
-                TableName: tableName,
-                KeySchema: template?.KeySchema,
-                AttributeDefinitions: template?.AttributeDefinitions,
+                TableName,
+                KeySchema,
+                AttributeDefinitions,
                 BillingMode: "PAY_PER_REQUEST",
             }),
         );
-        await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName: tableName });
+        await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName });
     }
     await stack.clients.s3.send(new CreateBucketCommand({ Bucket: target.bucket }));
     return target;
@@ -173,8 +150,8 @@ export async function createTarget(
 
 /** Drops a measured contender's tables, so DynamoDB Local's memory stays flat. */
 export async function dropTarget(stack: LocalStack, target: Target): Promise<void> {
-    for (const tableName of tablesOf(target))
-        await stack.clients.dynamodb.send(new DeleteTableCommand({ TableName: tableName }));
+    for (const TableName of tablesOf(target))
+        await stack.clients.dynamodb.send(new DeleteTableCommand({ TableName }));
 }
 
 function tablesOf(target: Target): string[] {
@@ -183,10 +160,6 @@ function tablesOf(target: Target): string[] {
 
 /** The function's ROUTES setting with each route writing to its table in `tables`. */
 function withTables(routes: string, tables: Readonly<Record<string, string>>): string {
-    return JSON.stringify(
-        (JSON.parse(routes) as DeployedRoute[]).map((route) => ({
-            ...route,
-            table: tables[route.name] ?? route.table,
-        })),
-    );
+    const declared = JSON.parse(routes) as DeployedRoute[];
+    return JSON.stringify(declared.map((route) => ({ ...route, table: tables[route.name] ?? route.table })));
 }

@@ -11,29 +11,21 @@ import { latencySampler, MODELED_OPERATIONS, operationOf, type LatencyModel } fr
 
 /** Requests delayed, by operation. */
 export type ProxyStats = Record<string, number>;
-
-export type LatencyProxy = {
-    readonly dynamodbEndpoint: string;
-    readonly s3Endpoint: string;
-    /** Stops the proxy; resolves with what it delayed (nothing if it had exited). */
-    stop(): Promise<ProxyStats>;
-};
-
 type Message = { type: "ready"; dynamodb: string; s3: string } | { type: "stopped"; stats: ProxyStats };
 
 /**
  * Forks the proxy (`script`: this file transpiled) in front of the servers at `targets`, each
- * operation drawing from its own sampler seeded from `seed`, and resolves once it listens.
+ * operation drawing from its own sampler seeded from `seed`, and resolves once it listens. Its
+ * `stop` resolves with what it delayed (nothing if it had exited).
  */
 export async function startLatencyProxy(
     script: string,
     targets: { readonly dynamodb: string; readonly s3: string },
     model: LatencyModel,
     seed: number,
-): Promise<LatencyProxy> {
-    const child = fork(script, [targets.dynamodb, targets.s3, JSON.stringify(model), String(seed)], {
-        stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
+) {
+    const args = [targets.dynamodb, targets.s3, JSON.stringify(model), String(seed)];
+    const child = fork(script, args, { stdio: ["ignore", "inherit", "inherit", "ipc"] });
     const next = <T extends Message["type"]>(type: T) =>
         new Promise<Extract<Message, { type: T }> | undefined>((resolve) => {
             child.on(
@@ -50,7 +42,7 @@ export async function startLatencyProxy(
         dynamodbEndpoint: ready.dynamodb,
         s3Endpoint: ready.s3,
         // Once: a replay releases its proxy when it reads the stats and again on its way out.
-        stop: () =>
+        stop: (): Promise<ProxyStats> =>
             (stopping ??= (async () => {
                 if (child.exitCode !== null || child.signalCode !== null || !child.connected) return {};
                 const stopped = next("stopped");
@@ -66,43 +58,29 @@ function main(): void {
     const [dynamodbTarget = "", s3Target = "", modelJson = "{}", seed = "0"] = process.argv.slice(2);
     const model = JSON.parse(modelJson) as LatencyModel;
     const samplers = new Map(
-        MODELED_OPERATIONS.map((operation, index) => [
-            operation,
-            latencySampler(model[operation], Number(seed) + index),
-        ]),
+        MODELED_OPERATIONS.map((op, index) => [op, latencySampler(model[op], Number(seed) + index)]),
     );
     const stats: ProxyStats = {};
     const agent = new http.Agent({ keepAlive: true });
     const serve = async (service: "dynamodb" | "s3", targetEndpoint: string): Promise<string> => {
-        const target = new URL(targetEndpoint);
+        const { hostname: host, port } = new URL(targetEndpoint);
         const server = http.createServer((request, response) => {
-            const operation = operationOf(
-                service,
-                request.method,
-                request.headers["x-amz-target"] as string | undefined,
-            );
+            const { method, url: path, headers } = request;
+            const operation = operationOf(service, method, headers["x-amz-target"] as string | undefined);
             if (operation) stats[operation] = (stats[operation] ?? 0) + 1;
-            setTimeout(
-                () =>
-                    request.pipe(
-                        http
-                            .request(
-                                {
-                                    host: target.hostname,
-                                    port: target.port,
-                                    method: request.method,
-                                    path: request.url,
-                                    headers: request.headers,
-                                    agent,
-                                },
-                                (answer) =>
-                                    answer.pipe(response.writeHead(answer.statusCode ?? 502, answer.headers)),
-                            )
-                            .on("error", (error) => response.writeHead(502).end(String(error))),
-                    ),
-                operation ? (samplers.get(operation)?.() ?? 0) : 0,
-            );
+            const forward = () =>
+                request.pipe(
+                    http
+                        .request({ host, port, method, path, headers, agent }, (answer) =>
+                            answer.pipe(response.writeHead(answer.statusCode ?? 502, answer.headers)),
+                        )
+                        .on("error", (error) => response.writeHead(502).end(String(error))),
+                );
+            setTimeout(forward, operation ? (samplers.get(operation)?.() ?? 0) : 0);
         });
+        // A function's environment idles while the streams before it are replayed: past Node's 5 s
+        // default the proxy would close its sockets, and the SDK retry the request it was sending.
+        server.keepAliveTimeout = 10 * 60_000;
         await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
         return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     };

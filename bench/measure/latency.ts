@@ -1,9 +1,8 @@
 /**
  * The latency model: what a request would wait on AWS, in region, on top of the local server's own
  * time. Each operation's delay is drawn from a log-normal distribution given by its median and 99th
- * percentile. Dependency-free apart from `random.ts`: it also runs in the latency proxy's process.
+ * percentile. Dependency-free: it also runs in the latency proxy's process.
  */
-import { seededRandom } from "./random";
 
 /** A log-normal latency distribution, given by its median and 99th percentile (ms). */
 export type Distribution = { readonly medianMs: number; readonly p99Ms: number };
@@ -50,4 +49,22 @@ export function operationOf(
     if (service === "s3") return method === "PUT" ? "PutObject" : undefined;
     const operation = target?.split(".")[1];
     return operation === "PutItem" || operation === "DeleteItem" ? operation : undefined;
+}
+
+/** A deterministic source of uniform numbers in [0, 1), so every run records the same workload. */
+export type Random = () => number;
+
+/**
+ * mulberry32: a tiny 32-bit PRNG, good enough to draw keys and operations reproducibly from a
+ * seed (Math.random cannot be seeded).
+ */
+export function seededRandom(seed: number): Random {
+    let state = seed >>> 0;
+    return () => {
+        state = (state + 0x6d2b79f5) >>> 0;
+        let t = state;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
 }

@@ -7,22 +7,46 @@ import type { BenchOptions } from "../options";
 import { codeArchiveFigures, measureColdInits } from "./cold-start";
 import { PRICES_USD } from "./cost";
 import { startCpuMeter } from "./cpu-meter";
-import { compare, percentile, summarize, summarizeRouted } from "./figures";
+import { compare, median, replayRate, summarize, summarizeRouted, type Comparison } from "./figures";
 import { evaluateFloors } from "./floors";
 import { buildBenchCode, type Contender } from "./functions";
 import type { BenchProcesses } from "./processes";
-import { recordWorkload, warmupCopies } from "./recording";
+import { recordWorkload, warmupCopies } from "./workload";
 import { replay, type Measurement, type ReplayContext } from "./replay";
-import { BENCH_ROUTES } from "./routes";
 import { warmServers } from "./server-warmup";
 import { stackSettings, type StackSettings } from "./stack-settings";
 
+/** Everything one run measured: what results.json holds. */
+export type BenchResults = Awaited<ReturnType<typeof runBenchmark>>;
+type ByStack = Record<string, Comparison>;
 /** Where a run reports progress and registers what it starts. */
 export type BenchContext = { readonly log: (line: string) => void; readonly processes: BenchProcesses };
 
-const CONTENDERS: readonly Contender[] = ["ceiling", "handler", "naive"];
-/** Copies replayed to warm a contender up before it is timed (fewer for the one-at-a-time naive handler). */
-const WARMUP = { records: 1000, naive: 50, naiveModeled: 20 } as const;
+/**
+ * Three routes over the bench's orders, as a team would declare them in a stack file: open and
+ * shipped orders by status (an order moves between them as its status changes, so its old route
+ * gets a tombstone), and every order without its free-text note.
+ */
+export const BENCH_ROUTES = [
+    {
+        name: "open",
+        match: { attributeEquals: { attribute: "status", values: ["pending", "paid", "packed"] } },
+        attributes: { exclude: ["customer"] },
+    },
+    {
+        name: "shipped",
+        match: { attributeEquals: { attribute: "status", values: ["shipped", "delivered", "returned"] } },
+        attributes: { include: ["status", "total", "shipping", "updatedAt"] },
+    },
+    { name: "everything", match: "all", attributes: { exclude: ["note"] } },
+] as const;
+
+/**
+ * Copies replayed to warm a contender up before it is timed (fewer for the one-at-a-time naive
+ * handler). At modeled latency the one environment gets `modeledBatches` batches: the SDK's request
+ * path takes that long to reach its steady CPU time per call.
+ */
+const WARMUP = { records: 1000, naive: 50, naiveModeled: 20, modeledBatches: 10 } as const;
 /** One slice of the servers' warm-up: about a second of the ceiling's work and of the naive handler's. */
 const WARMUP_SLICE = { concurrent: 3000, sequential: 150 } as const;
 
@@ -60,99 +84,93 @@ export async function runBenchmark(options: BenchOptions, { log, processes }: Be
         const base = stacks[0] as StackSettings;
         const code = buildBenchCode(path.join(workDirectory, "code"));
         const keyAttribute = partitionKey(stack.run);
-        const context: ReplayContext = {
-            stack,
-            code,
-            workDirectory,
-            processes,
-            keyAttribute,
-            latency: options.latency,
-            seed: options.seed,
-        };
+        const { latency, seed } = options;
+        const context: ReplayContext = { stack, code, workDirectory, processes, keyAttribute, latency, seed };
 
+        const { initRuns } = options;
         log(
-            `Cold init: the packaged function and one that only loads its SDK clients, ${options.initRuns} processes each…`,
+            `Cold init: the packaged function and one that only loads its SDK clients, ${initRuns} processes each…`,
         );
-        const inits = await measureColdInits(stack, code, base, processes, options.initRuns);
+        const inits = await measureColdInits(stack, code, base, processes, initRuns);
         const archive = await codeArchiveFigures(stack);
         log(`Recording ${options.changes} changes through ${stack.names.sourceTable}'s stream…`);
         const recordStarted = performance.now();
         const { workload, records } = await recordWorkload(stack, { ...options, keyAttribute });
         const recordSeconds = (performance.now() - recordStarted) / 1000;
-        const copies = (count: number, prefix: string) =>
+        const copies = (count: number, prefix = "warmup-") =>
             warmupCopies(records.slice(0, count), keyAttribute, prefix);
+        // At modeled latency an environment is warmed up with WARMUP.modeledBatches batches.
+        const warmBatches = (settings: StackSettings) =>
+            copies(WARMUP.modeledBatches * settings.mapping.batchSize);
 
-        log(
-            `Warming the servers up until their speed levels off (${options.warmupMinSeconds}–${options.warmupMaxSeconds} s)…`,
-        );
-        const serverWarmup = await warmServers(
-            context,
-            base,
-            {
-                concurrent: copies(WARMUP_SLICE.concurrent, "server-"),
-                sequential: copies(WARMUP_SLICE.sequential, "server-"),
-            },
-            { minSeconds: options.warmupMinSeconds, maxSeconds: options.warmupMaxSeconds },
-        );
-        const comparisons = {
-            loopback: {} as Record<string, Comparison>,
-            modeled: {} as Record<string, Comparison>,
+        const { warmupMinSeconds: minSeconds, warmupMaxSeconds: maxSeconds } = options;
+        log(`Warming the servers up until their speed levels off (${minSeconds}–${maxSeconds} s)…`);
+        const slices = {
+            concurrent: copies(WARMUP_SLICE.concurrent, "server-"),
+            sequential: copies(WARMUP_SLICE.sequential, "server-"),
         };
+        const serverWarmup = await warmServers(context, base, slices, { minSeconds, maxSeconds });
+        const comparisons = { loopback: {} as ByStack, modeled: {} as ByStack };
         for (const mode of ["loopback", "modeled"] as const) {
             const modeled = mode === "modeled";
+            const naiveRecords = records.slice(
+                0,
+                modeled ? options.naiveModeledChanges : options.naiveChanges,
+            );
+            const naiveWarmup = copies(modeled ? WARMUP.naiveModeled : WARMUP.naive);
             for (const settings of stacks) {
+                const { batchSize } = settings.mapping;
                 log(
-                    `${settings.stack}, ${mode}: batches of ${settings.mapping.batchSize}, parallelization ${settings.parallelizationFactor}:`,
+                    `${settings.stack}, ${mode}: batches of ${batchSize}, parallelization ${settings.parallelizationFactor}:`,
                 );
-                const naive = records.slice(0, modeled ? options.naiveModeledChanges : options.naiveChanges);
-                const rounds: Record<Contender, Measurement[]> = { ceiling: [], handler: [], naive: [] };
-                for (let round = 0; round < options.rounds; round++) {
-                    for (const contender of CONTENDERS) {
-                        const warm =
-                            contender !== "naive"
-                                ? WARMUP.records
-                                : modeled
-                                  ? WARMUP.naiveModeled
-                                  : WARMUP.naive;
-                        const input = contender === "naive" ? naive : records;
-                        const measured = await replay(
-                            context,
-                            contender,
-                            settings,
-                            input,
-                            copies(warm, "warmup-"),
-                            modeled,
-                        );
-                        rounds[contender].push(measured);
-                        log(describe(contender, measured));
-                    }
-                }
-                comparisons[mode][settings.stack] = compare(settings, {
-                    handler: summarize(rounds.handler, settings),
-                    naive: summarize(rounds.naive, settings),
-                    ceiling: summarize(rounds.ceiling, settings),
-                });
+                const warmup = modeled ? warmBatches(settings) : copies(WARMUP.records);
+                const run = (contender: Contender) => () =>
+                    contender === "naive"
+                        ? replay(context, contender, settings, naiveRecords, naiveWarmup, modeled)
+                        : replay(context, contender, settings, records, warmup, modeled);
+                const variants = { ceiling: run("ceiling"), handler: run("handler"), naive: run("naive") };
+                const rounds = await alternate(options.rounds, variants, settings.memoryMb, log);
+                const { handler, naive, ceiling } = rounds;
+                const summary = (runs: Measurement[]) => summarize(runs, settings);
+                const summaries = {
+                    handler: summary(handler),
+                    naive: summary(naive),
+                    ceiling: summary(ceiling),
+                };
+                comparisons[mode][settings.stack] = compare(settings, summaries);
             }
         }
-        const routed = options.routedComparison
-            ? await measureRoutes(
-                  context,
-                  base,
-                  records,
-                  copies(WARMUP.records, "warmup-"),
-                  options.rounds,
-                  log,
-              )
-            : undefined;
+        let routes;
+        if (options.routedComparison) {
+            // The first stack's handler at modeled latency, with its one route (the default) and with BENCH_ROUTES.
+            const config = { "ddb-changefeed:routes": JSON.stringify(BENCH_ROUTES) };
+            const routed = stackSettings(await runProgram(base.stack, config));
+            const warmup = warmBatches(base);
+            const n = BENCH_ROUTES.length;
+            log(`${base.stack}, modeled: one route (the default) and ${n} routes, alternating:`);
+            const measured = await alternate(
+                options.rounds,
+                {
+                    "1 route": () => replay(context, "handler", base, records, warmup, true),
+                    [`${n} routes`]: () => replay(context, "handler", routed, records, warmup, true),
+                },
+                base.memoryMb,
+                log,
+            );
+            routes = {
+                stack: base.stack,
+                routes: BENCH_ROUTES,
+                oneRoute: summarizeRouted(measured["1 route"] ?? [], base.memoryMb),
+                threeRoutes: summarizeRouted(measured[`${n} routes`] ?? [], routed.memoryMb),
+            };
+        }
         await processes.stopAll();
         const top = comparisons.loopback[first] as Comparison;
+        const args = process.argv.slice(2);
         const figures = {
             generatedAt: new Date().toISOString(),
             durationSeconds: (performance.now() - started) / 1000,
-            command: [
-                "npm run bench",
-                ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : []),
-            ].join(" "),
+            command: ["npm run bench", ...(args.length > 0 ? ["--", ...args] : [])].join(" "),
             machine: {
                 cpus: os.cpus().length,
                 cpuModel: os.cpus()[0]?.model.trim() ?? "unknown",
@@ -184,7 +202,7 @@ export async function runBenchmark(options: BenchOptions, { log, processes }: Be
                 writesPer1000: top.handler.apiCallsPer1000ByOperation["DynamoDB.PutItem"] ?? NaN,
                 recordSeconds,
             },
-            latencyModel: { seed: options.seed, operations: options.latency },
+            latencyModel: { seed, operations: latency },
             serverWarmup,
             // The first stack at loopback, where earlier runs put their figures.
             ...pick(top, "handler", "naive", "ceiling", "speedup", "ceilingFraction"),
@@ -193,10 +211,11 @@ export async function runBenchmark(options: BenchOptions, { log, processes }: Be
             variations: stacks.map(({ stack, mapping }) => {
                 const { handler, ceiling, ceilingFraction } = comparisons.loopback[stack] as Comparison;
                 const writesPer1000 = handler.apiCallsPer1000ByOperation["DynamoDB.PutItem"] ?? NaN;
+                const { batchSize } = mapping;
                 return {
                     stack,
                     skew: "hot",
-                    batchSize: mapping.batchSize,
+                    batchSize,
                     changes: handler.records,
                     writesPer1000,
                     handler,
@@ -204,7 +223,7 @@ export async function runBenchmark(options: BenchOptions, { log, processes }: Be
                     ceilingFraction,
                 };
             }),
-            ...(routed ? { routes: routed } : {}),
+            ...(routes ? { routes } : {}),
             codeZipBytes: archive.zipBytes,
             codeArchive: { entries: archive.entries, neverLoadedBytes: archive.neverLoadedBytes },
             initMsMedian: median(inits.packaged),
@@ -220,41 +239,27 @@ export async function runBenchmark(options: BenchOptions, { log, processes }: Be
     }
 }
 
-type Comparison = ReturnType<typeof compare>;
-
-/**
- * The handler on the first stack at modeled latency with its one route (the default) and with
- * {@link BENCH_ROUTES}, in alternating rounds on the same records.
- */
-async function measureRoutes(
-    context: ReplayContext,
-    base: StackSettings,
-    records: Parameters<typeof replay>[3],
-    warmup: Parameters<typeof replay>[4],
+/** Replays of each variant in `rounds` alternating rounds, each logged under its label as it ends. */
+async function alternate<K extends string>(
     rounds: number,
+    variants: Readonly<Record<K, () => Promise<Measurement>>>,
+    memoryMb: number,
     log: (line: string) => void,
-) {
-    const routed = stackSettings(
-        await runProgram(base.stack, { "ddb-changefeed:routes": JSON.stringify(BENCH_ROUTES) }),
-    );
-    log(`${base.stack}, modeled: one route (the default) and ${BENCH_ROUTES.length} routes, alternating:`);
-    const measured = { oneRoute: [] as Measurement[], threeRoutes: [] as Measurement[] };
-    for (let round = 0; round < rounds; round++) {
-        for (const [variant, settings] of [
-            ["oneRoute", base],
-            ["threeRoutes", routed],
-        ] as const) {
-            const run = await replay(context, "handler", settings, records, warmup, true);
-            measured[variant].push(run);
-            log(describe(variant === "oneRoute" ? "1 route" : `${BENCH_ROUTES.length} routes`, run));
+): Promise<Record<K, Measurement[]>> {
+    const measured = {} as Record<K, Measurement[]>;
+    for (let round = 0; round < rounds; round++)
+        for (const [label, run] of Object.entries(variants) as [K, () => Promise<Measurement>][]) {
+            const result = await run();
+            (measured[label] ??= []).push(result);
+            const problems =
+                result.problems.length > 0 ? ` — PROBLEMS: ${result.problems.slice(0, 3).join("; ")}` : "";
+            const seconds = (result.elapsedMs / 1000).toFixed(1);
+            const rate = Math.round(replayRate(result, memoryMb));
+            log(
+                `  ${label.padEnd(8)} ${String(result.records).padStart(6)} changes in ${seconds} s: ${rate} records/s${problems}`,
+            );
         }
-    }
-    return {
-        stack: base.stack,
-        routes: BENCH_ROUTES,
-        oneRoute: summarizeRouted(measured.oneRoute),
-        threeRoutes: summarizeRouted(measured.threeRoutes),
-    };
+    return measured;
 }
 
 /** The source table's partition key, which the workload writes (a string key). */
@@ -272,21 +277,6 @@ function partitionKey(run: ProgramRun): string {
     return table.hashKey;
 }
 
-/** One replay's line of progress, under `label` (a contender, or a variant of one). */
-function describe(label: string, measured: Measurement): string {
-    const rate = Math.round(measured.records / (measured.elapsedMs / 1000));
-    const problems =
-        measured.problems.length > 0 ? ` — PROBLEMS: ${measured.problems.slice(0, 3).join("; ")}` : "";
-    return `  ${label.padEnd(8)} ${String(measured.records).padStart(6)} changes in ${(measured.elapsedMs / 1000).toFixed(1)} s: ${rate} records/s${problems}`;
-}
-
 function pick<T, K extends keyof T>(source: T, ...keys: K[]): Pick<T, K> {
     return Object.fromEntries(keys.map((key) => [key, source[key]])) as Pick<T, K>;
-}
-
-function median(values: readonly number[]): number {
-    return percentile(
-        [...values].sort((a, b) => a - b),
-        0.5,
-    );
 }

@@ -29,10 +29,9 @@ export class BenchProcesses {
 
     /** Stops everything, latest first, then runs the cleanups. Safe to call more than once. */
     public stopAll(): Promise<void> {
-        this.stopping ??= (async () => {
+        return (this.stopping ??= (async () => {
             for (const item of this.running.splice(0).reverse()) await item.stop().catch(() => undefined);
             for (const cleanup of this.cleanups.splice(0)) cleanup();
-        })();
-        return this.stopping;
+        })());
     }
 }

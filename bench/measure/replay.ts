@@ -14,13 +14,12 @@ import { startLatencyProxy } from "./latency-proxy";
 import type { BenchProcesses } from "./processes";
 import type { StackSettings } from "./stack-settings";
 
-/** What every replay of a run shares. */
+/** What every replay of a run shares; `keyAttribute` (the source's partition key) splits a shard into streams. */
 export type ReplayContext = {
     readonly stack: LocalStack;
     readonly code: BenchCode;
     readonly workDirectory: string;
     readonly processes: BenchProcesses;
-    /** The source table's partition key, which splits a shard into concurrent batch streams. */
     readonly keyAttribute: string;
     readonly latency: LatencyModel;
     readonly seed: number;
@@ -34,14 +33,17 @@ export type BatchRun = InvocationLine & {
     readonly durationMs: number;
 };
 
-/** One contender's replay of one stream of changes. */
+/**
+ * One contender's replay of one stream of changes: `elapsedMs` from the first batch handed over to
+ * the last one done, every stream included; `problems`, anything that makes the figures suspect.
+ * At modeled latency each concurrent stream was replayed alone, one after another.
+ */
 export type Measurement = {
     readonly contender: Contender;
+    readonly modeled: boolean;
     readonly records: number;
-    /** From the first batch handed over to the last one done, every concurrent stream included. */
     readonly elapsedMs: number;
     readonly batches: readonly BatchRun[];
-    /** Anything that makes the figures suspect (failed invocations, counts missing). */
     readonly problems: readonly string[];
 };
 
@@ -52,8 +54,10 @@ let replays = 0;
  * stack's settings: split by partition key into `parallelizationFactor` concurrent streams (each
  * key's records in order in one), each cut into batches of the stack's batch size and delivered in
  * order (`deliverShard`) to its own execution environment, writing to a new table and bucket. With
- * `modeled`, the functions reach the servers through a latency proxy of their own and every
- * invocation first waits the modeled poll and invoke. `warmup` (other keys) goes first, untimed.
+ * `modeled`, the function reaches the servers through a latency proxy of its own, every
+ * invocation first waits the modeled poll and invoke, and the streams run one after another in one
+ * warm environment (the figures schedule them side by side, see `scheduledRate`). `warmup` (other
+ * keys) goes first, untimed.
  */
 export async function replay(
     context: ReplayContext,
@@ -63,18 +67,20 @@ export async function replay(
     warmup: readonly DynamoDBRecord[],
     modeled: boolean,
 ): Promise<Measurement> {
-    const { stack, processes, seed } = context;
+    const { stack, processes, seed, workDirectory } = context;
     const split = (input: readonly DynamoDBRecord[]) =>
         splitIntoConcurrentStreams(input, context.keyAttribute, settings.parallelizationFactor);
-    const [streams, warmStreams] = [split(records), split(warmup)];
+    const streams = split(records);
+    // At modeled latency one environment runs every stream in turn, so it is warmed up once, whole.
+    const warmStreams = modeled ? [warmup] : split(warmup);
     const name = `bench-${++replays}-${contender}`;
-    const work = path.join(context.workDirectory, `${name}.json`);
-    if (contender === "ceiling") {
-        const batches = [...streams, ...warmStreams].flatMap((stream) =>
-            cut(stream, settings.mapping.batchSize),
+    const work = path.join(workDirectory, `${name}.json`);
+    if (contender === "ceiling")
+        await writeCeilingWork(
+            work,
+            [...streams, ...warmStreams].flatMap((s) => cut(s, settings.mapping.batchSize)),
+            settings.handler,
         );
-        await writeCeilingWork(work, batches, settings.handler);
-    }
     // A routed stack's handler writes each route to a table of its own.
     const routes = contender === "handler" ? (settings.handler.routes ?? []).map((route) => route.name) : [];
     const target = await createTarget(stack, name, routes);
@@ -82,31 +88,34 @@ export async function replay(
     const proxy = modeled
         ? processes.track(await startLatencyProxy(context.code.proxy, servers, context.latency, seed))
         : undefined;
-    const environments = streams.map((_, index) => {
-        const callsFile = path.join(context.workDirectory, `${name}-${index}.ndjson`);
-        const endpoints = proxy ? { dynamodb: proxy.dynamodbEndpoint, s3: proxy.s3Endpoint } : undefined;
+    const endpoints = proxy && { dynamodb: proxy.dynamodbEndpoint, s3: proxy.s3Endpoint };
+    const environment = contender === "ceiling" ? { BENCH_CEILING_WORK: work } : undefined;
+    const environments = (modeled ? [streams[0]] : streams).map((_, index) => {
+        const callsFile = path.join(workDirectory, `${name}-${index}.ndjson`);
         const fn = createFunction(stack, context.code, contender, settings, {
             target,
             callsFile,
-            ...(endpoints ? { endpoints } : {}),
-            ...(contender === "ceiling" ? { environment: { BENCH_CEILING_WORK: work } } : {}),
+            endpoints,
+            environment,
         });
-        return {
-            fn: processes.track(fn),
-            callsFile,
-            invoked: [] as [DynamoDBRecord[], Invocation, number][],
+        type Invoked = {
+            records: DynamoDBRecord[];
+            invocation: Invocation;
+            stream: number;
+            waitedMs: number;
         };
+        return { fn: processes.track(fn), callsFile, invoked: [] as Invoked[] };
     });
     const problems: string[] = [];
     const deliver = (stream: readonly DynamoDBRecord[], index: number, wait?: () => number) => {
-        const { fn, invoked } = environments[index] ?? {};
+        const { fn, invoked } = environments[modeled ? 0 : index] ?? {};
         if (!fn || !invoked) throw new Error(`No execution environment for stream ${index}.`);
         return deliverShard(stream, settings.mapping, {
             invoke: async (event) => {
                 const waitedMs = wait?.() ?? 0;
                 if (waitedMs > 0) await sleep(waitedMs);
                 const invocation = await fn.invoke(event);
-                invoked.push([event.Records, invocation, waitedMs]);
+                invoked.push({ records: event.Records, invocation, stream: index, waitedMs });
                 return invocation;
             },
             discard: async (batch) =>
@@ -119,33 +128,24 @@ export async function replay(
         for (const { invoked } of environments) invoked.length = 0;
         const skipped = environments.map(({ callsFile }) => readLines(callsFile).length);
         const started = performance.now();
-        await Promise.all(
-            streams.map((stream, index) =>
-                deliver(
-                    stream,
-                    index,
-                    modeled ? latencySampler(context.latency.invoke, seed + 100 + index) : undefined,
-                ),
-            ),
-        );
+        if (modeled) {
+            // One stream at a time: on AWS each runs in an environment with CPU of its own, which
+            // concurrent streams would otherwise take from each other on this machine's cores.
+            for (const [index, stream] of streams.entries())
+                await deliver(stream, index, latencySampler(context.latency.invoke, seed + 100 + index));
+        } else await Promise.all(streams.map((stream, index) => deliver(stream, index)));
         const elapsedMs = performance.now() - started;
         let sent = 0;
         const batches = environments.flatMap(({ callsFile, invoked }, index) => {
             const lines = readLines(callsFile);
-            sent += lines.reduce(
-                (sum, line) =>
-                    sum + Object.values(line.calls).reduce((total, count) => total + count.attempts, 0),
-                0,
-            );
+            for (const line of lines) for (const count of Object.values(line.calls)) sent += count.attempts;
             const timed = lines.slice(skipped[index]);
             if (timed.length !== invoked.length)
                 problems.push(`${invoked.length} invocations, ${timed.length} lines of counts`);
-            return invoked.map(([batch, invocation, waitedMs], at): BatchRun => {
+            return invoked.map(({ invocation, ...batch }, at): BatchRun => {
                 problems.push(...invocationProblems(invocation));
                 return {
-                    records: batch,
-                    stream: index,
-                    waitedMs,
+                    ...batch,
                     durationMs: invocation.durationMs,
                     ...(timed[at] ?? { calls: {}, cpuMs: 0 }),
                 };
@@ -159,7 +159,7 @@ export async function replay(
             );
             if (delayed !== sent) problems.push(`${sent} requests sent, ${delayed} delayed by the proxy`);
         }
-        return { contender, records: records.length, elapsedMs, batches, problems };
+        return { contender, modeled, records: records.length, elapsedMs, batches, problems };
     } finally {
         for (const { fn } of environments) await processes.release(fn);
         if (proxy) await processes.release(proxy);
@@ -169,8 +169,8 @@ export async function replay(
 
 /** Cuts records into batches of `size` in stream order: what the mapping does when nothing fails. */
 export function cut<T>(records: readonly T[], size: number): T[][] {
-    return Array.from({ length: Math.ceil(records.length / size) }, (_, index) =>
-        records.slice(index * size, (index + 1) * size),
+    return Array.from({ length: Math.ceil(records.length / size) }, (_, at) =>
+        records.slice(at * size, (at + 1) * size),
     );
 }
 

@@ -2,24 +2,13 @@ import type { DynamoDBRecord } from "aws-lambda";
 import { replay, type ReplayContext } from "./replay";
 import type { StackSettings } from "./stack-settings";
 
-/** Slices whose best rate is compared with the best before them. */
-const LEVEL_WINDOW = 4;
-/** A rise of at most this much over the earlier best counts as level (slices are ~1 s, so noisy). */
-const LEVEL_TOLERANCE = 0.04;
-
 /**
- * True once the last few slices no longer beat the best rate before them by more than the noise:
- * the server has stopped getting faster. Pure, for testing.
+ * True once the last `window` slices no longer beat the best rate before them by more than
+ * `tolerance` (slices are ~1 s, so noisy): the server has stopped getting faster.
  */
-export function hasLevelledOff(
-    rates: readonly number[],
-    window = LEVEL_WINDOW,
-    tolerance = LEVEL_TOLERANCE,
-): boolean {
+export function hasLevelledOff(rates: readonly number[], window = 4, tolerance = 0.04): boolean {
     if (rates.length <= window) return false;
-    const earlierBest = Math.max(...rates.slice(0, -window));
-    const recentBest = Math.max(...rates.slice(-window));
-    return recentBest <= earlierBest * (1 + tolerance);
+    return Math.max(...rates.slice(-window)) <= Math.max(...rates.slice(0, -window)) * (1 + tolerance);
 }
 
 /**
@@ -36,21 +25,19 @@ export async function warmServers(
         readonly concurrent: readonly DynamoDBRecord[];
         readonly sequential: readonly DynamoDBRecord[];
     },
-    bounds: { readonly minSeconds: number; readonly maxSeconds: number },
-): Promise<{ seconds: number; steady: boolean; concurrentRates: number[]; sequentialRates: number[] }> {
-    const concurrentRates: number[] = [];
-    const sequentialRates: number[] = [];
+    { minSeconds, maxSeconds }: { readonly minSeconds: number; readonly maxSeconds: number },
+) {
+    const rates = { concurrentRates: [] as number[], sequentialRates: [] as number[] };
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
-    const steady = () => hasLevelledOff(concurrentRates) && hasLevelledOff(sequentialRates);
-    while (seconds() < bounds.maxSeconds && (seconds() < bounds.minSeconds || !steady())) {
-        for (const [contender, records, rates] of [
-            ["ceiling", copies.concurrent, concurrentRates],
-            ["naive", copies.sequential, sequentialRates],
+    const steady = () => hasLevelledOff(rates.concurrentRates) && hasLevelledOff(rates.sequentialRates);
+    while (seconds() < maxSeconds && (seconds() < minSeconds || !steady()))
+        for (const [contender, records, into] of [
+            ["ceiling", copies.concurrent, rates.concurrentRates],
+            ["naive", copies.sequential, rates.sequentialRates],
         ] as const) {
             const measured = await replay(context, contender, settings, records, [], false);
-            rates.push(measured.records / (measured.elapsedMs / 1000));
+            into.push(measured.records / (measured.elapsedMs / 1000));
         }
-    }
-    return { seconds: seconds(), steady: steady(), concurrentRates, sequentialRates };
+    return { seconds: seconds(), steady: steady(), ...rates };
 }

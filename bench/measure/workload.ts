@@ -1,34 +1,27 @@
-import type { AttributeValue } from "@aws-sdk/client-dynamodb";
-import { seededRandom, zipfSampler, type Random } from "./random";
+import { DeleteItemCommand, PutItemCommand, type AttributeValue } from "@aws-sdk/client-dynamodb";
+import type { AttributeValue as ImageValue, DynamoDBRecord } from "aws-lambda";
+import { readAllStreamRecords } from "../../local/mapping/stream-reader";
+import { toLambdaRecord } from "../../local/mapping/stream-records";
+import type { LocalStack } from "../../local/stack";
+import { seededRandom, type Random } from "./latency";
 
 export type Item = Record<string, AttributeValue>;
 
-/** What to write to the source table. */
+/** What to write to the source table; `keyAttribute` is its (string) partition key. */
 export type WorkloadSpec = {
     readonly changes: number;
-    /** Size of the key space changes are drawn from. */
     readonly keys: number;
     /** Zipf exponent of the keys' popularity (0: uniform). */
     readonly zipfExponent: number;
     readonly seed: number;
-    /** The source table's partition key attribute (a string key). */
     readonly keyAttribute: string;
 };
 
-/** One write to the source table; each becomes exactly one stream record. */
-export type Operation =
-    | { readonly kind: "put"; readonly lane: number; readonly key: Item; readonly item: Item }
-    | { readonly kind: "delete"; readonly lane: number; readonly key: Item };
+/** One write to the source table, by one of the parallel writers; each becomes exactly one stream record. */
+type Operation = { readonly lane: number; readonly key: Item; readonly item?: Item };
 
-export type Workload = {
-    readonly operations: readonly Operation[];
-    /** How many operations create, change and delete an item (INSERT, MODIFY, REMOVE records). */
-    readonly mix: { readonly inserts: number; readonly modifies: number; readonly removes: number };
-    readonly distinctKeys: number;
-    /** The largest item written, by DynamoDB's size rules (an upper bound). */
-    readonly maxItemBytes: number;
-};
-
+/** Parallel writers; each key belongs to one, so its changes stay in order. */
+const WRITE_LANES = 8;
 /** Share of changes to an existing item that delete it; the rest modify it. */
 const DELETE_SHARE = 0.1;
 const STATUSES = ["pending", "paid", "packed", "shipped", "delivered", "returned"];
@@ -40,11 +33,10 @@ const START = Date.UTC(2026, 10, 27, 9, 0, 0);
  * Generates a reproducible history of changes: the first change to a key inserts it, later ones
  * modify it (90%) or delete it (10%), and a deleted key's next change inserts it again. Items are
  * order-like records of ~300 bytes with strings, numbers, a string set and a nested map, well
- * under 1 KB, so each projection write is one write request unit.
- *
- * `lane` spreads keys over parallel writers while keeping each key's changes in order.
+ * under 1 KB, so each projection write is one write request unit. `mix` counts the INSERT, MODIFY
+ * and REMOVE records; `maxItemBytes` is the largest item by DynamoDB's size rules.
  */
-export function generateWorkload(spec: WorkloadSpec, lanes: number): Workload {
+export function generateWorkload(spec: WorkloadSpec) {
     const random = seededRandom(spec.seed);
     const drawRank = zipfSampler(spec.keys, spec.zipfExponent, random);
     const versions = new Map<number, number>();
@@ -55,24 +47,21 @@ export function generateWorkload(spec: WorkloadSpec, lanes: number): Workload {
     const width = String(spec.keys - 1).length;
     for (let index = 0; index < spec.changes; index++) {
         const rank = drawRank();
-        const key: Item = {
-            [spec.keyAttribute]: { S: `order-${String(rank).padStart(width, "0")}` },
-        };
-        const lane = rank % lanes;
+        const key: Item = { [spec.keyAttribute]: { S: `order-${String(rank).padStart(width, "0")}` } };
+        const lane = rank % WRITE_LANES;
         if (live.has(rank) && random() < DELETE_SHARE) {
             live.delete(rank);
             mix.removes++;
-            operations.push({ kind: "delete", lane, key });
+            operations.push({ lane, key });
             continue;
         }
-        if (live.has(rank)) mix.modifies++;
-        else mix.inserts++;
+        mix[live.has(rank) ? "modifies" : "inserts"]++;
         live.add(rank);
         const version = (versions.get(rank) ?? 0) + 1;
         versions.set(rank, version);
         const item = { ...key, ...orderAttributes(random, version, index) };
         maxItemBytes = Math.max(maxItemBytes, itemSizeBytes(item));
-        operations.push({ kind: "put", lane, key, item });
+        operations.push({ lane, key, item });
     }
     return { operations, mix, distinctKeys: versions.size, maxItemBytes };
 }
@@ -102,25 +91,110 @@ function orderAttributes(random: Random, version: number, index: number): Item {
 }
 
 /**
+ * Draws ranks 0..keys-1 with probability proportional to 1/(rank+1)^exponent: a Zipf
+ * distribution, the usual model of hot keys. An exponent of 0 is uniform.
+ */
+function zipfSampler(keys: number, exponent: number, random: Random): () => number {
+    const cumulative = new Float64Array(keys);
+    let total = 0;
+    for (let rank = 0; rank < keys; rank++) cumulative[rank] = total += 1 / Math.pow(rank + 1, exponent);
+    return () => {
+        const target = random() * total;
+        // Binary search for the first rank whose cumulative weight reaches the target.
+        let [low, high] = [0, keys - 1];
+        while (low < high) {
+            const middle = (low + high) >>> 1;
+            if ((cumulative[middle] ?? 0) < target) low = middle + 1;
+            else high = middle;
+        }
+        return low;
+    };
+}
+
+/**
  * An item's size as DynamoDB bills it, rounded up: attribute names plus values (strings as
  * UTF-8, numbers as their digits plus one, maps and sets with their per-element overhead).
  */
 export function itemSizeBytes(item: Item): number {
-    let size = 0;
-    for (const [name, value] of Object.entries(item)) size += Buffer.byteLength(name) + valueSizeBytes(value);
-    return size;
+    return Object.entries(item).reduce(
+        (size, [name, value]) => size + Buffer.byteLength(name) + valueSizeBytes(value),
+        0,
+    );
 }
 
 function valueSizeBytes(value: AttributeValue): number {
+    const sum = <T>(values: readonly T[], size: (value: T) => number) =>
+        values.reduce((total, v) => total + size(v), 0);
     if (value.S !== undefined) return Buffer.byteLength(value.S);
     if (value.N !== undefined) return value.N.length + 1;
     if (value.B !== undefined) return value.B.length;
     if (value.BOOL !== undefined || value.NULL !== undefined) return 1;
-    if (value.SS !== undefined) return value.SS.reduce((sum, text) => sum + Buffer.byteLength(text), 0);
-    if (value.NS !== undefined) return value.NS.reduce((sum, text) => sum + text.length + 1, 0);
-    if (value.BS !== undefined) return value.BS.reduce((sum, bytes) => sum + bytes.length, 0);
-    if (value.L !== undefined)
-        return 3 + value.L.reduce((sum, element) => sum + 1 + valueSizeBytes(element), 0);
+    if (value.SS !== undefined) return sum(value.SS, (text) => Buffer.byteLength(text));
+    if (value.NS !== undefined) return sum(value.NS, (text) => text.length + 1);
+    if (value.BS !== undefined) return sum(value.BS, (bytes) => bytes.length);
+    if (value.L !== undefined) return 3 + sum(value.L, (element) => 1 + valueSizeBytes(element));
     if (value.M !== undefined) return 3 + itemSizeBytes(value.M) + Object.keys(value.M).length;
     return 0;
+}
+
+/**
+ * Writes a workload to the stack's empty source table, then reads every change back from the
+ * table's stream once (in stream order, as Lambda delivers them). Replaying these records, rather
+ * than synthesized ones, gives each contender what Lambda would deliver: DynamoDB Local's real
+ * sequence numbers, images and event names. The writes also warm DynamoDB Local's JVM up.
+ *
+ * @throws {Error} when the stream does not hold exactly one record per change
+ */
+export async function recordWorkload(stack: LocalStack, spec: WorkloadSpec) {
+    const workload = generateWorkload(spec);
+    const { dynamodb } = stack.clients;
+    const TableName = stack.names.sourceTable;
+    const writeLane = async (lane: number) => {
+        for (const { key, item } of workload.operations.filter((operation) => operation.lane === lane))
+            await (item
+                ? dynamodb.send(new PutItemCommand({ TableName, Item: item }))
+                : dynamodb.send(new DeleteItemCommand({ TableName, Key: key })));
+    };
+    await Promise.all(Array.from({ length: WRITE_LANES }, (_, lane) => writeLane(lane)));
+    const records: DynamoDBRecord[] = (
+        await readAllStreamRecords(stack.clients.streams, stack.sourceStreamArn)
+    ).map((record) =>
+        toLambdaRecord(record, { eventSourceArn: stack.sourceStreamArn, region: stack.region }),
+    );
+    if (records.length !== workload.operations.length)
+        throw new Error(
+            `${TableName}'s stream holds ${records.length} records for ${workload.operations.length} changes; ` +
+                "the source table must be empty when the bench starts.",
+        );
+    return { workload, records };
+}
+
+/**
+ * Copies of records under other keys (`prefix` + key), for warming a contender up with realistic
+ * records without touching the keys it is then timed on. Event IDs and sequence numbers change too
+ * (a leading 9 keeps them digits and in order), so no timed batch shares an archive object or a
+ * prepared ceiling batch with a warm-up one.
+ */
+export function warmupCopies(
+    records: readonly DynamoDBRecord[],
+    keyAttribute: string,
+    prefix: string,
+): DynamoDBRecord[] {
+    const rekey = (image: Record<string, ImageValue> | undefined) => {
+        const key = image?.[keyAttribute]?.S;
+        return image && key !== undefined ? { ...image, [keyAttribute]: { S: `${prefix}${key}` } } : image;
+    };
+    return records.map((record) => ({
+        ...record,
+        eventID: `${prefix}${record.eventID ?? ""}`,
+        dynamodb: {
+            ...record.dynamodb,
+            ...(record.dynamodb?.SequenceNumber
+                ? { SequenceNumber: `9${record.dynamodb.SequenceNumber}` }
+                : {}),
+            Keys: rekey(record.dynamodb?.Keys),
+            NewImage: rekey(record.dynamodb?.NewImage),
+            OldImage: rekey(record.dynamodb?.OldImage),
+        },
+    }));
 }

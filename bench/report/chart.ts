@@ -1,4 +1,4 @@
-import type { BenchResults } from "../bench-results";
+import type { BenchResults } from "../measure/measure";
 
 /**
  * A Mermaid `xychart-beta` (GitHub renders it): records/s per shard of each contender and stack at

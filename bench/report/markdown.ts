@@ -1,46 +1,41 @@
-import type { BenchResults, Comparison } from "../bench-results";
-import type { Floor } from "../measure/floors";
 import { MB_PER_VCPU, PRICES_USD } from "../measure/cost";
-import { PARTITION_WRITES_PER_SECOND } from "../measure/figures";
+import { PARTITION_WRITES_PER_SECOND, type Comparison } from "../measure/figures";
+import type { Floor } from "../measure/floors";
 import type { ModeledOperation } from "../measure/latency";
+import type { BenchResults } from "../measure/measure";
 import { renderChart } from "./chart";
-import { bytesWithKb, decimal, integer } from "./format";
-import { comparisonRows, floorRows, headlineRows, markdownTable, problemLines } from "./tables";
+import {
+    comparisonRows,
+    decimal,
+    floorRows,
+    headlineRows,
+    integer,
+    markdownTable,
+    problemLines,
+} from "./tables";
 
-/** Where each default of the latency model comes from. */
-const LATENCY_SOURCES: Readonly<Record<ModeledOperation, { readonly what: string; readonly why: string }>> = {
-    PutItem: {
-        what: "DynamoDB PutItem, conditional or not",
-        why:
-            "AWS gives DynamoDB single-digit millisecond service-side latency ([Understanding Amazon DynamoDB latency](https://aws.amazon.com/blogs/database/understanding-amazon-dynamodb-latency/)); " +
+/** What each default of the latency model delays, and the public sources it comes from. */
+const LATENCY_SOURCES: Readonly<Record<ModeledOperation, readonly [what: string, why: string]>> = {
+    PutItem: [
+        "DynamoDB PutItem, conditional or not",
+        "AWS gives DynamoDB single-digit millisecond service-side latency ([Understanding Amazon DynamoDB latency](https://aws.amazon.com/blogs/database/understanding-amazon-dynamodb-latency/)); " +
             "client-side, in region, 10–20 ms is typical ([Dynobase](https://dynobase.dev/dynamodb-performance-latency/)): a median inside the first, a p99 past the second. " +
-            "The condition is evaluated by the partition's leader within the write, so it adds no round trip.",
-    },
-    DeleteItem: {
-        what: "DynamoDB DeleteItem (the naive handler's)",
-        why: "A write like PutItem, with the same sources.",
-    },
-    PutObject: {
-        what: "S3 PutObject of a small object",
-        why:
-            'For requests under 512 KB, AWS says median latencies are "often in the range of tens of milliseconds" ([S3 performance guidelines](https://docs.aws.amazon.com/whitepapers/latest/s3-optimizing-performance-best-practices/timeouts-and-retries-for-latency-sensitive-applications.html)); ' +
+            "The partition's leader evaluates the condition within the write: no extra round trip.",
+    ],
+    DeleteItem: ["DynamoDB DeleteItem (the naive handler's)", "A write like PutItem, with the same sources."],
+    PutObject: [
+        "S3 PutObject of a small object",
+        'For requests under 512 KB, AWS says median latencies are "often in the range of tens of milliseconds" ([S3 performance guidelines](https://docs.aws.amazon.com/whitepapers/latest/s3-optimizing-performance-best-practices/timeouts-and-retries-for-latency-sensitive-applications.html)); ' +
             "a Lambda in the bucket's region measured 60–133 ms per 60 KB upload ([kkc.github.io](https://kkc.github.io/2020/03/16/s3-latency/)), which sets the tail.",
-    },
-    invoke: {
-        what: "per batch: the mapping's poll and the function's invoke",
-        why:
-            "Lambda polls a DynamoDB stream's shards at a base rate of 4 times per second, invokes as soon as records are available and resumes polling when a batch succeeds ([Lambda with DynamoDB](https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html)): " +
-            "a busy shard's next batch costs a GetRecords (a DynamoDB-class call) plus a synchronous Invoke; the p99 stays under the 250 ms poll interval, which bounds a poll that comes back empty.",
-    },
+    ],
+    invoke: [
+        "per batch: the mapping's poll and the function's invoke",
+        "Lambda polls a DynamoDB stream's shards 4 times per second at base, invokes as soon as records are available and polls again when a batch succeeds ([Lambda with DynamoDB](https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html)): " +
+            "a busy shard's next batch costs a GetRecords (a DynamoDB-class call) plus a synchronous Invoke; the p99 stays under the 250 ms poll interval, which bounds an empty poll.",
+    ],
 };
 
-const PRICE_SOURCES =
-    "[Lambda](https://aws.amazon.com/lambda/pricing/), [DynamoDB on-demand](https://aws.amazon.com/dynamodb/pricing/on-demand/), [S3](https://aws.amazon.com/s3/pricing/)";
-
-/**
- * docs/benchmarks.md: the figures, the chart and the method, rendered from results.json alone, so
- * the text that explains the figures is always written with them.
- */
+/** docs/benchmarks.md, rendered from results.json alone, so the text that explains the figures is written with them. */
 export function renderMarkdown(results: BenchResults): string {
     return [
         "# Benchmarks",
@@ -55,34 +50,30 @@ export function renderMarkdown(results: BenchResults): string {
             "",
         ]),
         ...routesSection(results),
-        costSection(results),
-        "",
-        coldStartSection(results),
-        "",
-        method(results),
-        "",
-        CAVEATS,
-        "",
+        ...[costSection(results), coldStartSection(results), method(results), CAVEATS].flatMap((text) => [
+            text,
+            "",
+        ]),
     ].join("\n");
 }
 
 /** The run, the question's answer, the chart and the floors: what `npm run bench` prints too. */
 export function summarySections(results: BenchResults): string[] {
-    const { workload, settings, machine } = results;
+    const { workload: w, settings, machine: m } = results;
     const share = (value: number | null) => (value === null ? "unknown" : `${decimal(value * 100, 1)}%`);
     const problems = problemLines(results);
     return [
         `\`npm run bench\` records one stream of changes on DynamoDB Local and replays it, with each stack's settings (${settings.stacks.join(", ")}; read from stacks/ through the program), ` +
             "to this project's packaged handler, to a naive handler and to the servers' ceiling: once at modeled cloud latency, through a proxy that delays every request as DynamoDB and S3 would in region, and once at loopback. " +
-            `Figures below: ${results.generatedAt.slice(0, 10)}, \`${results.command}\`, ${integer(workload.changes)} recorded changes (${integer(workload.distinctKeys)} keys of a ${integer(workload.keys)}-key space, ` +
-            `Zipf s=${workload.zipfExponent}; ${integer(workload.inserts)} inserts, ${integer(workload.modifies)} modifies, ${integer(workload.removes)} removes), ` +
-            `${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}. The run took ${decimal(results.durationSeconds, 0)} s; load average ${decimal(machine.loadAverageAtStart, 2)} before it, ` +
-            `and other processes used ${share(machine.otherCpuShare)} of the CPU during it (hypervisor steal ${share(machine.stealShare)}). Every figure is in [bench/results.json](../bench/results.json).`,
+            `Figures below: ${results.generatedAt.slice(0, 10)}, \`${results.command}\`, ${integer(w.changes)} recorded changes (${integer(w.distinctKeys)} keys of a ${integer(w.keys)}-key space, ` +
+            `Zipf s=${w.zipfExponent}; ${integer(w.inserts)} inserts, ${integer(w.modifies)} modifies, ${integer(w.removes)} removes), ${m.cpus} × ${m.cpuModel}, Node ${m.node}. ` +
+            `The run took ${decimal(results.durationSeconds, 0)} s; load average ${decimal(m.loadAverageAtStart, 2)} before it, other processes used ${share(m.otherCpuShare)} of the CPU during it ` +
+            `(hypervisor steal ${share(m.stealShare)}). Every figure is in [bench/results.json](../bench/results.json).`,
         "",
         "## Does one shard keep up with its partition?",
         "",
-        `A DynamoDB partition accepts at most ${integer(PARTITION_WRITES_PER_SECOND)} write units per second ([DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/warm-throughput-scenarios.html)), and one stream shard carries its changes to one event source mapping. ` +
-            "Headroom is the handler's records/s per shard over those 1,000 writes/s.",
+        `A DynamoDB partition accepts at most ${integer(PARTITION_WRITES_PER_SECOND)} write units per second ([DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/warm-throughput-scenarios.html)), ` +
+            "and one stream shard carries its changes to one event source mapping. Headroom is the handler's records/s per shard over those 1,000 writes/s.",
         "",
         markdownTable(headlineRows(results)),
         "",
@@ -90,26 +81,23 @@ export function summarySections(results: BenchResults): string[] {
         "",
         renderChart(results),
         "",
-        `The naive handler replays the first ${integer(settings.naiveModeledChanges)} changes at modeled latency and the first ${integer(settings.naiveChanges)} at loopback (it waits on two requests per record; its rate does not depend on the stream's length); ` +
-            `the handler and the ceiling replay all ${integer(workload.changes)}. Each figure is the fastest of ${settings.rounds} round(s), contenders alternating. ` +
-            "The loopback columns below measure this machine: DynamoDB Local, s3rver and the contenders share its cores and answer in about a millisecond, so there the handler's CPU, not waiting, sets the pace.",
+        `The naive handler replays the first ${integer(settings.naiveModeledChanges)} changes at modeled latency and the first ${integer(settings.naiveChanges)} at loopback ` +
+            `(it waits on two requests per record, so its rate does not depend on the stream's length); the handler and the ceiling replay all ${integer(w.changes)}. ` +
+            `Each figure is the fastest of ${settings.rounds} round(s), contenders alternating. The loopback columns measure this machine: DynamoDB Local, s3rver and the contenders ` +
+            "share its cores and answer in about a millisecond, so there the handler's CPU, not waiting, sets the pace.",
         "",
         "## Latency model",
         "",
-        `Each request through the proxy waits a delay drawn from a log-normal distribution (given by its median and 99th percentile) on top of the local server's own time; ` +
-            `the draws are seeded (seed ${results.latencyModel.seed}; every replay starts its own proxy from it), so a run's delays are reproducible. The operation is told by the \`X-Amz-Target\` header for DynamoDB and by the method for S3. ` +
-            "The per-batch poll and invoke is waited by the bench's mapping before each invocation. Flags change every distribution (`npm run bench -- --help`).",
+        "Each request through the proxy waits a delay drawn from a log-normal distribution (given by its median and 99th percentile) on top of the local server's own time; " +
+            `the draws are seeded (seed ${results.latencyModel.seed}; every replay starts its own proxy from it), so a run's delays are reproducible. ` +
+            "The proxy tells the operation by the `X-Amz-Target` header for DynamoDB and by the method for S3; the bench's mapping waits the per-batch poll and invoke before each invocation. " +
+            "Flags change every distribution (`npm run bench -- --help`).",
         "",
         markdownTable([
             ["operation", "median", "p99", "source"],
-            ...Object.entries(results.latencyModel.operations).map(([operation, distribution]) => {
-                const source = LATENCY_SOURCES[operation as ModeledOperation];
-                return [
-                    source?.what ?? operation,
-                    `${distribution.medianMs} ms`,
-                    `${distribution.p99Ms} ms`,
-                    source?.why ?? "",
-                ];
+            ...Object.entries(results.latencyModel.operations).map(([operation, { medianMs, p99Ms }]) => {
+                const [what, why] = LATENCY_SOURCES[operation as ModeledOperation] ?? [operation, ""];
+                return [what, `${medianMs} ms`, `${p99Ms} ms`, why];
             }),
         ]),
         "",
@@ -127,6 +115,60 @@ export function summarySections(results: BenchResults): string[] {
     ];
 }
 
+/** Per stack, whether one shard keeps up with its partition, and how long a backlog takes to drain. */
+function answer(results: BenchResults): string {
+    return Object.entries(results.modeled)
+        .map(([stack, { headroom, handler, settings: s }]) => {
+            const verdict =
+                headroom <= 1
+                    ? "does not keep up with a partition written at its limit"
+                    : `keeps up with a partition written at its limit, and drains an hour's backlog of it in ${integer(60 / (headroom - 1))} minutes while it goes on`;
+            return (
+                `**${stack}**: ${integer(handler.recordsPerSecond)} records/s, ${decimal(headroom, 2)}× the partition's rate: ` +
+                `one shard ${verdict} (batches of ${s.batchSize}, ${s.parallelizationFactor} at a time, ${integer(s.memoryMb)} MB).`
+            );
+        })
+        .join(" ");
+}
+
+/** Why a floor was missed, from the run's own figures, and what would move it. */
+function explain(floor: Floor, results: BenchResults): string {
+    const modeled = results.modeled[floor.name.split(",")[0] ?? ""] as Comparison | undefined;
+    const never = results.codeArchive.neverLoadedBytes;
+    if (modeled && floor.name.includes("headroom")) {
+        const { settings: s, handler } = modeled;
+        const ceiling = modeled.ceiling.recordsPerSecond / PARTITION_WRITES_PER_SECOND;
+        return (
+            `The ceiling, the minimum work for the same batches with nothing else to do, reaches ${decimal(ceiling, 2)}× ` +
+            (ceiling < floor.limit
+                ? "itself, so no handler could reach the floor with these settings and this model: "
+                : `and the handler ${decimal(modeled.ceilingFraction, 2)} of it. `) +
+            `a batch of ${s.batchSize} waits on its poll and invoke, then on its archive PUT and its writes side by side (p50 ${integer(handler.p50BatchMs)} ms per batch), ` +
+            `and lasts at least its CPU time at ${integer(s.memoryMb)} MB's vCPU share; ${s.parallelizationFactor} at a time. ` +
+            "A higher parallelization factor (up to 10), larger batches or more memory (up to 1,769 MB, one vCPU) move it."
+        );
+    }
+    if (modeled && floor.name.includes("speedup"))
+        return `The naive handler waits on a write and a PUT per record (${integer(modeled.naive.recordsPerSecond)} records/s); the handler is bounded as in its headroom note.`;
+    if (modeled && floor.name.includes("ceiling"))
+        return (
+            `The handler spends ${decimal(modeled.handler.cpuMsPerBatch, 1)} ms of CPU per batch against the ceiling's ${decimal(modeled.ceiling.cpuMsPerBatch, 1)} ms (routing, coalescing, gzip, Powertools), ` +
+            `and a batch lasts at least its CPU time at ${integer(modeled.settings.memoryMb)} MB's vCPU share.`
+        );
+    if (floor.name.includes("archive"))
+        return (
+            `${integer(Object.values(never).reduce((sum, bytes) => sum + bytes, 0))} compressed bytes of it are files the function never loads ` +
+            `(${Object.entries(never)
+                .map(([kind, bytes]) => `${kind} ${integer(bytes)}`)
+                .join(", ")}): Powertools ships CommonJS and ESM builds with type declarations and maps, ` +
+            "and the program packages whole package directories. Packaging only each dual-format package's package.json and CommonJS build " +
+            "(codePathOptions: exclude the packages, include those paths) leaves them out."
+        );
+    if (floor.name.includes("cold init"))
+        return `Init loads Powertools (logger, metrics, batch) and builds the handler's clients: ${decimal(results.initMsMedian, 0)} ms against ${decimal(results.sdkOnlyInitMsMedian, 0)} ms for the SDK clients alone.`;
+    return "See the problems listed below.";
+}
+
 /** The first stack's handler with its one route and with three, at modeled latency. */
 function routesSection(results: BenchResults): string[] {
     if (!("routes" in results) || !results.routes) return [];
@@ -135,16 +177,17 @@ function routesSection(results: BenchResults): string[] {
         label,
         integer(figures.recordsPerSecond),
         decimal(figures.recordsPerSecond / PARTITION_WRITES_PER_SECOND, 2),
-        decimal(figures.apiCallsPer1000ByOperation["DynamoDB.PutItem"] ?? 0, 1),
-        decimal(figures.apiCallsPer1000ByOperation["S3.PutObject"] ?? 0, 1),
+        ...["DynamoDB.PutItem", "S3.PutObject"].map((op) =>
+            decimal(figures.apiCallsPer1000ByOperation[op] ?? 0, 1),
+        ),
         `${decimal(figures.p50BatchMs, 0)} / ${decimal(figures.p99BatchMs, 0)} ms`,
     ];
     return [
         `## Routes: ${stack} with one route and with ${routes.length}`,
         "",
         `The handler on the ${stack} stack at modeled latency, in alternating rounds on the same records: with its one route (the default: every item, on one projection table) ` +
-            `and with ${routes.length} routes (${routes.map((route) => `\`${route.name}\``).join(", ")}; see bench/measure/routes.ts): an order is in \`open\` or \`shipped\` by its status and moves between them as it changes, ` +
-            "leaving a tombstone behind, and every order is in `everything`. Each key a batch touches is written once per route that holds it or just lost it.",
+            `and with ${routes.length} routes (${routes.map((route) => `\`${route.name}\``).join(", ")}; see \`BENCH_ROUTES\` in bench/measure/measure.ts): an order is in \`open\` or \`shipped\` by its status ` +
+            "and moves between them as it changes, leaving a tombstone behind, and every order is in `everything`. Each key a batch touches is written once per route that holds it or just lost it.",
         "",
         markdownTable([
             ["routes", "records/s", "headroom", "PutItem / 1,000", "PutObject / 1,000", "batch p50 / p99"],
@@ -155,79 +198,12 @@ function routesSection(results: BenchResults): string[] {
     ];
 }
 
-/** Per stack, whether one shard keeps up: on this machine's cores, and at the memory's vCPU share. */
-function answer(results: BenchResults): string {
-    return Object.entries(results.modeled)
-        .map(([stack, { headroom, handler, settings }]) => {
-            const atMemory = handler.recordsPerSecondAtMemory / PARTITION_WRITES_PER_SECOND;
-            const verdict =
-                headroom < 1
-                    ? "falls behind a partition written at its limit"
-                    : atMemory < 1
-                      ? `keeps up here, but not at ${integer(settings.memoryMb)} MB's vCPU share (${decimal(atMemory, 2)}×)`
-                      : `keeps up with a partition written at its limit, also at ${integer(settings.memoryMb)} MB's vCPU share (${decimal(atMemory, 2)}×)`;
-            return (
-                `**${stack}**: ${integer(handler.recordsPerSecond)} records/s, ${decimal(headroom, 2)}× the partition's rate: ` +
-                `one shard ${verdict} (batches of ${settings.batchSize}, ${settings.parallelizationFactor} at a time).`
-            );
-        })
-        .join(" ");
-}
-
-/** Why a floor was missed, from the run's own figures, and what would move it. */
-function explain(floor: Floor, results: BenchResults): string {
-    const stack = floor.name.split(",")[0] ?? "";
-    const modeled = results.modeled[stack] as Comparison | undefined;
-    if (modeled && floor.name.includes("headroom")) {
-        const ceiling = modeled.ceiling.recordsPerSecond / PARTITION_WRITES_PER_SECOND;
-        return (
-            `The ceiling, the minimum work for the same batches with nothing else to do, reaches ${decimal(ceiling, 2)}× ` +
-            (ceiling < floor.limit
-                ? "itself, so no handler could reach the floor with these settings and this model: "
-                : `and the handler ${decimal(modeled.ceilingFraction, 2)} of it. `) +
-            `a batch of ${modeled.settings.batchSize} waits on its poll and invoke, then on its archive PUT and its writes side by side (p50 ${integer(modeled.handler.p50BatchMs)} ms per batch). ` +
-            "Larger batches or a higher parallelization factor (prod's settings) move it; so would a faster archive PUT."
-        );
-    }
-    if (modeled && floor.name.includes("speedup")) {
-        return `The naive handler waits on a write and a PUT per record (${integer(modeled.naive.recordsPerSecond)} records/s); the handler is bounded as in its headroom note.`;
-    }
-    if (modeled && floor.name.includes("ceiling")) {
-        return (
-            `The handler spends ${decimal(modeled.handler.cpuMsPerBatch, 1)} ms of CPU per batch against the ceiling's ${decimal(modeled.ceiling.cpuMsPerBatch, 1)} ms (routing, coalescing, gzip, Powertools, the event's size), ` +
-            "on cores it shares with both servers here."
-        );
-    }
-    if (floor.name.includes("archive")) {
-        const neverLoaded = Object.values(results.codeArchive.neverLoadedBytes).reduce(
-            (sum, bytes) => sum + bytes,
-            0,
-        );
-        return (
-            `${integer(neverLoaded)} compressed bytes of it are files the function never loads (${Object.entries(
-                results.codeArchive.neverLoadedBytes,
-            )
-                .map(([kind, bytes]) => `${kind} ${integer(bytes)}`)
-                .join(
-                    ", ",
-                )}): Powertools ships CommonJS and ESM builds with type declarations and maps, and the program packages whole package directories. ` +
-            "Packaging only each dual-format package's package.json and CommonJS build (codePathOptions: exclude the packages, include those paths) leaves them out."
-        );
-    }
-    if (floor.name.includes("cold init")) {
-        return `Init loads Powertools (logger, metrics, batch) and builds the handler's clients: ${decimal(results.initMsMedian, 0)} ms against ${decimal(results.sdkOnlyInitMsMedian, 0)} ms for the SDK clients alone.`;
-    }
-    return "See the problems listed below.";
-}
-
 function costSection(results: BenchResults): string {
     const price = (value: number, per: number) =>
-        `$${decimal(value * per, value * per < 0.01 ? 10 : 3)
-            .replace(/0+$/, "")
-            .replace(/\.$/, "")}`;
+        `$${decimal(value * per, value * per < 0.01 ? 10 : 3).replace(/\.?0+$/, "")}`;
     return `## Cost per million changes
 
-From the counted calls, the items written and the invocations as billed (public list prices, us-east-1, checked ${PRICES_USD.checked}: ${PRICE_SOURCES}):
+From the counted calls, the items written and the invocations as billed (public list prices, us-east-1, checked ${PRICES_USD.checked}: [Lambda](https://aws.amazon.com/lambda/pricing/), [DynamoDB on-demand](https://aws.amazon.com/dynamodb/pricing/on-demand/), [S3](https://aws.amazon.com/s3/pricing/)):
 
 \`\`\`
 cost per 1M changes = (1,000,000 / changes) × (
@@ -238,7 +214,6 @@ cost per 1M changes = (1,000,000 / changes) × (
 
 billed ms of an invocation = ⌈max(duration, CPU time ÷ min(1, memory MB / ${integer(MB_PER_VCPU)}))⌉
 \`\`\`
-
 - **Billed duration.** Lambda gives a function one full vCPU at ${integer(MB_PER_VCPU)} MB and a proportional share below ([Lambda memory](https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html)).
   The bench measures the function process's CPU time per invocation (\`process.cpuUsage\`, all threads, gzip included) and bills the larger of the invocation's wall time and that CPU time
   stretched to the stack's share: a batch that needs more CPU than its share lasts longer. At modeled latency the wall time is the modeled one. The CPU is this machine's x86 core, not a Graviton one.
@@ -250,15 +225,14 @@ billed ms of an invocation = ⌈max(duration, CPU time ÷ min(1, memory MB / ${i
 
 function coldStartSection(results: BenchResults): string {
     const runs = (values: readonly number[]) => values.map((value) => decimal(value, 0)).join(", ");
+    const never = Object.entries(results.codeArchive.neverLoadedBytes)
+        .map(([kind, bytes]) => `${integer(bytes)} compressed bytes of ${kind}`)
+        .join(", ");
     return `## Cold start and code archive
 
 - **Cold init ratio ${decimal(results.initRatio, 2)}**: the packaged function's median init, ${decimal(results.initMsMedian, 1)} ms (runs: ${runs(results.initMsRuns)}), over the median of a function that only loads and builds its two SDK clients,
   ${decimal(results.sdkOnlyInitMsMedian, 1)} ms (runs: ${runs(results.sdkOnlyInitMsRuns)}), timed alternately in fresh processes in the same run. The ratio is what the handler's own code adds; this machine's speed cancels out.
-- **Code archive**: ${bytesWithKb(results.codeZipBytes)} zipped, ${integer(results.codeArchive.entries)} entries; files the function never loads take ${Object.entries(
-        results.codeArchive.neverLoadedBytes,
-    )
-        .map(([kind, bytes]) => `${integer(bytes)} compressed bytes of ${kind}`)
-        .join(", ")}.`;
+- **Code archive**: ${integer(results.codeZipBytes)} bytes (${decimal(results.codeZipBytes / 1024, 0)} KB) zipped, ${integer(results.codeArchive.entries)} entries; files the function never loads take ${never}.`;
 }
 
 function method(results: BenchResults): string {
@@ -267,21 +241,24 @@ function method(results: BenchResults): string {
         `${integer(values[0] ?? 0)} → ${integer(values.at(-1) ?? 0)}`;
     return `## Method
 
-- **Workload.** Changes to order-like items (~300 bytes: strings, numbers, a string set, a nested map) on a Zipf-skewed key space: a key's first change inserts it, later ones modify it (90%) or delete it (10%).
-  They are written to the program's source table on DynamoDB Local and read back once from its real stream; every contender gets those same records.
-- **Delivery.** As one shard's event source mapping with each stack's settings: split by partition key into \`parallelizationFactor\` concurrent batch streams (\`local/mapping/parallelization.ts\`, each key's
-  changes in order in one stream), each cut into batches of the stack's batch size and delivered in order (\`local/mapping/delivery.ts\`) to its own execution environment. Records are all there when
-  the replay starts, so the batching window never waits (at 1,000 writes/s a batch of 500 fills in half a second).
+- **Workload.** Changes to order-like items (~300 bytes: strings, numbers, a string set, a nested map) on a Zipf-skewed key space: a key's first change inserts it, later ones modify it (90%)
+  or delete it (10%). They are written to the program's source table on DynamoDB Local and read back once from its real stream; every contender gets those same records.
+- **Delivery.** As one shard's event source mapping with each stack's settings: split by partition key into \`parallelizationFactor\` concurrent streams (\`local/mapping/parallelization.ts\`, each key's
+  changes in order in one), each cut into batches of the stack's size and delivered in order (\`local/mapping/delivery.ts\`) to its own execution environment. All records are there when the
+  replay starts, so the batching window never waits (at 1,000 writes/s a batch of 500 fills in half a second).
+- **Records/s per shard at modeled latency: the batches scheduled as Lambda runs them.** On AWS each execution environment has a vCPU share of its own; here they would share two cores. So the
+  concurrent streams are replayed one after another, each alone in its process, and the figures put them side by side: each batch starts after the previous one's modeled poll and invoke and lasts
+  as billed, its wall time or its CPU time at the memory's vCPU share, whichever is longer (\`scheduledRate\` in \`bench/measure/figures.ts\`); the shard's time is its slowest stream's, for all
+  three contenders. At loopback, figures are wall-clock time with the streams running side by side on this machine.
 - **(a) This handler**: the code archive exactly as \`pulumi up\` would upload it, unpacked and run in its own Node process with only the Lambda runtime's modules (\`local/lambda/\`), with the stack's environment.
 - **(b) Naive handler** (\`bench/measure/naive-handler.ts\`): for each record, \`unmarshall\` and \`marshall\` the image, \`PutItem\` (or \`DeleteItem\`), then one \`PutObject\` of the record as JSON, one await after another.
 - **(c) Ceiling** (\`bench/measure/ceiling-function.ts\`): the minimum work for the same batches, in the same kind of process: one guarded PutItem per distinct key (the handler's own items) at the stack's
-  write concurrency with the batch's gzip archive PUT alongside. Coalescing, item building and gzip are done before the clock starts.
+  write concurrency with the batch's gzip archive PUT alongside; coalescing, item building and gzip are done before the clock starts.
 - **Modeled latency.** The functions reach DynamoDB Local and s3rver through the latency proxy (\`bench/measure/latency-proxy.ts\`, its own process on 127.0.0.1); the bench's mapping waits the modeled
   poll and invoke before each invocation, for all three contenders alike.
-- **Clean state and warm-up.** Every replay writes to a new projection table and bucket. First the servers are loaded, slice after slice (ceiling and naive replays at loopback), until their rates stop
-  rising (${warmup.concurrentRates.length} slices in ${decimal(warmup.seconds, 0)} s; records/s ${rates(warmup.concurrentRates)} for the ceiling's work, ${rates(warmup.sequentialRates)} one at a time;
-  ${warmup.steady ? "levelled off" : "**still rising at the cap**"}): DynamoDB Local runs its JVM's full JIT, which speeds it up under load for a minute or more.
-  Then each contender processes copies of the first records under other keys before it is timed, as a busy stream's warm function would.
+- **Clean state and warm-up.** Every replay writes to a new projection table and bucket. First the servers are loaded with ceiling and naive replays at loopback until their rates stop rising
+  (${warmup.concurrentRates.length} slices in ${decimal(warmup.seconds, 0)} s; records/s ${rates(warmup.concurrentRates)} for the ceiling's work, ${rates(warmup.sequentialRates)} one at a time; ${warmup.steady ? "levelled off" : "**still rising at the cap**"}):
+  DynamoDB Local's full JIT speeds it up under load for a minute or more. Then each contender processes copies of the first records under other keys before it is timed, as a busy stream's warm function would.
 - **Counting.** A preload in each function process (\`bench/measure/function-preload.ts\`) adds a Smithy middleware to every SDK client, counts each command and HTTP attempt by operation, measures the
   process's CPU time per invocation, and writes one line per invocation; the bench checks the counts against what the records require, and the proxy's request count against the calls.
 - **Cold init**: the require of the unpacked \`__index.js\` (which runs the handler's factory) in fresh processes, without the preload, alternating with the SDK-only function.`;
@@ -289,8 +266,8 @@ function method(results: BenchResults): string {
 
 const CAVEATS = `## Caveats
 
-- The model adds each request's network and service time, but the servers still run here: their own time, and the CPU of the handler, the servers and the proxy, are this machine's 2 cores.
-  A busy machine slows every contender; the CPU share other processes took is printed above.
-- The defaults are typical figures from public sources, not measurements of a given account or region; the latency flags show how the answer moves with them. Heavier tails than a log-normal's (retries,
-  throttling, a cold partition) are not modeled.
+- The model adds each request's network and service time, but the servers still run here: their own time, and the CPU of the function, the servers and the proxy, share this machine's cores.
+  A busy machine slows every contender; the CPU share other processes took is printed above. DynamoDB and S3 are assumed to take the parallel writes at the same latency, as an on-demand table
+  does at these rates (a projection table written faster than one partition's 1,000 writes/s spreads over several partitions; its keys are the source's).
+- The defaults are typical public figures, not measurements of a given account or region; the latency flags show how the answer moves with them. Tails heavier than a log-normal's (retries, throttling, a cold partition) are not modeled.
 - Lambda's real CPU per memory is a Graviton share and its duration includes the runtime's own overhead; the billed figures scale this machine's CPU time.`;

@@ -1,119 +1,101 @@
-import type { BenchResults, Comparison, ContenderSummary } from "../bench-results";
-import { decimal, integer, usd } from "./format";
+import type { Comparison, ContenderSummary } from "../measure/figures";
+import type { BenchResults } from "../measure/measure";
 
 export type Rows = string[][];
 
+/** 12345.6 → "12,346" */
+export const integer = (value: number) => Math.round(value).toLocaleString("en-US");
+/** A figure with a fixed number of decimals and thousands separators. */
+export const decimal = (value: number, digits: number) =>
+    value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+/** US dollars, with enough decimals to show sub-cent amounts. */
+export const usd = (value: number) => `$${decimal(value, value < 0.1 ? 4 : 2)}`;
+
 /** Rows as a GitHub markdown table; Prettier aligns it when the file is written. */
-export function markdownTable(rows: Rows): string {
-    const [header, ...body] = rows;
-    if (!header) return "";
+export function markdownTable([header, ...body]: Rows): string {
     const line = (row: string[]) => `| ${row.map((cell) => cell.replace(/\|/g, "\\|") || " ").join(" | ")} |`;
-    return [
-        line(header),
-        `| ${header.map((_, index) => (index === 0 ? "---" : "---:")).join(" | ")} |`,
-        ...body.map(line),
-    ].join("\n");
+    const rule = `| ${header?.map((_, index) => (index === 0 ? "---" : "---:")).join(" | ")} |`;
+    return header ? [line(header), rule, ...body.map(line)].join("\n") : "";
 }
 
 /** The question per stack, at modeled latency: does the handler keep up with a partition, and at what cost. */
 export function headlineRows(results: BenchResults): Rows {
-    const stacks = Object.keys(results.modeled);
-    const row = (name: string, cell: (comparison: Comparison) => string): string[] => [
-        name,
-        ...stacks.map((stack) => cell(results.modeled[stack] as Comparison)),
+    const stacks = Object.entries(results.modeled);
+    const rows: [string, (comparison: Comparison) => string][] = [
+        [
+            "batch size / window / parallelization",
+            ({ settings: s }) => `${s.batchSize} / ${s.batchingWindowSeconds} s / ${s.parallelizationFactor}`,
+        ],
+        [
+            "write concurrency / memory",
+            ({ settings: s }) => `${s.writeConcurrency} / ${integer(s.memoryMb)} MB`,
+        ],
+        ["**records/s per shard**", ({ handler }) => `**${integer(handler.recordsPerSecond)}**`],
+        ["**headroom** over 1,000 writes/s", ({ headroom }) => `**${decimal(headroom, 2)}×**`],
+        ["speedup over the naive handler", ({ speedup }) => `${decimal(speedup, 0)}×`],
+        ["fraction of the ceiling", ({ ceilingFraction }) => decimal(ceilingFraction, 2)],
+        ["API calls per 1,000 changes", ({ handler }) => decimal(handler.apiCallsPer1000, 0)],
+        [
+            "batch duration p50 / p99",
+            ({ handler: h }) => `${integer(h.p50BatchMs)} / ${integer(h.p99BatchMs)} ms`,
+        ],
+        ["billed ms per 1,000 changes", ({ billedMsPer1000 }) => integer(billedMsPer1000)],
+        ["**cost per million changes**", ({ costPerMillionUsd }) => `**${usd(costPerMillionUsd)}**`],
     ];
     return [
-        ["at modeled cloud latency", ...stacks],
-        row(
-            "batch size / window / parallelization",
-            ({ settings }) =>
-                `${settings.batchSize} / ${settings.batchingWindowSeconds} s / ${settings.parallelizationFactor}`,
-        ),
-        row(
-            "write concurrency / memory",
-            ({ settings }) => `${settings.writeConcurrency} / ${integer(settings.memoryMb)} MB`,
-        ),
-        row("**records/s per shard**", ({ handler }) => `**${integer(handler.recordsPerSecond)}**`),
-        row("↳ had each batch lasted as billed at the memory's vCPU share", ({ handler }) =>
-            integer(handler.recordsPerSecondAtMemory),
-        ),
-        row("**headroom** over 1,000 writes/s", (comparison) => `**${decimal(comparison.headroom, 2)}×**`),
-        row("speedup over the naive handler", (comparison) => `${decimal(comparison.speedup, 0)}×`),
-        row("fraction of the ceiling", (comparison) => decimal(comparison.ceilingFraction, 2)),
-        row("API calls per 1,000 changes", ({ handler }) => decimal(handler.apiCallsPer1000, 0)),
-        row(
-            "batch duration p50 / p99",
-            ({ handler }) => `${integer(handler.p50BatchMs)} / ${integer(handler.p99BatchMs)} ms`,
-        ),
-        row("billed ms per 1,000 changes", (comparison) => integer(comparison.billedMsPer1000)),
-        row("**cost per million changes**", (comparison) => `**${usd(comparison.costPerMillionUsd)}**`),
+        ["at modeled cloud latency", ...stacks.map(([stack]) => stack)],
+        ...rows.map(([name, cell]) => [name, ...stacks.map(([, comparison]) => cell(comparison))]),
     ];
 }
 
 /** Every figure of one stack: the three contenders at modeled latency, then at loopback. */
 export function comparisonRows(modeled: Comparison | undefined, loopback: Comparison | undefined): Rows {
-    const columns: [string, ContenderSummary, Comparison][] = [];
-    for (const [mode, comparison] of [
-        ["modeled", modeled],
-        ["loopback", loopback],
-    ] as const) {
-        if (!comparison) continue;
-        for (const contender of ["handler", "naive", "ceiling"] as const)
-            columns.push([`${contender}, ${mode}`, comparison[contender], comparison]);
-    }
-    const row = (name: string, cell: (summary: ContenderSummary, comparison: Comparison) => string) => [
-        name,
-        ...columns.map(([, summary, comparison]) => cell(summary, comparison)),
-    ];
+    const columns = Object.entries({ modeled, loopback }).flatMap(([mode, comparison]) =>
+        comparison
+            ? (["handler", "naive", "ceiling"] as const).map(
+                  (contender) => [`${contender}, ${mode}`, comparison[contender], comparison] as const,
+              )
+            : [],
+    );
     const operations = [
-        ...new Set(columns.flatMap(([, summary]) => Object.keys(summary.apiCallsPer1000ByOperation))),
+        ...new Set(columns.flatMap(([, s]) => Object.keys(s.apiCallsPer1000ByOperation))),
     ].sort();
-    const cost =
-        (part: keyof ContenderSummary["costBreakdownPerMillionUsd"]) => (summary: ContenderSummary) =>
-            usd(summary.costBreakdownPerMillionUsd[part]);
+    const cost = (part: keyof ContenderSummary["costBreakdownPerMillionUsd"]) => (s: ContenderSummary) =>
+        usd(s.costBreakdownPerMillionUsd[part]);
+    // Each row: its name, and its cell from a contender's summary `s` and its comparison `c`.
+    type Row = [string, (s: ContenderSummary, c: Comparison) => string];
+    const optional = (value: number | undefined) => (value === undefined ? "–" : decimal(value, 1));
+    const rows: Row[] = [
+        ["changes replayed", (s) => integer(s.records)],
+        ["batches (invocations)", (s) => integer(s.batches)],
+        ["records/s", (s) => integer(s.recordsPerSecond)],
+        ["↳ each round", (s) => s.roundsRecordsPerSecond.map(integer).join(" / ")],
+        ["× the naive handler", (s, c) => `${decimal(s.recordsPerSecond / c.naive.recordsPerSecond, 1)}×`],
+        ["fraction of the ceiling", (s, c) => decimal(s.recordsPerSecond / c.ceiling.recordsPerSecond, 2)],
+        ["API calls per 1,000 changes", (s) => decimal(s.apiCallsPer1000, 1)],
+        ...operations.map((op): Row => [`↳ ${op}`, (s) => optional(s.apiCallsPer1000ByOperation[op])]),
+        [
+            "API calls per batch, mean / max",
+            (s) => `${decimal(s.apiCallsPerBatch.mean, 1)} / ${integer(s.apiCallsPerBatch.max)}`,
+        ],
+        [
+            "↳ worst batch − (distinct keys + 1)",
+            (s) => integer(s.apiCallsPerBatch.maxOverDistinctKeysPlusOne),
+        ],
+        ["batch duration p50 / p99, ms", (s) => `${decimal(s.p50BatchMs, 0)} / ${decimal(s.p99BatchMs, 0)}`],
+        ["function CPU per batch, ms", (s) => decimal(s.cpuMsPerBatch, 1)],
+        ["billed ms per 1,000 changes", (s) => integer(s.billedMsPer1000)],
+        ["write units per 1,000 changes", (s) => decimal(s.writeUnitsPer1000, 1)],
+        ["archive bytes per change", (s) => decimal(s.archiveBytesPerChange, 1)],
+        ["cost per 1M changes", (s) => usd(s.costPerMillionUsd)],
+        ["↳ Lambda requests", cost("lambdaRequests")],
+        ["↳ Lambda compute", cost("lambdaCompute")],
+        ["↳ DynamoDB writes", cost("dynamodbWrites")],
+        ["↳ S3 PUTs", cost("s3Puts")],
+    ];
     return [
         ["", ...columns.map(([name]) => name)],
-        row("changes replayed", (summary) => integer(summary.records)),
-        row("batches (invocations)", (summary) => integer(summary.batches)),
-        row("records/s", (summary) => integer(summary.recordsPerSecond)),
-        row("↳ each round", (summary) => summary.roundsRecordsPerSecond.map(integer).join(" / ")),
-        row("↳ had each batch lasted as billed", (summary) => integer(summary.recordsPerSecondAtMemory)),
-        row(
-            "× the naive handler",
-            (summary, comparison) =>
-                `${decimal(summary.recordsPerSecond / comparison.naive.recordsPerSecond, 1)}×`,
-        ),
-        row("fraction of the ceiling", (summary, comparison) =>
-            decimal(summary.recordsPerSecond / comparison.ceiling.recordsPerSecond, 2),
-        ),
-        row("API calls per 1,000 changes", (summary) => decimal(summary.apiCallsPer1000, 1)),
-        ...operations.map((operation) =>
-            row(`↳ ${operation}`, (summary) => {
-                const value = summary.apiCallsPer1000ByOperation[operation];
-                return value === undefined ? "–" : decimal(value, 1);
-            }),
-        ),
-        row(
-            "API calls per batch, mean / max",
-            (summary) =>
-                `${decimal(summary.apiCallsPerBatch.mean, 1)} / ${integer(summary.apiCallsPerBatch.max)}`,
-        ),
-        row("↳ worst batch − (distinct keys + 1)", (summary) =>
-            integer(summary.apiCallsPerBatch.maxOverDistinctKeysPlusOne),
-        ),
-        row(
-            "batch duration p50 / p99, ms",
-            (summary) => `${decimal(summary.p50BatchMs, 0)} / ${decimal(summary.p99BatchMs, 0)}`,
-        ),
-        row("function CPU per batch, ms", (summary) => decimal(summary.cpuMsPerBatch, 1)),
-        row("billed ms per 1,000 changes", (summary) => integer(summary.billedMsPer1000)),
-        row("write units per 1,000 changes", (summary) => decimal(summary.writeUnitsPer1000, 1)),
-        row("archive bytes per change", (summary) => decimal(summary.archiveBytesPerChange, 1)),
-        row("cost per 1M changes", (summary) => usd(summary.costPerMillionUsd)),
-        row("↳ Lambda requests", cost("lambdaRequests")),
-        row("↳ Lambda compute", cost("lambdaCompute")),
-        row("↳ DynamoDB writes", cost("dynamodbWrites")),
-        row("↳ S3 PUTs", cost("s3Puts")),
+        ...rows.map(([name, cell]) => [name, ...columns.map(([, s, c]) => cell(s, c))]),
     ];
 }
 

@@ -4,7 +4,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { BenchResults } from "../../bench/bench-results";
+import type { BenchResults } from "../../bench/measure/measure";
 import { billedMs } from "../../bench/measure/cost";
 import { runBenchmark } from "../../bench/measure/measure";
 import { BenchProcesses } from "../../bench/measure/processes";
@@ -69,7 +69,7 @@ describe("npm run bench", function () {
         const before = digest();
         const directory = fs.mkdtempSync(path.join(os.tmpdir(), "changefeed-bench-test-"));
         try {
-            // prod: parallelization 2 and batches of 500. Short delays and no server warm-up: this
+            // prod: parallelization 5 and batches of 500. Short delays and no server warm-up: this
             // checks the plumbing, not the speed.
             const flags =
                 "--stacks prod --changes 300 --naive-changes 40 --naive-modeled-changes 20 --rounds 1";
@@ -112,11 +112,11 @@ describe("npm run bench", function () {
                     assert.ok(comparison[contender].costPerMillionUsd > 0);
                 }
                 // Counted, not estimated: two calls per change for the naive handler; for the handler,
-                // distinct keys + 1 per batch, and 300 changes split over two concurrent streams make two batches.
+                // distinct keys + 1 per batch, and 300 changes split over five concurrent streams make five batches.
                 assert.equal(comparison.naive.apiCallsPer1000, 2000);
                 assert.equal(comparison.handler.apiCallsPerBatch.maxOverDistinctKeysPlusOne, 0);
-                assert.equal(comparison.handler.batches, 2);
-                assert.equal(comparison.handler.apiCallsPer1000ByOperation["S3.PutObject"], 2000 / 300);
+                assert.equal(comparison.handler.batches, 5);
+                assert.equal(comparison.handler.apiCallsPer1000ByOperation["S3.PutObject"], 5000 / 300);
                 for (const field of [
                     "headroom",
                     "speedup",
@@ -126,7 +126,7 @@ describe("npm run bench", function () {
                 ] as const)
                     assert.ok(comparison[field] > 0, `${mode}.${field}`);
             }
-            assert.equal(json.modeled.prod?.settings.parallelizationFactor, 2);
+            assert.equal(json.modeled.prod?.settings.parallelizationFactor, 5);
             // The first stack again with three routes: each key is written to every route that holds
             // it or just lost it, so more PutItems than with one route, and one PutObject per batch still.
             const routed = json.routes;

@@ -359,7 +359,7 @@ for (const stack of ["dev", "prod"]) {
 }
 
 describe("stack differences (Pulumi mocks)", () => {
-    it("gives production larger batches, more retries, a longer record age and more memory than dev", async function () {
+    it("gives production larger batches, more batches in flight, more retries and a longer record age than dev, and a full vCPU", async function () {
         this.timeout(180_000);
         const dev = findResource(await runProgram("dev"), MAPPING, "changefeed-mapping").inputs;
         const prodRun = await runProgram("prod");
@@ -369,7 +369,8 @@ describe("stack differences (Pulumi mocks)", () => {
         assert.ok(Number(prod.batchSize) > Number(dev.batchSize));
         assert.ok(Number(prod.maximumRetryAttempts) > Number(dev.maximumRetryAttempts));
         assert.ok(Number(prod.maximumRecordAgeInSeconds) > Number(dev.maximumRecordAgeInSeconds));
-        assert.ok(Number(prodFunction.memorySize) >= 1024);
+        assert.ok(Number(prod.parallelizationFactor) > Number(dev.parallelizationFactor));
+        assert.ok(Number(prodFunction.memorySize) >= 1769);
     });
 
     it("adds the sort key to both tables when one is configured", async () => {

@@ -183,13 +183,13 @@ describe("npm start (the command a newcomer runs)", function () {
         this.test!.title += ` (demo took ${duration} s)`;
     });
 
-    it("--stack prod --demo converges with two batches of the shard in flight at once (parallelizationFactor 2)", async function () {
+    it("--stack prod --demo converges with five batches of the shard in flight at once (parallelizationFactor 5)", async function () {
         const run = runStart(["--stack", "prod", "--demo"]);
 
         const { code } = await run.exited;
 
         assert.equal(code, 0, run.output());
-        assert.match(run.output(), /mapping +batch 500, window 5 s, .*2 batches per shard at once/);
+        assert.match(run.output(), /mapping +batch 500, window 5 s, .*5 batches per shard at once/);
         assert.doesNotMatch(run.output(), /not emulated +parallelizationFactor/);
         assert.match(run.output(), /Converged: every change but the poison record is in the projection/);
         assert.deepEqual(stillRunning(run.descendants), []);
