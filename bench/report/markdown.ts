@@ -244,10 +244,10 @@ function method(results: BenchResults): string {
 - **Workload.** Changes to order-like items (~300 bytes: strings, numbers, a string set, a nested map) on a Zipf-skewed key space: a key's first change inserts it, later ones modify it (90%)
   or delete it (10%). They are written to the program's source table on DynamoDB Local and read back once from its real stream; every contender gets those same records.
 - **Delivery.** As one shard's event source mapping with each stack's settings: split by partition key into \`parallelizationFactor\` concurrent streams (\`local/mapping/parallelization.ts\`, each key's
-  changes in order in one), each cut into batches of the stack's size and delivered in order (\`local/mapping/delivery.ts\`) to its own execution environment. All records are there when the
+  changes in order in one), each cut into batches of the stack's size and delivered in order (\`local/mapping/delivery.ts\`) to an execution environment of its own (at loopback). All records are there when the
   replay starts, so the batching window never waits (at 1,000 writes/s a batch of 500 fills in half a second).
 - **Records/s per shard at modeled latency: the batches scheduled as Lambda runs them.** On AWS each execution environment has a vCPU share of its own; here they would share two cores. So the
-  concurrent streams are replayed one after another, each alone in its process, and the figures put them side by side: each batch starts after the previous one's modeled poll and invoke and lasts
+  concurrent streams are replayed one after another in one warm process, and the figures put them side by side: each batch starts after the previous one's modeled poll and invoke and lasts
   as billed, its wall time or its CPU time at the memory's vCPU share, whichever is longer (\`scheduledRate\` in \`bench/measure/figures.ts\`); the shard's time is its slowest stream's, for all
   three contenders. At loopback, figures are wall-clock time with the streams running side by side on this machine.
 - **(a) This handler**: the code archive exactly as \`pulumi up\` would upload it, unpacked and run in its own Node process with only the Lambda runtime's modules (\`local/lambda/\`), with the stack's environment.
@@ -258,7 +258,7 @@ function method(results: BenchResults): string {
   poll and invoke before each invocation, for all three contenders alike.
 - **Clean state and warm-up.** Every replay writes to a new projection table and bucket. First the servers are loaded with ceiling and naive replays at loopback until their rates stop rising
   (${warmup.concurrentRates.length} slices in ${decimal(warmup.seconds, 0)} s; records/s ${rates(warmup.concurrentRates)} for the ceiling's work, ${rates(warmup.sequentialRates)} one at a time; ${warmup.steady ? "levelled off" : "**still rising at the cap**"}):
-  DynamoDB Local's full JIT speeds it up under load for a minute or more. Then each contender processes copies of the first records under other keys before it is timed, as a busy stream's warm function would.
+  DynamoDB Local's full JIT speeds it up under load for a minute or more. Then each contender processes copies of the first records under other keys before it is timed, as a busy stream's warm function would (at modeled latency ten batches of the stack's size, which is how long the SDK's request path takes to reach its steady CPU time per call).
 - **Counting.** A preload in each function process (\`bench/measure/function-preload.ts\`) adds a Smithy middleware to every SDK client, counts each command and HTTP attempt by operation, measures the
   process's CPU time per invocation, and writes one line per invocation; the bench checks the counts against what the records require, and the proxy's request count against the calls.
 - **Cold init**: the require of the unpacked \`__index.js\` (which runs the handler's factory) in fresh processes, without the preload, alternating with the SDK-only function.`;
