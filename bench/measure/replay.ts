@@ -90,7 +90,7 @@ export async function replay(
         : undefined;
     const endpoints = proxy && { dynamodb: proxy.dynamodbEndpoint, s3: proxy.s3Endpoint };
     const environment = contender === "ceiling" ? { BENCH_CEILING_WORK: work } : undefined;
-    const environments = (modeled ? [streams[0]] : streams).map((_, index) => {
+    const environments = Array.from({ length: modeled ? 1 : streams.length }, (_, index) => {
         const callsFile = path.join(workDirectory, `${name}-${index}.ndjson`);
         const fn = createFunction(stack, context.code, contender, settings, {
             target,

@@ -16,7 +16,7 @@ import {
 } from "../../local/program";
 import { PACKAGE_NAME } from "../../infra/handler-code-paths";
 import { filesUnder, installConsumer, packThisRepository } from "../helpers/consumer";
-import { existingTables, type ExistingTable } from "../helpers/pulumi-mocks";
+import { existingTables, SINGLE_TABLE_DESIGN, type ExistingTable } from "../helpers/pulumi-mocks";
 
 const EXAMPLE = path.join(PROJECT_ROOT, "examples", "two-tables");
 const EXAMPLE_FILES = ["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts"];
@@ -29,15 +29,7 @@ const CHANGE_FEED = "ddb-changefeed:index:ChangeFeed";
 
 /** The two tables the example attaches to, as they already exist in the account. */
 const TABLES = {
-    orders: {
-        hashKey: "pk",
-        rangeKey: "sk",
-        attributes: [
-            { name: "pk", type: "S" },
-            { name: "sk", type: "S" },
-        ],
-        streamViewType: "NEW_AND_OLD_IMAGES",
-    },
+    orders: SINGLE_TABLE_DESIGN,
     customers: {
         hashKey: "customerId",
         attributes: [{ name: "customerId", type: "S" }],
