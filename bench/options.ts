@@ -2,12 +2,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { PROJECT_ROOT } from "../local/program";
 import { UsageError, type ParsedFlags } from "../ops/command-line";
-import {
-    DEFAULT_LATENCY,
-    MODELED_OPERATIONS,
-    type Distribution,
-    type ModeledOperation,
-} from "./measure/latency";
+import { DEFAULT_LATENCY, MODELED_OPERATIONS, type Distribution } from "./measure/latency";
 
 /** The defaults of everything a bench run can vary (`npm run bench -- --help` says what each does). */
 export const DEFAULT_OPTIONS = {
@@ -69,7 +64,7 @@ const FLAGS: Readonly<Record<string, readonly [keyof BenchOptions, Read, string]
 };
 
 /** Per modeled operation, its distribution's flag: `--put-item-ms` for PutItem. */
-const LATENCY_FLAGS: Readonly<Record<string, ModeledOperation>> = Object.fromEntries(
+const LATENCY_FLAGS = Object.fromEntries(
     MODELED_OPERATIONS.map((op) => [`${op.replace(/\B[A-Z]/g, "-$&").toLowerCase()}-ms`, op]),
 );
 
@@ -85,7 +80,6 @@ const SWITCHES = {
 // A list shows comma-separated, as String() joins it.
 const shown = (value: unknown) =>
     typeof value === "string" ? path.relative(PROJECT_ROOT, value) : String(value);
-const ms = ({ medianMs, p99Ms }: Distribution) => `${medianMs},${p99Ms}`;
 
 export const USAGE = [
     "Usage: npm run bench [-- options]",
@@ -98,8 +92,8 @@ export const USAGE = [
         ([flag, [key, , help]]) => `  --${flag} <value>  ${help} (default ${shown(DEFAULT_OPTIONS[key])})`,
     ),
     ...Object.entries(LATENCY_FLAGS).map(
-        ([flag, operation]) =>
-            `  --${flag} <median,p99>  modeled ${operation} latency in ms (default ${ms(DEFAULT_LATENCY[operation])})`,
+        ([flag, op]) =>
+            `  --${flag} <median,p99>  modeled ${op} latency in ms (default ${Object.values(DEFAULT_LATENCY[op])})`,
     ),
     ...Object.entries(SWITCHES).map(([flag, help]) => `  --${flag}  ${help}`),
     "  --help  this text",
@@ -112,11 +106,7 @@ export const BENCH_FLAGS: Readonly<Record<string, { readonly type: "string" | "b
         ...Object.keys(SWITCHES).map((flag) => [flag, { type: "boolean" }]),
     ]);
 
-/**
- * The bench's options from its parsed flags, defaults applied.
- *
- * @throws {UsageError} naming the flag and what it allows, for a value out of range
- */
+/** The bench's options from its parsed flags, defaults applied; a value out of range throws a {@link UsageError} naming the flag. */
 export function benchOptions(values: ParsedFlags<typeof BENCH_FLAGS>): BenchOptions {
     const set: Record<string, unknown> = {};
     const latency: Record<string, Distribution> = {};
@@ -141,12 +131,7 @@ export function benchOptions(values: ParsedFlags<typeof BENCH_FLAGS>): BenchOpti
     };
 }
 
-/**
- * Parses a command line as `npm run bench` does (`--flag value` and `--flag=value` alike).
- *
- * @throws {UsageError} naming the flag and what it allows, for a value out of range
- * @throws the parser's own error naming an unknown flag
- */
+/** Parses a command line as `npm run bench` does; an unknown flag throws the parser's own error naming it. */
 export function parse(argv: readonly string[]): BenchOptions {
     return benchOptions(parseArgs({ args: [...argv], options: BENCH_FLAGS, strict: true }).values);
 }

@@ -1,14 +1,10 @@
-/**
- * `npm run bench`: measures (bench/measure/), then prints the figures and writes bench/results.json
- * and docs/benchmarks.md (bench/report/). Progress goes to stderr, figures to stdout.
- */
+// `npm run bench`: measures (bench/measure/), prints the summary, writes results and page (bench/report/).
 import * as fs from "node:fs";
 import { runCommand } from "../ops/command-line";
 import { runBenchmark, type BenchResults } from "./measure/measure";
 import { BenchProcesses } from "./measure/processes";
 import { BENCH_FLAGS, benchOptions, USAGE } from "./options";
-import { summarySections } from "./report/markdown";
-import { problemLines } from "./report/tables";
+import { problemLines, summarySections } from "./report/markdown";
 import { DOCS_PAGE, formatted, writeOutputs } from "./report/write";
 
 runCommand({
@@ -25,7 +21,7 @@ runCommand({
         const results: BenchResults = options.fromResults
             ? (JSON.parse(fs.readFileSync(options.fromResults, "utf8")) as BenchResults)
             : await runBenchmark(options, { log: (line) => console.error(line), processes });
-        console.log(await formatted(summarySections(results).join("\n"), DOCS_PAGE));
+        console.log(await formatted(summarySections(results).join("\n\n"), DOCS_PAGE));
         // A results file given as input is left alone: only the docs are written from it.
         const resultsFile = options.fromResults ? undefined : options.resultsFile;
         const written = await writeOutputs(results, { resultsFile, docsDirectory: options.docsDirectory });

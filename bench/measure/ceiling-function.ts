@@ -1,8 +1,8 @@
 /**
- * The ceiling, run as a function in the same kind of process as the handler: for each batch it only
- * sends the minimum work, prepared before the clock started by `ceiling-work.ts` (one guarded PutItem
- * per distinct key, the handler's own items, and the batch's gzip archive), at the stack's write
- * concurrency with the PutObject alongside. Plain SDK calls with the handler's client options.
+ * The ceiling, a function in the same kind of process as the handler: per batch it only sends the
+ * minimum work, prepared before the clock started by `ceiling-work.ts` (one guarded PutItem per
+ * distinct key and the batch's gzip archive), at the stack's write concurrency with the PutObject
+ * alongside, with the handler's client options.
  */
 import { readFileSync } from "node:fs";
 import { DynamoDBClient, PutItemCommand, type PutItemCommandInput } from "@aws-sdk/client-dynamodb";

@@ -7,10 +7,7 @@ import { toGuardedPut } from "../../handler/projection-item";
 import type { HandlerSettings } from "../../handler/types";
 import type { CeilingWork } from "./ceiling-function";
 
-/**
- * The handler's guarded PutItems for a batch, without the table name: one per distinct key,
- * carrying the key's latest change (coalesced by the handler's own `planBatch` and `toGuardedPut`).
- */
+/** The handler's guarded PutItems for a batch, without the table name: one per distinct key, from its own `planBatch` and `toGuardedPut`. */
 export function guardedPuts(
     batch: readonly DynamoDBRecord[],
     settings: HandlerSettings,
@@ -30,10 +27,7 @@ export function guardedPuts(
     );
 }
 
-/**
- * Prepares the ceiling's work for these batches (items built, coalesced, archives gzipped) and
- * writes it where the ceiling function reads it at init, keyed by each batch's first sequence number.
- */
+/** Prepares the ceiling's work for these batches (items built, archives gzipped) into the file its function reads at init. */
 export async function writeCeilingWork(
     file: string,
     batches: readonly (readonly DynamoDBRecord[])[],

@@ -1,4 +1,3 @@
-import AdmZip from "adm-zip";
 import { zipCodeArchive } from "../../local/lambda/code-archive";
 import type { LocalStack } from "../../local/stack";
 import { createFunction, type BenchCode } from "./functions";
@@ -7,11 +6,10 @@ import type { StackSettings } from "./stack-settings";
 
 /**
  * Cold init of the packaged function and of a function that only loads and builds the two SDK
- * clients it needs, alternating, each in a fresh process (local/lambda/worker.js times the require
- * of the function's module, which for the handler runs its factory), without the counting preload.
- * The ratio of their medians is what the handler's own code adds, on any machine.
+ * clients it needs, alternating, each in a fresh process without the counting preload
+ * (local/lambda/worker.js times the require of the function's module, which for the handler runs
+ * its factory). The ratio of their medians is what the handler's own code adds, on any machine.
  *
- * @returns each run's init time in ms, per function
  * @throws {Error} when a function fails to initialize
  */
 export async function measureColdInits(
@@ -20,7 +18,7 @@ export async function measureColdInits(
     settings: StackSettings,
     processes: BenchProcesses,
     runs: number,
-): Promise<{ readonly packaged: number[]; readonly sdkOnly: number[] }> {
+) {
     const times = { packaged: [] as number[], sdkOnly: [] as number[] };
     for (let run = 0; run < runs; run++)
         for (const [kind, into] of [
@@ -42,27 +40,10 @@ export async function measureColdInits(
     return times;
 }
 
-/** Files in a code archive that Node never loads for a CommonJS function, by kind. */
-export const NEVER_LOADED: Readonly<Record<string, RegExp>> = {
-    typeDeclarations: /\.d\.[cm]?ts$/,
-    sourceMaps: /\.map$/,
-    esmBuilds: /\/lib\/esm\/.*\.js$/,
-    docs: /\.md$/i,
-};
-
-/**
- * The code archive as `pulumi up` would upload it: its zipped size, entries, and the compressed bytes
- * of files the function never loads (type declarations, source maps, the ESM builds of dual-format
- * packages the CommonJS handler never imports, README and CHANGELOG files), by kind.
- */
+/** The code archive as `pulumi up` would upload it: its zipped size and its number of entries. */
 export async function codeArchiveFigures(stack: LocalStack) {
     const fn = stack.deployment.functions.find((declared) => declared.resource.name === "changefeed-handler");
     if (!fn) throw new Error("The program declared no function.");
     const archive = await zipCodeArchive(fn.resource.inputs.code);
-    const neverLoadedBytes = Object.fromEntries(Object.keys(NEVER_LOADED).map((kind) => [kind, 0]));
-    for (const entry of new AdmZip(archive.zip).getEntries()) {
-        const kind = Object.keys(NEVER_LOADED).find((name) => NEVER_LOADED[name]?.test(entry.entryName));
-        if (kind) neverLoadedBytes[kind] = (neverLoadedBytes[kind] ?? 0) + entry.header.compressedSize;
-    }
-    return { zipBytes: archive.zip.length, entries: archive.entries.length, neverLoadedBytes };
+    return { zipBytes: archive.zip.length, entries: archive.entries.length };
 }

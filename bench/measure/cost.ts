@@ -15,18 +15,14 @@ export const PRICES_USD = {
 export const MB_PER_VCPU = 1769;
 
 /**
- * One invocation's billed duration at a memory size: the larger of its wall time and its CPU time
- * stretched to the vCPU share that memory buys (a function that needs more CPU than its share
- * takes longer), rounded up to the millisecond as Lambda bills.
+ * One invocation's billed duration, in whole ms as Lambda bills: the larger of its wall time and its
+ * CPU time stretched to the memory's vCPU share (a function that needs more CPU than its share takes longer).
  */
 export function billedMs(durationMs: number, cpuMs: number, memoryMb: number): number {
     return Math.ceil(Math.max(durationMs, cpuMs / Math.min(1, memoryMb / MB_PER_VCPU)));
 }
 
-/**
- * Cost per million changes of what a replay of `changes` used, by what AWS bills: each billed unit ×
- * its price × 1,000,000 / changes. Stream reads by a Lambda trigger are free.
- */
+/** Cost per million changes of what a replay of `changes` used (stream reads by a Lambda trigger are free). */
 export function costPerMillionChanges(
     changes: number,
     memoryMb: number,

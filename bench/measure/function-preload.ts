@@ -1,17 +1,15 @@
 /**
- * Loaded into a contender's process with `NODE_OPTIONS=--require <this file, transpiled>`. It counts
- * every AWS API call the function's SDK clients send (a Smithy middleware added to each client on
- * its first `send`, by operation, with HTTP attempts and errors), measures the process's CPU time
- * per invocation, and appends one JSON line per invocation to `BENCH_CALLS_FILE`, synchronously,
- * just before the result goes back to the runner. The function's code is untouched.
- *
- * Dependency-free on purpose: the function's process has only the Lambda runtime's modules.
+ * Loaded into a contender's process with `NODE_OPTIONS=--require <this file, transpiled>`, leaving
+ * the function's code untouched: counts every AWS API call its SDK clients send (by operation, with
+ * HTTP attempts and errors), measures the process's CPU time per invocation, and appends one JSON
+ * line per invocation to `BENCH_CALLS_FILE` just before the result goes back to the runner.
+ * Dependency-free: the function's process has only the Lambda runtime's modules.
  */
 import { appendFileSync } from "node:fs";
 
-/** The calls of one operation, e.g. `DynamoDB.PutItem`. */
-export type OperationCount = { calls: number; attempts: number; errors: number; bodyBytes: number };
+/** The calls of each operation, e.g. `DynamoDB.PutItem`. */
 export type CallTally = Record<string, OperationCount>;
+type OperationCount = { calls: number; attempts: number; errors: number; bodyBytes: number };
 /** What the preload writes per invocation. */
 export type InvocationLine = { readonly calls: CallTally; readonly cpuMs: number };
 
@@ -37,13 +35,8 @@ if (callsFile) {
         stack.add(
             (next, context) => async (args) => {
                 const body = args.input?.Body;
-                const bodyBytes =
-                    body instanceof Uint8Array
-                        ? body.byteLength
-                        : typeof body === "string"
-                          ? Buffer.byteLength(body)
-                          : 0;
-                count(context, { calls: 1, bodyBytes });
+                const isBytes = typeof body === "string" || body instanceof Uint8Array;
+                count(context, { calls: 1, bodyBytes: isBytes ? Buffer.byteLength(body) : 0 });
                 try {
                     return await next(args);
                 } catch (error) {
@@ -57,8 +50,7 @@ if (callsFile) {
         const attempt = { step: "finalizeRequest", priority: "low", name: "benchAttemptCounter" };
         stack.add((next, context) => (args) => (count(context, { attempts: 1 }), next(args)), attempt);
     };
-    // The base class of the clients as the function's SDK resolves them (from the runtime's
-    // modules), taken from the client class itself: which package defines it varies by SDK version.
+    // The clients' base class as the function's SDK resolves it: which package defines it varies by version.
     const classes = new Set<ClientClass>();
     for (const [client, className] of Object.entries(CLIENTS)) {
         const clientClass = (require(client) as Record<string, ClientClass>)[className];

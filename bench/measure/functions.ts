@@ -16,24 +16,24 @@ import type { StackSettings } from "./stack-settings";
 
 /** The three contenders, and the function that only loads the SDK clients (for cold init). */
 export type Contender = "handler" | "naive" | "ceiling";
-export type FunctionKind = Contender | "sdk-only";
+type FunctionKind = Contender | "sdk-only";
 
-/** Where a contender writes: its own new projection table and archive bucket, and with routes a table per route. */
-export type Target = {
+/** Where a contender writes: a new projection table and archive bucket, and a new table per route. */
+type Target = {
     readonly table: string;
     readonly bucket: string;
-    readonly routeTables?: Readonly<Record<string, string>>;
+    readonly routeTables: Record<string, string>;
 };
 
 /** The bench's own code, transpiled to plain JavaScript: function processes and the proxy run bare Node. */
 export type BenchCode = { readonly directory: string; readonly preload: string; readonly proxy: string };
 
-/** Each function but the packaged handler: its folder in the built code, its files and its handler. */
-const CODE: Record<Exclude<FunctionKind, "handler">, { folder: string; files: string[]; handler: string }> = {
-    naive: { folder: "naive", files: ["naive-handler.ts"], handler: "naive-handler.handler" },
-    ceiling: { folder: "ceiling", files: ["ceiling-function.ts"], handler: "ceiling-function.handler" },
-    "sdk-only": { folder: "sdk-only", files: [], handler: "index.handler" },
-};
+/** Each function but the packaged handler: its folder in the built code, its source and its handler. */
+const CODE = {
+    naive: { folder: "naive", source: "naive-handler.ts", handler: "naive-handler.handler" },
+    ceiling: { folder: "ceiling", source: "ceiling-function.ts", handler: "ceiling-function.handler" },
+    "sdk-only": { folder: "sdk-only", source: undefined, handler: "index.handler" },
+} as const;
 
 const SDK_ONLY = `const { DynamoDBClient } = require("@aws-sdk/client-dynamodb");
 const { S3Client } = require("@aws-sdk/client-s3");
@@ -48,23 +48,23 @@ exports.handler = async () => null;
  * bundle it), and a function that only loads and builds the two SDK clients.
  */
 export function buildBenchCode(directory: string): BenchCode {
-    const tools = ["function-preload.ts", "latency-proxy.ts", "latency.ts"];
-    for (const { folder, files } of [{ folder: "tools", files: tools }, ...Object.values(CODE)]) {
+    const transpile = (folder: string, file: string) => {
+        const source = path.join(__dirname, file);
+        const compilerOptions = {
+            module: ts.ModuleKind.CommonJS,
+            target: ts.ScriptTarget.ES2022,
+            esModuleInterop: true,
+        };
+        const { outputText } = ts.transpileModule(fs.readFileSync(source, "utf8"), {
+            fileName: source,
+            compilerOptions,
+        });
         fs.mkdirSync(path.join(directory, folder), { recursive: true });
-        for (const file of files) {
-            const source = path.join(__dirname, file);
-            const compilerOptions = {
-                module: ts.ModuleKind.CommonJS,
-                target: ts.ScriptTarget.ES2022,
-                esModuleInterop: true,
-            };
-            const output = ts.transpileModule(fs.readFileSync(source, "utf8"), {
-                fileName: source,
-                compilerOptions,
-            });
-            fs.writeFileSync(path.join(directory, folder, file.replace(/\.ts$/, ".js")), output.outputText);
-        }
-    }
+        fs.writeFileSync(path.join(directory, folder, file.replace(/\.ts$/, ".js")), outputText);
+    };
+    for (const file of ["function-preload.ts", "latency-proxy.ts", "latency.ts"]) transpile("tools", file);
+    for (const { folder, source } of Object.values(CODE)) if (source) transpile(folder, source);
+    fs.mkdirSync(path.join(directory, "sdk-only"));
     fs.writeFileSync(path.join(directory, "sdk-only", "index.js"), SDK_ONLY);
     const utilDynamodb = path.join(directory, "naive", "node_modules", "@aws-sdk", "util-dynamodb");
     fs.mkdirSync(path.dirname(utilDynamodb), { recursive: true });
@@ -74,7 +74,7 @@ export function buildBenchCode(directory: string): BenchCode {
 }
 
 /**
- * A function of one kind in its own Lambda-like process, with a stack's settings, writing to
+ * A function of one kind in its own Lambda-like process with a stack's settings, writing to
  * `target`, through `endpoints` when given (the latency proxy). The handler is the packaged code
  * archive itself; with `callsFile`, the preload counts its calls and CPU time per invocation.
  */
@@ -91,9 +91,9 @@ export function createFunction(
     } = {},
 ): LocalFunction {
     const { target, callsFile, endpoints } = options;
-    const other = kind === "handler" ? undefined : CODE[kind];
     if (callsFile) fs.writeFileSync(callsFile, "");
     const routes = settings.environment[SETTING_VARIABLES.routes];
+    const other = kind === "handler" ? undefined : CODE[kind];
     return stack.createFunction({
         ...(other && {
             code: {
@@ -107,9 +107,7 @@ export function createFunction(
             ...settings.environment,
             AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(settings.memoryMb),
             ...(target && { PROJECTION_TABLE: target.table, ARCHIVE_BUCKET: target.bucket }),
-            // Each route writes to its own new table.
-            ...(target?.routeTables &&
-                routes && { [SETTING_VARIABLES.routes]: withTables(routes, target.routeTables) }),
+            ...(target && routes && { [SETTING_VARIABLES.routes]: withTables(routes, target.routeTables) }),
             ...(callsFile && { NODE_OPTIONS: `--require ${code.preload}`, BENCH_CALLS_FILE: callsFile }),
             ...options.environment,
         },
@@ -117,45 +115,33 @@ export function createFunction(
     });
 }
 
-/** A new, empty projection table (the program's key schema) and archive bucket; with `routes`, a table per route too. */
+/** A new, empty projection table (the program's key schema) and archive bucket, and a table per route in `routes`. */
 export async function createTarget(
     stack: LocalStack,
     name: string,
-    routes: readonly string[] = [],
+    routes: readonly string[],
 ): Promise<Target> {
     const table = `${stack.names.projectionTable}-${name}`;
     const routeTables = Object.fromEntries(routes.map((route) => [route, `${table}-${route}`]));
-    const target: Target = {
-        table,
-        bucket: `${stack.names.archiveBucket}-${name}`,
-        ...(routes.length > 0 && { routeTables }),
-    };
     const client = stack.clients.dynamodb;
     const template = await client.send(new DescribeTableCommand({ TableName: stack.names.projectionTable }));
     const { KeySchema, AttributeDefinitions } = template.Table ?? {};
-    for (const TableName of tablesOf(target)) {
+    for (const TableName of [table, ...Object.values(routeTables)]) {
+        const BillingMode = "PAY_PER_REQUEST";
         await client.send(
-            new CreateTableCommand({
-                TableName,
-                KeySchema,
-                AttributeDefinitions,
-                BillingMode: "PAY_PER_REQUEST",
-            }),
+            new CreateTableCommand({ TableName, KeySchema, AttributeDefinitions, BillingMode }),
         );
         await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName });
     }
-    await stack.clients.s3.send(new CreateBucketCommand({ Bucket: target.bucket }));
-    return target;
+    const bucket = `${stack.names.archiveBucket}-${name}`;
+    await stack.clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    return { table, bucket, routeTables };
 }
 
 /** Drops a measured contender's tables, so DynamoDB Local's memory stays flat. */
 export async function dropTarget(stack: LocalStack, target: Target): Promise<void> {
-    for (const TableName of tablesOf(target))
+    for (const TableName of [target.table, ...Object.values(target.routeTables)])
         await stack.clients.dynamodb.send(new DeleteTableCommand({ TableName }));
-}
-
-function tablesOf(target: Target): string[] {
-    return [target.table, ...Object.values(target.routeTables ?? {})];
 }
 
 /** The function's ROUTES setting with each route writing to its table in `tables`. */

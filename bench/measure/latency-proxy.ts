@@ -9,9 +9,10 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { latencySampler, MODELED_OPERATIONS, operationOf, type LatencyModel } from "./latency";
 
+type Endpoints = { readonly dynamodb: string; readonly s3: string };
 /** Requests delayed, by operation. */
-export type ProxyStats = Record<string, number>;
-type Message = { type: "ready"; dynamodb: string; s3: string } | { type: "stopped"; stats: ProxyStats };
+type ProxyStats = Record<string, number>;
+type Message = ({ type: "ready" } & Endpoints) | { type: "stopped"; stats: ProxyStats };
 
 /**
  * Forks the proxy (`script`: this file transpiled) in front of the servers at `targets`, each
@@ -20,7 +21,7 @@ type Message = { type: "ready"; dynamodb: string; s3: string } | { type: "stoppe
  */
 export async function startLatencyProxy(
     script: string,
-    targets: { readonly dynamodb: string; readonly s3: string },
+    targets: Endpoints,
     model: LatencyModel,
     seed: number,
 ) {
@@ -35,12 +36,11 @@ export async function startLatencyProxy(
             );
             child.once("exit", () => resolve(undefined));
         });
-    let stopping: Promise<ProxyStats> | undefined;
     const ready = await next("ready");
     if (!ready) throw new Error("The latency proxy exited before it listened.");
+    let stopping: Promise<ProxyStats> | undefined;
     return {
-        dynamodbEndpoint: ready.dynamodb,
-        s3Endpoint: ready.s3,
+        endpoints: { dynamodb: ready.dynamodb, s3: ready.s3 },
         // Once: a replay releases its proxy when it reads the stats and again on its way out.
         stop: (): Promise<ProxyStats> =>
             (stopping ??= (async () => {
@@ -55,15 +55,17 @@ export async function startLatencyProxy(
 
 /** The proxy process: one server per service, one sampler per operation. */
 function main(): void {
-    const [dynamodbTarget = "", s3Target = "", modelJson = "{}", seed = "0"] = process.argv.slice(2);
-    const model = JSON.parse(modelJson) as LatencyModel;
+    const [dynamodbTarget = "", s3Target = "", model = "{}", seed = "0"] = process.argv.slice(2);
     const samplers = new Map(
-        MODELED_OPERATIONS.map((op, index) => [op, latencySampler(model[op], Number(seed) + index)]),
+        MODELED_OPERATIONS.map((op, at) => [
+            op,
+            latencySampler((JSON.parse(model) as LatencyModel)[op], +seed + at),
+        ]),
     );
     const stats: ProxyStats = {};
     const agent = new http.Agent({ keepAlive: true });
-    const serve = async (service: "dynamodb" | "s3", targetEndpoint: string): Promise<string> => {
-        const { hostname: host, port } = new URL(targetEndpoint);
+    const serve = async (service: "dynamodb" | "s3", target: string): Promise<string> => {
+        const { hostname: host, port } = new URL(target);
         const server = http.createServer((request, response) => {
             const { method, url: path, headers } = request;
             const operation = operationOf(service, method, headers["x-amz-target"] as string | undefined);

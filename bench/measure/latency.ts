@@ -1,7 +1,6 @@
 /**
  * The latency model: what a request would wait on AWS, in region, on top of the local server's own
- * time. Each operation's delay is drawn from a log-normal distribution given by its median and 99th
- * percentile. Dependency-free: it also runs in the latency proxy's process.
+ * time. Dependency-free: it also runs in the latency proxy's process.
  */
 
 /** A log-normal latency distribution, given by its median and 99th percentile (ms). */
@@ -12,7 +11,7 @@ export const MODELED_OPERATIONS = ["PutItem", "DeleteItem", "PutObject", "invoke
 export type ModeledOperation = (typeof MODELED_OPERATIONS)[number];
 export type LatencyModel = Readonly<Record<ModeledOperation, Distribution>>;
 
-/** The defaults, and where they come from (docs/benchmarks.md explains each). */
+/** The defaults (docs/benchmarks.md gives each one's public source). */
 export const DEFAULT_LATENCY: LatencyModel = {
     PutItem: { medianMs: 6, p99Ms: 25 },
     DeleteItem: { medianMs: 6, p99Ms: 25 },
@@ -20,8 +19,7 @@ export const DEFAULT_LATENCY: LatencyModel = {
     invoke: { medianMs: 20, p99Ms: 100 },
 };
 
-/** The standard normal's 99th percentile. */
-const Z99 = 2.3263478740408408;
+const STANDARD_NORMAL_P99 = 2.3263478740408408;
 
 /**
  * Draws delays from a distribution, reproducibly from a seed: ln(delay) is normal with mean
@@ -31,7 +29,7 @@ export function latencySampler(distribution: Distribution, seed: number): () => 
     const random = seededRandom(seed);
     if (distribution.medianMs <= 0) return () => 0;
     const mu = Math.log(distribution.medianMs);
-    const sigma = Math.log(distribution.p99Ms / distribution.medianMs) / Z99;
+    const sigma = Math.log(distribution.p99Ms / distribution.medianMs) / STANDARD_NORMAL_P99;
     return () =>
         Math.exp(mu + sigma * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random()));
 }
@@ -51,13 +49,10 @@ export function operationOf(
     return operation === "PutItem" || operation === "DeleteItem" ? operation : undefined;
 }
 
-/** A deterministic source of uniform numbers in [0, 1), so every run records the same workload. */
+/** Uniform numbers in [0, 1), reproducible from a seed (Math.random cannot be seeded). */
 export type Random = () => number;
 
-/**
- * mulberry32: a tiny 32-bit PRNG, good enough to draw keys and operations reproducibly from a
- * seed (Math.random cannot be seeded).
- */
+/** mulberry32: a tiny 32-bit PRNG, good enough to draw keys, operations and delays reproducibly. */
 export function seededRandom(seed: number): Random {
     let state = seed >>> 0;
     return () => {

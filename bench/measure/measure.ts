@@ -1,54 +1,48 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { findResource, runProgram, type ProgramRun } from "../../local/program";
+import { runProgram } from "../../local/program";
 import { startLocalStack } from "../../local/stack";
 import type { BenchOptions } from "../options";
 import { codeArchiveFigures, measureColdInits } from "./cold-start";
 import { PRICES_USD } from "./cost";
-import { startCpuMeter } from "./cpu-meter";
 import { compare, median, replayRate, summarize, summarizeRouted, type Comparison } from "./figures";
 import { evaluateFloors } from "./floors";
 import { buildBenchCode, type Contender } from "./functions";
-import type { BenchProcesses } from "./processes";
-import { recordWorkload, warmupCopies } from "./workload";
+import { startCpuMeter, type BenchProcesses } from "./processes";
 import { replay, type Measurement, type ReplayContext } from "./replay";
 import { warmServers } from "./server-warmup";
 import { stackSettings, type StackSettings } from "./stack-settings";
+import { recordWorkload, warmupCopies } from "./workload";
 
 /** Everything one run measured: what results.json holds. */
 export type BenchResults = Awaited<ReturnType<typeof runBenchmark>>;
-type ByStack = Record<string, Comparison>;
 /** Where a run reports progress and registers what it starts. */
 export type BenchContext = { readonly log: (line: string) => void; readonly processes: BenchProcesses };
 
+const byStatus = (name: string, values: string[], attributes: object) =>
+    ({ name, match: { attributeEquals: { attribute: "status", values } }, attributes }) as const;
 /**
  * Three routes over the bench's orders, as a team would declare them in a stack file: open and
- * shipped orders by status (an order moves between them as its status changes, so its old route
- * gets a tombstone), and every order without its free-text note.
+ * shipped orders by status (an order moving between them leaves a tombstone in its old route), and
+ * every order without its free-text note.
  */
 export const BENCH_ROUTES = [
-    {
-        name: "open",
-        match: { attributeEquals: { attribute: "status", values: ["pending", "paid", "packed"] } },
-        attributes: { exclude: ["customer"] },
-    },
-    {
-        name: "shipped",
-        match: { attributeEquals: { attribute: "status", values: ["shipped", "delivered", "returned"] } },
-        attributes: { include: ["status", "total", "shipping", "updatedAt"] },
-    },
+    byStatus("open", ["pending", "paid", "packed"], { exclude: ["customer"] }),
+    byStatus("shipped", ["shipped", "delivered", "returned"], {
+        include: ["status", "total", "shipping", "updatedAt"],
+    }),
     { name: "everything", match: "all", attributes: { exclude: ["note"] } },
 ] as const;
 
 /**
- * Copies replayed to warm a contender up before it is timed (fewer for the one-at-a-time naive
- * handler). At modeled latency the one environment gets `modeledBatches` batches: the SDK's request
+ * Records replayed untimed before a contender is timed (fewer for the one-at-a-time naive handler).
+ * At modeled latency the one environment gets `modeledBatches` batches instead: the SDK's request
  * path takes that long to reach its steady CPU time per call.
  */
 const WARMUP = { records: 1000, naive: 50, naiveModeled: 20, modeledBatches: 10 } as const;
 /** One slice of the servers' warm-up: about a second of the ceiling's work and of the naive handler's. */
-const WARMUP_SLICE = { concurrent: 3000, sequential: 150 } as const;
+const SERVER_WARMUP_SLICE = { concurrent: 3000, sequential: 150 } as const;
 
 /**
  * Runs the whole benchmark: starts DynamoDB Local and s3rver with the first stack deployed, times
@@ -72,6 +66,7 @@ export async function runBenchmark(options: BenchOptions, { log, processes }: Be
         [s3Directory, workDirectory].forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })),
     );
     try {
+        const { latency, seed, initRuns, rounds } = options;
         const first = options.stacks[0] ?? "dev";
         log(`Starting DynamoDB Local and s3rver on 127.0.0.1 with the ${first} stack…`);
         // DynamoDB Local with its JVM's full JIT, as it ships: faster once warm (see server-warmup.ts).
@@ -83,11 +78,9 @@ export async function runBenchmark(options: BenchOptions, { log, processes }: Be
             stacks.push(stackSettings(name === first ? stack.run : await runProgram(name)));
         const base = stacks[0] as StackSettings;
         const code = buildBenchCode(path.join(workDirectory, "code"));
-        const keyAttribute = partitionKey(stack.run);
-        const { latency, seed } = options;
+        const { keyAttribute } = base;
         const context: ReplayContext = { stack, code, workDirectory, processes, keyAttribute, latency, seed };
 
-        const { initRuns } = options;
         log(
             `Cold init: the packaged function and one that only loads its SDK clients, ${initRuns} processes each…`,
         );
@@ -99,73 +92,73 @@ export async function runBenchmark(options: BenchOptions, { log, processes }: Be
         const recordSeconds = (performance.now() - recordStarted) / 1000;
         const copies = (count: number, prefix = "warmup-") =>
             warmupCopies(records.slice(0, count), keyAttribute, prefix);
-        // At modeled latency an environment is warmed up with WARMUP.modeledBatches batches.
-        const warmBatches = (settings: StackSettings) =>
-            copies(WARMUP.modeledBatches * settings.mapping.batchSize);
 
         const { warmupMinSeconds: minSeconds, warmupMaxSeconds: maxSeconds } = options;
         log(`Warming the servers up until their speed levels off (${minSeconds}–${maxSeconds} s)…`);
         const slices = {
-            concurrent: copies(WARMUP_SLICE.concurrent, "server-"),
-            sequential: copies(WARMUP_SLICE.sequential, "server-"),
+            concurrent: copies(SERVER_WARMUP_SLICE.concurrent, "server-"),
+            sequential: copies(SERVER_WARMUP_SLICE.sequential, "server-"),
         };
         const serverWarmup = await warmServers(context, base, slices, { minSeconds, maxSeconds });
-        const comparisons = { loopback: {} as ByStack, modeled: {} as ByStack };
-        for (const mode of ["loopback", "modeled"] as const) {
-            const modeled = mode === "modeled";
-            const naiveRecords = records.slice(
-                0,
-                modeled ? options.naiveModeledChanges : options.naiveChanges,
-            );
-            const naiveWarmup = copies(modeled ? WARMUP.naiveModeled : WARMUP.naive);
-            for (const settings of stacks) {
-                const { batchSize } = settings.mapping;
-                log(
-                    `${settings.stack}, ${mode}: batches of ${batchSize}, parallelization ${settings.parallelizationFactor}:`,
-                );
-                const warmup = modeled ? warmBatches(settings) : copies(WARMUP.records);
-                const run = (contender: Contender) => () =>
-                    contender === "naive"
-                        ? replay(context, contender, settings, naiveRecords, naiveWarmup, modeled)
-                        : replay(context, contender, settings, records, warmup, modeled);
-                const variants = { ceiling: run("ceiling"), handler: run("handler"), naive: run("naive") };
-                const rounds = await alternate(options.rounds, variants, settings.memoryMb, log);
-                const { handler, naive, ceiling } = rounds;
-                const summary = (runs: Measurement[]) => summarize(runs, settings);
-                const summaries = {
-                    handler: summary(handler),
-                    naive: summary(naive),
-                    ceiling: summary(ceiling),
-                };
-                comparisons[mode][settings.stack] = compare(settings, summaries);
-            }
-        }
+        const routed = options.routedComparison
+            ? stackSettings(
+                  await runProgram(base.stack, { "ddb-changefeed:routes": JSON.stringify(BENCH_ROUTES) }),
+              )
+            : undefined;
+        const comparisons = {
+            loopback: {} as Record<string, Comparison>,
+            modeled: {} as Record<string, Comparison>,
+        };
         let routes;
-        if (options.routedComparison) {
-            // The first stack's handler at modeled latency, with its one route (the default) and with BENCH_ROUTES.
-            const config = { "ddb-changefeed:routes": JSON.stringify(BENCH_ROUTES) };
-            const routed = stackSettings(await runProgram(base.stack, config));
-            const warmup = warmBatches(base);
-            const n = BENCH_ROUTES.length;
-            log(`${base.stack}, modeled: one route (the default) and ${n} routes, alternating:`);
-            const measured = await alternate(
-                options.rounds,
-                {
-                    "1 route": () => replay(context, "handler", base, records, warmup, true),
-                    [`${n} routes`]: () => replay(context, "handler", routed, records, warmup, true),
-                },
-                base.memoryMb,
-                log,
-            );
-            routes = {
-                stack: base.stack,
-                routes: BENCH_ROUTES,
-                oneRoute: summarizeRouted(measured["1 route"] ?? [], base.memoryMb),
-                threeRoutes: summarizeRouted(measured[`${n} routes`] ?? [], routed.memoryMb),
-            };
-        }
+        for (const mode of ["loopback", "modeled"] as const)
+            for (const settings of stacks) {
+                const modeled = mode === "modeled";
+                const { stack: name, mapping, parallelizationFactor, memoryMb } = settings;
+                log(
+                    `${name}, ${mode}: batches of ${mapping.batchSize}, parallelization ${parallelizationFactor}:`,
+                );
+                const naiveRecords = records.slice(
+                    0,
+                    modeled ? options.naiveModeledChanges : options.naiveChanges,
+                );
+                const warmup = copies(modeled ? WARMUP.modeledBatches * mapping.batchSize : WARMUP.records);
+                const naiveWarmup = copies(modeled ? WARMUP.naiveModeled : WARMUP.naive);
+                const run =
+                    (contender: Contender, as = settings) =>
+                    () =>
+                        contender === "naive"
+                            ? replay(context, contender, as, naiveRecords, naiveWarmup, modeled)
+                            : replay(context, contender, as, records, warmup, modeled);
+                const variants: Record<string, () => Promise<Measurement>> = {
+                    ceiling: run("ceiling"),
+                    handler: run("handler"),
+                    naive: run("naive"),
+                };
+                // The first stack's handler with BENCH_ROUTES, in the same rounds as with its one route (the default).
+                const withRoutes = modeled && settings === base ? routed : undefined;
+                if (withRoutes) variants["3 routes"] = run("handler", withRoutes);
+                const measured = await alternate(rounds, variants, memoryMb, log);
+                const runs = (label: string) => measured[label] ?? [];
+                const summary = (contender: Contender) => summarize(runs(contender), settings);
+                const contenders = {
+                    handler: summary("handler"),
+                    naive: summary("naive"),
+                    ceiling: summary("ceiling"),
+                };
+                comparisons[mode][name] = compare(settings, contenders);
+                if (withRoutes)
+                    routes = {
+                        stack: name,
+                        routes: BENCH_ROUTES,
+                        oneRoute: summarizeRouted(runs("handler"), memoryMb),
+                        threeRoutes: summarizeRouted(runs("3 routes"), withRoutes.memoryMb),
+                    };
+            }
         await processes.stopAll();
+        // The first stack at loopback: where earlier runs put their top-level figures.
         const top = comparisons.loopback[first] as Comparison;
+        const writesPer1000 = ({ handler }: Comparison) =>
+            handler.apiCallsPer1000ByOperation["DynamoDB.PutItem"] ?? NaN;
         const args = process.argv.slice(2);
         const figures = {
             generatedAt: new Date().toISOString(),
@@ -177,12 +170,11 @@ export async function runBenchmark(options: BenchOptions, { log, processes }: Be
                 node: process.version,
                 platform: `${os.platform()} ${os.arch()}`,
                 loadAverageAtStart,
-                // CPU other processes took during the run (every process of ours has been reaped).
+                // Every process of ours has been reaped, so the meter can tell our CPU time from others'.
                 ...(meter?.stop() ?? { otherCpuShare: null, stealShare: null }),
             },
             settings: {
                 stacks: options.stacks,
-                // The first stack's, as at the top level below.
                 stack: first,
                 batchSize: base.mapping.batchSize,
                 memoryMb: base.memoryMb,
@@ -199,25 +191,25 @@ export async function runBenchmark(options: BenchOptions, { log, processes }: Be
                 distinctKeys: workload.distinctKeys,
                 ...workload.mix,
                 maxItemBytes: workload.maxItemBytes,
-                writesPer1000: top.handler.apiCallsPer1000ByOperation["DynamoDB.PutItem"] ?? NaN,
+                writesPer1000: writesPer1000(top),
                 recordSeconds,
             },
             latencyModel: { seed, operations: latency },
             serverWarmup,
-            // The first stack at loopback, where earlier runs put their figures.
             ...pick(top, "handler", "naive", "ceiling", "speedup", "ceilingFraction"),
             ...comparisons,
             // The handler against the ceiling at each stack's batch size, at loopback.
-            variations: stacks.map(({ stack, mapping }) => {
-                const { handler, ceiling, ceilingFraction } = comparisons.loopback[stack] as Comparison;
-                const writesPer1000 = handler.apiCallsPer1000ByOperation["DynamoDB.PutItem"] ?? NaN;
-                const { batchSize } = mapping;
+            variations: stacks.map(({ stack, mapping: { batchSize } }) => {
+                const comparison = comparisons.loopback[stack] as Comparison;
+                const { handler, ceiling, ceilingFraction } = comparison;
+                const changes = handler.records;
+                const writes = writesPer1000(comparison);
                 return {
                     stack,
                     skew: "hot",
                     batchSize,
-                    changes: handler.records,
-                    writesPer1000,
+                    changes,
+                    writesPer1000: writes,
                     handler,
                     ceiling,
                     ceilingFraction,
@@ -225,7 +217,7 @@ export async function runBenchmark(options: BenchOptions, { log, processes }: Be
             }),
             ...(routes ? { routes } : {}),
             codeZipBytes: archive.zipBytes,
-            codeArchive: { entries: archive.entries, neverLoadedBytes: archive.neverLoadedBytes },
+            codeArchive: { entries: archive.entries },
             initMsMedian: median(inits.packaged),
             initMsRuns: inits.packaged,
             sdkOnlyInitMsMedian: median(inits.sdkOnly),
@@ -240,41 +232,25 @@ export async function runBenchmark(options: BenchOptions, { log, processes }: Be
 }
 
 /** Replays of each variant in `rounds` alternating rounds, each logged under its label as it ends. */
-async function alternate<K extends string>(
+async function alternate(
     rounds: number,
-    variants: Readonly<Record<K, () => Promise<Measurement>>>,
+    variants: Readonly<Record<string, () => Promise<Measurement>>>,
     memoryMb: number,
     log: (line: string) => void,
-): Promise<Record<K, Measurement[]>> {
-    const measured = {} as Record<K, Measurement[]>;
+): Promise<Record<string, Measurement[]>> {
+    const measured: Record<string, Measurement[]> = {};
     for (let round = 0; round < rounds; round++)
-        for (const [label, run] of Object.entries(variants) as [K, () => Promise<Measurement>][]) {
+        for (const [label, run] of Object.entries(variants)) {
             const result = await run();
             (measured[label] ??= []).push(result);
-            const problems =
-                result.problems.length > 0 ? ` — PROBLEMS: ${result.problems.slice(0, 3).join("; ")}` : "";
-            const seconds = (result.elapsedMs / 1000).toFixed(1);
+            const { records, elapsedMs, problems } = result;
             const rate = Math.round(replayRate(result, memoryMb));
+            const found = problems.length > 0 ? ` — PROBLEMS: ${problems.slice(0, 3).join("; ")}` : "";
             log(
-                `  ${label.padEnd(8)} ${String(result.records).padStart(6)} changes in ${seconds} s: ${rate} records/s${problems}`,
+                `  ${label.padEnd(8)} ${String(records).padStart(6)} changes in ${(elapsedMs / 1000).toFixed(1)} s: ${rate} records/s${found}`,
             );
         }
     return measured;
-}
-
-/** The source table's partition key, which the workload writes (a string key). */
-function partitionKey(run: ProgramRun): string {
-    const table = findResource(run, "aws:dynamodb/table:Table", "changefeed-source").inputs as {
-        hashKey: string;
-        rangeKey?: string;
-        attributes: { name: string; type: string }[];
-    };
-    const type = table.attributes.find((attribute) => attribute.name === table.hashKey)?.type;
-    if (type !== "S" || table.rangeKey)
-        throw new Error(
-            `The bench writes string partition keys only; the source's key is ${table.hashKey} (${type}).`,
-        );
-    return table.hashKey;
 }
 
 function pick<T, K extends keyof T>(source: T, ...keys: K[]): Pick<T, K> {

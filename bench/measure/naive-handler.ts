@@ -1,10 +1,7 @@
 /**
  * The baseline: a stream handler as a first version is usually written. Each record in turn is
- * unmarshalled, then written with PutItem (or DeleteItem for a REMOVE), then archived as its own
- * S3 object, one await after another. No coalescing, no concurrency, no ordering guard.
- *
- * It is transpiled and run by the bench in the same kind of Lambda-like process as the packaged
- * handler (local/lambda/local-function.ts), against the same servers, with the same call counting.
+ * unmarshalled, written with PutItem (or DeleteItem for a REMOVE), then archived as its own S3
+ * object, one await after another: no coalescing, no concurrency, no ordering guard.
  */
 import {
     DeleteItemCommand,

@@ -25,7 +25,7 @@ export type ReplayContext = {
     readonly seed: number;
 };
 
-/** One timed invocation: its batch and stream, the modeled wait before it, what its process measured. */
+/** One timed invocation: its batch and stream, the modeled wait before it, and what its process measured. */
 export type BatchRun = InvocationLine & {
     readonly records: readonly DynamoDBRecord[];
     readonly stream: number;
@@ -34,9 +34,8 @@ export type BatchRun = InvocationLine & {
 };
 
 /**
- * One contender's replay of one stream of changes: `elapsedMs` from the first batch handed over to
- * the last one done, every stream included; `problems`, anything that makes the figures suspect.
- * At modeled latency each concurrent stream was replayed alone, one after another.
+ * One contender's replay: `elapsedMs` from the first timed batch handed over to the last one done;
+ * `problems`, anything that makes the figures suspect.
  */
 export type Measurement = {
     readonly contender: Contender;
@@ -52,12 +51,12 @@ let replays = 0;
 /**
  * Replays records to a contender as one shard's event source mapping would deliver them with the
  * stack's settings: split by partition key into `parallelizationFactor` concurrent streams (each
- * key's records in order in one), each cut into batches of the stack's batch size and delivered in
- * order (`deliverShard`) to its own execution environment, writing to a new table and bucket. With
- * `modeled`, the function reaches the servers through a latency proxy of its own, every
- * invocation first waits the modeled poll and invoke, and the streams run one after another in one
- * warm environment (the figures schedule them side by side, see `scheduledRate`). `warmup` (other
- * keys) goes first, untimed.
+ * key's records in order in one), each delivered in batches by `deliverShard`, writing to a new
+ * table and bucket; `warmup` (other keys) goes first, untimed. At loopback each stream has an
+ * execution environment of its own and they run side by side. At modeled latency the function
+ * reaches the servers through a latency proxy of its own, each invocation first waits the modeled
+ * poll and invoke, and one warm environment runs the streams one after another: on AWS each has CPU
+ * of its own, which here they would take from each other (`scheduledRate` puts them side by side).
  */
 export async function replay(
     context: ReplayContext,
@@ -67,7 +66,7 @@ export async function replay(
     warmup: readonly DynamoDBRecord[],
     modeled: boolean,
 ): Promise<Measurement> {
-    const { stack, processes, seed, workDirectory } = context;
+    const { stack, code, processes, seed, workDirectory } = context;
     const split = (input: readonly DynamoDBRecord[]) =>
         splitIntoConcurrentStreams(input, context.keyAttribute, settings.parallelizationFactor);
     const streams = split(records);
@@ -75,44 +74,38 @@ export async function replay(
     const warmStreams = modeled ? [warmup] : split(warmup);
     const name = `bench-${++replays}-${contender}`;
     const work = path.join(workDirectory, `${name}.json`);
-    if (contender === "ceiling")
-        await writeCeilingWork(
-            work,
-            [...streams, ...warmStreams].flatMap((s) => cut(s, settings.mapping.batchSize)),
-            settings.handler,
+    if (contender === "ceiling") {
+        const batches = [...streams, ...warmStreams].flatMap((stream) =>
+            cut(stream, settings.mapping.batchSize),
         );
+        await writeCeilingWork(work, batches, settings.handler);
+    }
     // A routed stack's handler writes each route to a table of its own.
     const routes = contender === "handler" ? (settings.handler.routes ?? []).map((route) => route.name) : [];
     const target = await createTarget(stack, name, routes);
     const servers = { dynamodb: stack.dynamodbServer.endpoint, s3: stack.s3Server.endpoint };
     const proxy = modeled
-        ? processes.track(await startLatencyProxy(context.code.proxy, servers, context.latency, seed))
+        ? processes.track(await startLatencyProxy(code.proxy, servers, context.latency, seed))
         : undefined;
-    const endpoints = proxy && { dynamodb: proxy.dynamodbEndpoint, s3: proxy.s3Endpoint };
     const environment = contender === "ceiling" ? { BENCH_CEILING_WORK: work } : undefined;
     const environments = Array.from({ length: modeled ? 1 : streams.length }, (_, index) => {
         const callsFile = path.join(workDirectory, `${name}-${index}.ndjson`);
-        const fn = createFunction(stack, context.code, contender, settings, {
-            target,
-            callsFile,
-            endpoints,
-            environment,
-        });
+        const options = { target, callsFile, endpoints: proxy?.endpoints, environment };
+        const fn = processes.track(createFunction(stack, code, contender, settings, options));
         type Invoked = {
             records: DynamoDBRecord[];
             invocation: Invocation;
             stream: number;
             waitedMs: number;
         };
-        return { fn: processes.track(fn), callsFile, invoked: [] as Invoked[] };
+        return { fn, callsFile, invoked: [] as Invoked[] };
     });
     const problems: string[] = [];
-    const deliver = (stream: readonly DynamoDBRecord[], index: number, wait?: () => number) => {
-        const { fn, invoked } = environments[modeled ? 0 : index] ?? {};
-        if (!fn || !invoked) throw new Error(`No execution environment for stream ${index}.`);
+    const deliver = (stream: readonly DynamoDBRecord[], index: number, wait = () => 0) => {
+        const { fn, invoked } = environments[modeled ? 0 : index] as (typeof environments)[number];
         return deliverShard(stream, settings.mapping, {
             invoke: async (event) => {
-                const waitedMs = wait?.() ?? 0;
+                const waitedMs = wait();
                 if (waitedMs > 0) await sleep(waitedMs);
                 const invocation = await fn.invoke(event);
                 invoked.push({ records: event.Records, invocation, stream: index, waitedMs });
@@ -128,12 +121,10 @@ export async function replay(
         for (const { invoked } of environments) invoked.length = 0;
         const skipped = environments.map(({ callsFile }) => readLines(callsFile).length);
         const started = performance.now();
-        if (modeled) {
-            // One stream at a time: on AWS each runs in an environment with CPU of its own, which
-            // concurrent streams would otherwise take from each other on this machine's cores.
+        if (modeled)
             for (const [index, stream] of streams.entries())
                 await deliver(stream, index, latencySampler(context.latency.invoke, seed + 100 + index));
-        } else await Promise.all(streams.map((stream, index) => deliver(stream, index)));
+        else await Promise.all(streams.map((stream, index) => deliver(stream, index)));
         const elapsedMs = performance.now() - started;
         let sent = 0;
         const batches = environments.flatMap(({ callsFile, invoked }, index) => {
@@ -144,11 +135,8 @@ export async function replay(
                 problems.push(`${invoked.length} invocations, ${timed.length} lines of counts`);
             return invoked.map(({ invocation, ...batch }, at): BatchRun => {
                 problems.push(...invocationProblems(invocation));
-                return {
-                    ...batch,
-                    durationMs: invocation.durationMs,
-                    ...(timed[at] ?? { calls: {}, cpuMs: 0 }),
-                };
+                const { durationMs } = invocation;
+                return { ...batch, durationMs, ...(timed[at] ?? { calls: {}, cpuMs: 0 }) };
             });
         });
         if (proxy) {
@@ -168,7 +156,7 @@ export async function replay(
 }
 
 /** Cuts records into batches of `size` in stream order: what the mapping does when nothing fails. */
-export function cut<T>(records: readonly T[], size: number): T[][] {
+function cut<T>(records: readonly T[], size: number): T[][] {
     return Array.from({ length: Math.ceil(records.length / size) }, (_, at) =>
         records.slice(at * size, (at + 1) * size),
     );

@@ -2,21 +2,17 @@ import type { DynamoDBRecord } from "aws-lambda";
 import { replay, type ReplayContext } from "./replay";
 import type { StackSettings } from "./stack-settings";
 
-/**
- * True once the last `window` slices no longer beat the best rate before them by more than
- * `tolerance` (slices are ~1 s, so noisy): the server has stopped getting faster.
- */
+/** True once the last `window` slices (~1 s each, so noisy) no longer beat the best rate before them by more than `tolerance`. */
 export function hasLevelledOff(rates: readonly number[], window = 4, tolerance = 0.04): boolean {
     if (rates.length <= window) return false;
     return Math.max(...rates.slice(-window)) <= Math.max(...rates.slice(0, -window)) * (1 + tolerance);
 }
 
 /**
- * Loads the servers at loopback with the contenders' kinds of work, slice after slice, until their
- * speed levels off: DynamoDB Local's JVM keeps compiling hot paths for a minute or more under load,
- * and whichever contender ran first would otherwise meet a slower server than the ones after it.
- * Each slice is a ceiling replay (concurrent conditional writes, one PutObject per batch) and a naive
- * replay (one write and one PutObject per record, one at a time), on copies under other keys.
+ * Loads the servers at loopback, slice after slice, until their speed levels off: DynamoDB Local's
+ * JVM keeps compiling hot paths for a minute or more under load, and the first contender would
+ * otherwise meet a slower server than the rest. A slice is a ceiling replay (concurrent writes) and
+ * a naive one (one request at a time), on copies under other keys.
  */
 export async function warmServers(
     context: ReplayContext,

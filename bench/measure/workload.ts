@@ -7,14 +7,13 @@ import { seededRandom, type Random } from "./latency";
 
 export type Item = Record<string, AttributeValue>;
 
-/** What to write to the source table; `keyAttribute` is its (string) partition key. */
-export type WorkloadSpec = {
-    readonly changes: number;
-    readonly keys: number;
-    /** Zipf exponent of the keys' popularity (0: uniform). */
-    readonly zipfExponent: number;
-    readonly seed: number;
-    readonly keyAttribute: string;
+/** What to write to the source table: `keys` drawn with a Zipf exponent (0: uniform); `keyAttribute` is its string partition key. */
+type WorkloadSpec = {
+    changes: number;
+    keys: number;
+    zipfExponent: number;
+    seed: number;
+    keyAttribute: string;
 };
 
 /** One write to the source table, by one of the parallel writers; each becomes exactly one stream record. */
@@ -30,13 +29,11 @@ const CITIES = ["Lisbon", "Porto", "Braga", "Coimbra", "Faro", "Aveiro", "Évora
 const START = Date.UTC(2026, 10, 27, 9, 0, 0);
 
 /**
- * Generates a reproducible history of changes: the first change to a key inserts it, later ones
- * modify it (90%) or delete it (10%), and a deleted key's next change inserts it again. Items are
- * order-like records of ~300 bytes with strings, numbers, a string set and a nested map, well
- * under 1 KB, so each projection write is one write request unit. `mix` counts the INSERT, MODIFY
- * and REMOVE records; `maxItemBytes` is the largest item by DynamoDB's size rules.
+ * A reproducible history of changes: a key's first change inserts it, later ones modify it (90%) or
+ * delete it (10%), and a deleted key's next change inserts it again. Items are order-like, ~300
+ * bytes (well under 1 KB: one write unit each). `mix` counts the INSERT, MODIFY and REMOVE records.
  */
-export function generateWorkload(spec: WorkloadSpec) {
+function generateWorkload(spec: WorkloadSpec) {
     const random = seededRandom(spec.seed);
     const drawRank = zipfSampler(spec.keys, spec.zipfExponent, random);
     const versions = new Map<number, number>();
@@ -90,10 +87,7 @@ function orderAttributes(random: Random, version: number, index: number): Item {
     };
 }
 
-/**
- * Draws ranks 0..keys-1 with probability proportional to 1/(rank+1)^exponent: a Zipf
- * distribution, the usual model of hot keys. An exponent of 0 is uniform.
- */
+/** Draws ranks 0..keys-1 with probability proportional to 1/(rank+1)^exponent: Zipf, the usual model of hot keys. */
 function zipfSampler(keys: number, exponent: number, random: Random): () => number {
     const cumulative = new Float64Array(keys);
     let total = 0;
@@ -111,10 +105,7 @@ function zipfSampler(keys: number, exponent: number, random: Random): () => numb
     };
 }
 
-/**
- * An item's size as DynamoDB bills it, rounded up: attribute names plus values (strings as
- * UTF-8, numbers as their digits plus one, maps and sets with their per-element overhead).
- */
+/** An item's size as DynamoDB bills it, rounded up: names plus values (numbers as digits + 1; maps, lists with overhead). */
 export function itemSizeBytes(item: Item): number {
     return Object.entries(item).reduce(
         (size, [name, value]) => size + Buffer.byteLength(name) + valueSizeBytes(value),
@@ -138,10 +129,9 @@ function valueSizeBytes(value: AttributeValue): number {
 }
 
 /**
- * Writes a workload to the stack's empty source table, then reads every change back from the
- * table's stream once (in stream order, as Lambda delivers them). Replaying these records, rather
- * than synthesized ones, gives each contender what Lambda would deliver: DynamoDB Local's real
- * sequence numbers, images and event names. The writes also warm DynamoDB Local's JVM up.
+ * Writes a workload to the stack's empty source table and reads every change back from its stream,
+ * in order: each contender gets what Lambda would deliver, DynamoDB Local's real sequence numbers,
+ * images and event names.
  *
  * @throws {Error} when the stream does not hold exactly one record per change
  */
@@ -170,10 +160,9 @@ export async function recordWorkload(stack: LocalStack, spec: WorkloadSpec) {
 }
 
 /**
- * Copies of records under other keys (`prefix` + key), for warming a contender up with realistic
- * records without touching the keys it is then timed on. Event IDs and sequence numbers change too
- * (a leading 9 keeps them digits and in order), so no timed batch shares an archive object or a
- * prepared ceiling batch with a warm-up one.
+ * Copies of records under other keys (`prefix` + key), to warm a contender up without touching the
+ * keys it is timed on. Event IDs and sequence numbers change too (a leading 9 keeps them digits and
+ * in order), so no timed batch shares an archive object or a prepared ceiling batch with a warm-up one.
  */
 export function warmupCopies(
     records: readonly DynamoDBRecord[],

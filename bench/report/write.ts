@@ -6,37 +6,25 @@ import { renderMarkdown } from "./markdown";
 
 /** The page's committed path: its Prettier settings apply wherever it is written. */
 export const DOCS_PAGE = path.join(PROJECT_ROOT, "docs", "benchmarks.md");
+const RESULTS = path.join(PROJECT_ROOT, "bench", "results.json");
+type Outputs = { readonly resultsFile?: string; readonly docsDirectory?: string };
 
-/**
- * Writes results.json (unless `resultsFile` is undefined) and, with a docs directory, benchmarks.md,
- * both through Prettier as if at their committed paths, so `prettier --check` passes on them.
- *
- * @returns the files written
- */
-export async function writeOutputs(
-    results: BenchResults,
-    { resultsFile, docsDirectory }: { readonly resultsFile?: string; readonly docsDirectory?: string },
-): Promise<string[]> {
-    const write = async (file: string, source: string, asFile: string) => {
+/** Writes results.json and benchmarks.md where asked, formatted as at their committed paths; returns the files written. */
+export async function writeOutputs(results: BenchResults, { resultsFile, docsDirectory }: Outputs) {
+    const write = async (file: string | undefined, asFile: string, render: () => string) => {
+        if (!file) return [];
         fs.mkdirSync(path.dirname(file), { recursive: true });
-        fs.writeFileSync(file, await formatted(source, asFile));
+        fs.writeFileSync(file, await formatted(render(), asFile));
         return [file];
     };
+    const page = docsDirectory && path.join(docsDirectory, "benchmarks.md");
     return [
-        ...(resultsFile
-            ? await write(
-                  resultsFile,
-                  JSON.stringify(results, null, 2),
-                  path.join(PROJECT_ROOT, "bench", "results.json"),
-              )
-            : []),
-        ...(docsDirectory
-            ? await write(path.join(docsDirectory, "benchmarks.md"), renderMarkdown(results), DOCS_PAGE)
-            : []),
+        ...(await write(resultsFile, RESULTS, () => JSON.stringify(results, null, 2))),
+        ...(await write(page, DOCS_PAGE, () => renderMarkdown(results))),
     ];
 }
 
-/** Source formatted by Prettier as the file at `asFile` would be. */
+/** Source formatted by Prettier as the file at `asFile` would be, so `prettier --check` passes on it. */
 export async function formatted(source: string, asFile: string): Promise<string> {
     const prettier = await import("prettier");
     return prettier.format(source, { ...(await prettier.resolveConfig(asFile)), filepath: asFile });
