@@ -21,10 +21,9 @@ import { createTelemetry, type BatchTelemetry } from "./telemetry";
 export type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse>;
 
 /**
- * The Lambda's factory, handed to `aws.lambda.CallbackFunction` as `callbackFactory`: it runs once
- * per container, so clients, the batch processor and the Powertools logger and metrics are built
- * here and reused by every batch. (Module-level instances of those cannot be serialized into the
- * function's code.)
+ * The Lambda's factory: the function's `callbackFactory` loads the handler's bundle and calls this
+ * once per container (infra/handler-bundle.ts), so clients, the batch processor and the Powertools
+ * logger and metrics are built here and reused by every batch.
  *
  * Endpoints, region and credentials come from the standard AWS SDK environment, which is what
  * lets the same code run against DynamoDB Local and s3rver (`AWS_ENDPOINT_URL_DYNAMODB`,
@@ -32,7 +31,10 @@ export type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Pr
  *
  * @throws {MissingSettingError} at cold start when the function's environment lacks a setting
  * @example
- * new aws.lambda.CallbackFunction("changefeed-handler", { callbackFactory: createStreamHandler, ... });
+ * new aws.lambda.CallbackFunction("changefeed-handler", {
+ *     callbackFactory: bundledFactory<StreamHandler>(handlerBundle(), "createStreamHandler"),
+ *     ...
+ * });
  */
 export function createStreamHandler(): StreamHandler {
     const settings = readSettings(process.env);
@@ -47,10 +49,10 @@ export function createStreamHandler(): StreamHandler {
 export type ExportBackfillHandler = (task: ExportFileTask, context: Context) => Promise<ExportFileResult>;
 
 /**
- * The export backfill function's factory, handed to `aws.lambda.CallbackFunction` as
- * `callbackFactory`: each invocation applies one data file of a DynamoDB export (or the next part
- * of one) through the stream handler's own batch orchestration, with the same settings and
- * guarded writes. Clients, logger and metrics are built once per container.
+ * The export backfill function's factory, loaded as {@link createStreamHandler} is: each
+ * invocation applies one data file of a DynamoDB export (or the next part of one) through the
+ * stream handler's own batch orchestration, with the same settings and guarded writes. Clients,
+ * logger and metrics are built once per container.
  *
  * @throws {MissingSettingError} at cold start when the function's environment lacks a setting
  */

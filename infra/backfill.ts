@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { createExportBackfillHandler } from "../handler";
+import type { ExportBackfillHandler } from "../handler";
+import { bundledFactory, handlerBundle } from "./handler-bundle";
 import { EXPORT_BACKFILL_VARIABLES, SETTING_VARIABLES } from "../handler/contract";
 import { backfillStateMachineDefinition } from "./backfill-definition";
 import {
@@ -135,7 +136,10 @@ export class ExportBackfill extends pulumi.ComponentResource {
         this.function = new aws.lambda.CallbackFunction(
             `${name}-function`,
             {
-                callbackFactory: createExportBackfillHandler,
+                callbackFactory: bundledFactory<ExportBackfillHandler>(
+                    handlerBundle(),
+                    "createExportBackfillHandler",
+                ),
                 role: this.functionRole,
                 runtime: aws.lambda.Runtime.NodeJS22dX,
                 architectures: ["arm64"],

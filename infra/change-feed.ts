@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { createStreamHandler } from "../handler";
+import type { StreamHandler } from "../handler";
+import { bundledFactory, handlerBundle } from "./handler-bundle";
 import { METRICS_NAMESPACE, RESERVED_ATTRIBUTES, SETTING_VARIABLES } from "../handler/contract";
 import { archiveTableDdl } from "./athena";
 import { ExportBackfill } from "./backfill";
@@ -279,11 +280,11 @@ export class ChangeFeed extends pulumi.ComponentResource {
             child,
         );
 
-        // The handler's code is handler/, packaged from this closure with its dependencies.
+        // The handler's code is handler/, bundled and loaded once per container (handler-bundle.ts).
         this.handlerFunction = new aws.lambda.CallbackFunction(
             `${name}-handler`,
             {
-                callbackFactory: createStreamHandler,
+                callbackFactory: bundledFactory<StreamHandler>(handlerBundle(), "createStreamHandler"),
                 role: this.handlerRole,
                 runtime: aws.lambda.Runtime.NodeJS22dX,
                 architectures: ["arm64"],

@@ -72,19 +72,20 @@ export function commonJsFiles(manifest: PackageManifest, files: readonly string[
 }
 
 /**
- * What CallbackFunction packages with the handler's serialized code, in this program and in any
- * program that installed this package. Pulumi adds a package named in `extraIncludePackages` or in
- * the program's package.json `dependencies` as its whole folder, which for the handler's packages
- * is mostly what a CommonJS function never loads (Powertools ships an ESM build beside the CommonJS
- * one, and type declarations, source maps and docs with both). So the handler's packages and their
- * dependencies are excluded by name, and the files `require` loads from them are listed instead,
- * each at its path from the program's directory: Pulumi runs the program there and keeps that path
- * in the archive, whose root is where the serialized code requires them from.
+ * What CallbackFunction packages beside the handler's code (its bundle and the factory that loads
+ * it), in this program and in any program that installed this package. Pulumi adds a package named
+ * in `extraIncludePackages` or in the program's package.json `dependencies` as its whole folder,
+ * which for the handler's packages is mostly what a CommonJS function never loads (Powertools ships
+ * an ESM build beside the CommonJS one, and type declarations, source maps and docs with both). So
+ * the handler's packages and their dependencies are excluded by name, and the files `require` loads
+ * from them are listed instead, each at its path from the program's directory: Pulumi runs the
+ * program there and keeps that path in the archive, whose root is where the handler requires them
+ * from.
  *
  * Also left out: the SDK clients the Lambda runtime provides, and this package itself, which a
- * program that installed it lists as a dependency (the handler's code is serialized into the
- * function from the package's bundle, so nothing requires the package there). Pulumi leaves out
- * every `@pulumi/*` package on its own.
+ * program that installed it lists as a dependency (the function's code carries the package's bundle
+ * of the handler, so nothing requires the package there). Pulumi leaves out every `@pulumi/*`
+ * package on its own.
  *
  * @throws {Error} when a package the handler needs is not installed where Node would find it
  */

@@ -325,6 +325,23 @@ for (const stack of ["dev", "prod"]) {
             }
         });
 
+        it("runs the handler as its bundle, not as functions Pulumi serializes one by one", async () => {
+            const archive = await zipCodeArchive(
+                findResource(run, FUNCTION, "changefeed-handler").inputs.code,
+            );
+            const unpacked = fs.mkdtempSync(path.join(os.tmpdir(), "code-archive-"));
+            try {
+                unpackCodeZip(archive.zip, unpacked);
+                const index = fs.readFileSync(path.join(unpacked, "__index.js"), "utf8");
+                // Pulumi puts each function it serializes in a `with` scope that it rebuilds on every
+                // call: only the factory that loads the bundle may be one.
+                assert.equal(index.match(/with\(\{/g)?.length, 1, "serialized functions");
+                assert.match(index, /function processStreamBatch\(/, "the handler's bundle");
+            } finally {
+                fs.rmSync(unpacked, { recursive: true, force: true });
+            }
+        });
+
         it("exports the names and ARNs an operator needs", () => {
             const source = findResource(run, TABLE, "changefeed-source").state;
             const projection = findResource(run, TABLE, "changefeed-projection").state;
