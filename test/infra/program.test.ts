@@ -56,6 +56,17 @@ function packageScopeOf(file: string): string {
     }
 }
 
+/** Runs `use` on a code archive unpacked into a new directory, which is removed afterwards. */
+function inUnpacked<T>(zip: Buffer, use: (directory: string) => T): T {
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), "code-archive-"));
+    try {
+        unpackCodeZip(zip, directory);
+        return use(directory);
+    } finally {
+        fs.rmSync(directory, { recursive: true, force: true });
+    }
+}
+
 for (const stack of ["dev", "prod"]) {
     describe(`the program on the ${stack} stack (Pulumi mocks)`, function () {
         let run: ProgramRun;
@@ -298,9 +309,7 @@ for (const stack of ["dev", "prod"]) {
             const archive = await zipCodeArchive(
                 findResource(run, FUNCTION, "changefeed-handler").inputs.code,
             );
-            const unpacked = fs.mkdtempSync(path.join(os.tmpdir(), "code-archive-"));
-            try {
-                unpackCodeZip(archive.zip, unpacked);
+            inUnpacked(archive.zip, (unpacked) => {
                 for (const name of PACKAGED_DEPENDENCIES) {
                     assert.ok(
                         archive.entries.includes(`node_modules/${name}/package.json`),
@@ -320,26 +329,20 @@ for (const stack of ["dev", "prod"]) {
                         `the package.json that scopes ${name}'s entry`,
                     );
                 }
-            } finally {
-                fs.rmSync(unpacked, { recursive: true, force: true });
-            }
+            });
         });
 
         it("runs the handler as its bundle, not as functions Pulumi serializes one by one", async () => {
             const archive = await zipCodeArchive(
                 findResource(run, FUNCTION, "changefeed-handler").inputs.code,
             );
-            const unpacked = fs.mkdtempSync(path.join(os.tmpdir(), "code-archive-"));
-            try {
-                unpackCodeZip(archive.zip, unpacked);
-                const index = fs.readFileSync(path.join(unpacked, "__index.js"), "utf8");
-                // Pulumi puts each function it serializes in a `with` scope that it rebuilds on every
-                // call: only the factory that loads the bundle may be one.
-                assert.equal(index.match(/with\(\{/g)?.length, 1, "serialized functions");
-                assert.match(index, /function processStreamBatch\(/, "the handler's bundle");
-            } finally {
-                fs.rmSync(unpacked, { recursive: true, force: true });
-            }
+            const index = inUnpacked(archive.zip, (unpacked) =>
+                fs.readFileSync(path.join(unpacked, "__index.js"), "utf8"),
+            );
+            // Pulumi puts each function it serializes in a `with` scope that it rebuilds on every
+            // call: only the factory that loads the bundle may be one.
+            assert.equal(index.match(/with\(\{/g)?.length, 1, "serialized functions");
+            assert.match(index, /function processStreamBatch\(/, "the handler's bundle");
         });
 
         it("exports the names and ARNs an operator needs", () => {
