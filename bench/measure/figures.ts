@@ -1,9 +1,7 @@
-import type { DynamoDBRecord } from "aws-lambda";
-import { planBatch } from "../../handler/plan";
 import { guardedPuts } from "./ceiling-work";
 import { billedMs, costPerMillionChanges } from "./cost";
 import type { CallTally } from "./function-preload";
-import type { Measurement } from "./replay";
+import type { BatchRun, Measurement } from "./replay";
 import type { StackSettings } from "./stack-settings";
 import { itemSizeBytes, type Item } from "./workload";
 
@@ -54,17 +52,18 @@ function fastest(rounds: readonly Measurement[], memoryMb: number) {
 export function summarize(rounds: readonly Measurement[], settings: StackSettings) {
     const { best, calls, per1000, perBatch, figures } = fastest(rounds, settings.memoryMb);
     const { memoryMb, handler: handlerSettings } = settings;
-    const { ttlExpirations } = handlerSettings;
-    const distinct = best.batches.map((batch) => planBatch(batch.records, { ttlExpirations }).writes.size);
+    // The handler's guarded item per distinct key of each batch: what it and the ceiling write.
+    const puts = best.batches.map((batch) => guardedPuts(batch.records, handlerSettings));
+    const distinct = puts.map((batchPuts) => batchPuts.length);
     const billed = sum(best.batches.map((batch) => billedMs(batch.durationMs, batch.cpuMs, memoryMb)));
-    // One unit per started KB of each item written: the handler's and the ceiling's guarded item per
-    // distinct key, the naive handler's every new image (a delete's one unit: every item here is under 1 KB).
+    // One unit per started KB of each item written: the guarded items, or the naive handler's every
+    // new image (a delete's one unit: every item here is under 1 KB).
     const units = (item: Item | undefined) => Math.max(1, Math.ceil(itemSizeBytes(item ?? {}) / 1024));
-    const items = (records: readonly DynamoDBRecord[]) =>
+    const items = (batch: BatchRun, at: number) =>
         best.contender === "naive"
-            ? records.map((record) => record.dynamodb?.NewImage as Item | undefined)
-            : guardedPuts(records, handlerSettings).map((put) => put.Item);
-    const writeUnits = sum(best.batches.map((batch) => sum(items(batch.records).map(units))));
+            ? batch.records.map((record) => record.dynamodb?.NewImage as Item | undefined)
+            : (puts[at] ?? []).map((put) => put.Item);
+    const writeUnits = sum(best.batches.map((batch, at) => sum(items(batch, at).map(units))));
     const { calls: putObjects = 0, bodyBytes: archiveBytes = 0 } = calls["S3.PutObject"] ?? {};
     const usage = { invocations: perBatch.length, billedMs: billed, writeUnits, putObjects };
     const cost = costPerMillionChanges(best.records, memoryMb, usage);
