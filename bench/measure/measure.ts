@@ -180,6 +180,9 @@ export async function runBenchmark(options: BenchOptions, { log, processes }: Be
                 memoryMb: base.memoryMb,
                 writeConcurrency: base.handler.writeConcurrency,
                 ...pick(options, "changes", "naiveChanges", "naiveModeledChanges", "rounds"),
+                // The variations below are the loopback replays: all the changes, every round.
+                variationChanges: records.length,
+                variationRounds: options.rounds,
                 serverJit: "full",
                 ...pick(options, "warmupMinSeconds", "warmupMaxSeconds", "initRuns"),
                 s3InMemory,

@@ -145,6 +145,8 @@ describe("npm run bench", function () {
                 routed.oneRoute.apiCallsPer1000ByOperation["S3.PutObject"],
             );
             assert.deepEqual(json.latencyModel.operations, options.latency);
+            // The variations are the loopback replays, as their settings say.
+            assert.deepEqual([json.settings.variationChanges, json.settings.variationRounds], [300, 1]);
             assert.equal(
                 json.handler.records,
                 json.loopback.prod?.handler.records,
