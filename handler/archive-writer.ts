@@ -1,6 +1,6 @@
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { ARCHIVE_CONTENT_ENCODING, ARCHIVE_CONTENT_TYPE } from "./archive";
-import { archiveWriteError } from "./errors";
+import { ArchiveWriteError } from "./errors";
 import type { ArchiveObject } from "./types";
 
 /** Stores one archive object. */
@@ -24,7 +24,7 @@ export function createArchiveWriter(client: S3Client, bucket: string): ArchiveWr
                 }),
             );
         } catch (error) {
-            throw archiveWriteError(archive.key, error);
+            throw new ArchiveWriteError(archive.key, error);
         }
     };
 }

@@ -1,41 +1,92 @@
-/*
- * The handler's errors are plain `Error`s with a `name` and their data, built by functions rather
- * than classes: Pulumi serializes handler/ into the function's code by value, and its rewrite of
- * a class constructor breaks `Error` subclasses (the message is dropped, `new.target` is undefined).
- * ESLint forbids classes in handler/ for that reason.
+/**
+ * The base of the handler's errors: each subclass sets its `name`, which is what logs, metrics
+ * and {@link isDeliberateFailure} tell them apart by (spelled out rather than taken from the
+ * class, so a bundler that renames classes cannot change it).
  */
-
-/** An error of the handler's, told apart by `name`. */
-export type ChangeFeedError<Name extends string, Data extends object = object> = Error &
-    Readonly<Data> & { readonly name: Name };
+export abstract class ChangeFeedError extends Error {
+    abstract override readonly name: string;
+}
 
 /** A stream record the handler cannot apply; that record fails, the rest of the batch goes on. */
-export type MalformedRecordError = ChangeFeedError<
-    "MalformedRecordError",
-    { eventID: string | undefined; reason: string }
->;
+export class MalformedRecordError extends ChangeFeedError {
+    override readonly name = "MalformedRecordError";
+
+    constructor(
+        readonly eventID: string | undefined,
+        readonly reason: string,
+    ) {
+        super(`Stream record ${eventID ?? "(no eventID)"} is malformed: ${reason}`);
+    }
+}
 
 /** The batch's archive object could not be stored; the whole batch fails so it is retried. */
-export type ArchiveWriteError = ChangeFeedError<"ArchiveWriteError", { objectKey: string }>;
+export class ArchiveWriteError extends ChangeFeedError {
+    override readonly name = "ArchiveWriteError";
+
+    constructor(
+        readonly objectKey: string,
+        cause: unknown,
+    ) {
+        super(`Archiving the batch to ${objectKey} failed: ${describeError(cause)}`, { cause });
+    }
+}
 
 /** The function was deployed without a setting it needs. */
-export type MissingSettingError = ChangeFeedError<"MissingSettingError", { variable: string }>;
+export class MissingSettingError extends ChangeFeedError {
+    override readonly name = "MissingSettingError";
 
-/** The function was deployed with a setting out of range. */
-export type InvalidSettingError = ChangeFeedError<"InvalidSettingError", { variable: string; value: string }>;
+    constructor(readonly variable: string) {
+        super(
+            `Environment variable ${variable} is not set; the Pulumi program sets it on the ` +
+                `function (run pulumi up again, or set it for a local run).`,
+        );
+    }
+}
+
+/** The function was deployed with a setting out of range, or not in the form the program writes. */
+export class InvalidSettingError extends ChangeFeedError {
+    override readonly name = "InvalidSettingError";
+
+    /** @param allowed - what the variable may be, e.g. `delete or archiveOnly` */
+    constructor(
+        readonly variable: string,
+        readonly value: string,
+        allowed: string,
+    ) {
+        super(
+            `Environment variable ${variable} is "${value}"; allowed: ${allowed}. The Pulumi program sets it ` +
+                `from stack config (run pulumi up again, or fix it for a local run).`,
+        );
+    }
+}
 
 /** The event is not a DynamoDB Streams batch at all: a wiring mistake, not a bad record. */
-export type InvalidEventError = ChangeFeedError<"InvalidEventError">;
+export class InvalidEventError extends ChangeFeedError {
+    override readonly name = "InvalidEventError";
+
+    constructor(reason: string) {
+        super(`Not a DynamoDB Streams event: ${reason}`);
+    }
+}
 
 /**
  * Failed records without a sequence number cannot be named in `batchItemFailures` (Powertools
  * would drop them silently), so the whole batch fails instead: nothing is lost, and bisecting
  * isolates the record for the failure destination.
  */
-export type UnreportableRecordError = ChangeFeedError<
-    "UnreportableRecordError",
-    { eventIDs: readonly string[] }
->;
+export class UnreportableRecordError extends ChangeFeedError {
+    override readonly name = "UnreportableRecordError";
+    readonly eventIDs: readonly string[];
+
+    constructor(records: readonly { readonly eventID?: string | undefined }[]) {
+        const eventIDs = records.map((record) => record.eventID ?? "(no eventID)");
+        super(
+            `Failed stream records without a sequence number cannot be reported one by one, so ` +
+                `the whole batch fails: ${eventIDs.join(", ")}`,
+        );
+        this.eventIDs = eventIDs;
+    }
+}
 
 /**
  * The first record of a multi-record batch failed. Reporting it would checkpoint nothing, and on
@@ -43,71 +94,43 @@ export type UnreportableRecordError = ChangeFeedError<
  * destination with it; failing the invocation makes the mapping bisect the batch instead (splits
  * cost no retries), so a poison record ends up alone in the failure destination.
  */
-export type FirstRecordFailedError = ChangeFeedError<
-    "FirstRecordFailedError",
-    { sequenceNumber: string; failedRecords: number }
->;
+export class FirstRecordFailedError extends ChangeFeedError {
+    override readonly name = "FirstRecordFailedError";
 
-export function firstRecordFailedError(
-    sequenceNumber: string,
-    failedRecords: number,
-): FirstRecordFailedError {
-    return changeFeedError(
-        "FirstRecordFailedError",
-        `The batch's first record (sequence ${sequenceNumber}) failed (${failedRecords} failed in all), so ` +
-            `nothing could be checkpointed; failing the invocation so the mapping bisects the batch and isolates it.`,
-        { sequenceNumber, failedRecords },
-    );
+    constructor(
+        readonly sequenceNumber: string,
+        readonly failedRecords: number,
+    ) {
+        super(
+            `The batch's first record (sequence ${sequenceNumber}) failed (${failedRecords} failed in all), so ` +
+                `nothing could be checkpointed; failing the invocation so the mapping bisects the batch and isolates it.`,
+        );
+    }
 }
 
-export function malformedRecordError(eventID: string | undefined, reason: string): MalformedRecordError {
-    return changeFeedError(
-        "MalformedRecordError",
-        `Stream record ${eventID ?? "(no eventID)"} is malformed: ${reason}`,
-        { eventID, reason },
-    );
+/** A data file of an export could not be applied: a line is not DynamoDB JSON, or its items keep failing. */
+export class ExportFileError extends ChangeFeedError {
+    override readonly name = "ExportFileError";
+    readonly firstLine: number;
+    readonly lastLine: number;
+
+    constructor(
+        readonly dataFileS3Key: string,
+        lines: { readonly first: number; readonly last: number },
+        readonly reasons: readonly string[],
+    ) {
+        const shown = reasons.slice(0, EXPORT_FILE_REASONS_SHOWN).join("; ");
+        const hidden = reasons.length - EXPORT_FILE_REASONS_SHOWN;
+        super(
+            `Data file ${dataFileS3Key}, lines ${lines.first}-${lines.last}: ${shown}${hidden > 0 ? ` (and ${hidden} more)` : ""}`,
+        );
+        this.firstLine = lines.first;
+        this.lastLine = lines.last;
+    }
 }
 
-export function archiveWriteError(objectKey: string, cause: unknown): ArchiveWriteError {
-    return changeFeedError(
-        "ArchiveWriteError",
-        `Archiving the batch to ${objectKey} failed: ${describeError(cause)}`,
-        { objectKey },
-        cause,
-    );
-}
-
-export function missingSettingError(variable: string): MissingSettingError {
-    return changeFeedError(
-        "MissingSettingError",
-        `Environment variable ${variable} is not set; the Pulumi program sets it on the ` +
-            `function (run pulumi up again, or set it for a local run).`,
-        { variable },
-    );
-}
-
-export function invalidSettingError(variable: string, value: string, allowed: string): InvalidSettingError {
-    return changeFeedError(
-        "InvalidSettingError",
-        `Environment variable ${variable} is "${value}"; allowed: ${allowed}. The Pulumi program sets it ` +
-            `from stack config (run pulumi up again, or fix it for a local run).`,
-        { variable, value },
-    );
-}
-
-export function invalidEventError(reason: string): InvalidEventError {
-    return changeFeedError("InvalidEventError", `Not a DynamoDB Streams event: ${reason}`, {});
-}
-
-export function unreportableRecordError(records: readonly { eventID?: string }[]): UnreportableRecordError {
-    const eventIDs = records.map((record) => record.eventID ?? "(no eventID)");
-    return changeFeedError(
-        "UnreportableRecordError",
-        `Failed stream records without a sequence number cannot be reported one by one, so ` +
-            `the whole batch fails: ${eventIDs.join(", ")}`,
-        { eventIDs },
-    );
-}
+/** Reasons an {@link ExportFileError}'s message shows; all of them stay in `reasons`. */
+const EXPORT_FILE_REASONS_SHOWN = 5;
 
 /**
  * The errors the handler raises on purpose when records failed, to fail the invocation so the
@@ -129,34 +152,4 @@ export function isDeliberateFailure(error: unknown): boolean {
 /** `Name: message` of an error, or the value as text. */
 export function describeError(error: unknown): string {
     return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
-function changeFeedError<Name extends string, Data extends object>(
-    name: Name,
-    message: string,
-    data: Data,
-    cause?: unknown,
-): ChangeFeedError<Name, Data> {
-    const error = new Error(message, cause === undefined ? undefined : { cause });
-    return Object.assign(error, data, { name });
-}
-
-/** A data file of an export could not be applied: a line is not DynamoDB JSON, or its items keep failing. */
-export type ExportFileError = ChangeFeedError<
-    "ExportFileError",
-    { dataFileS3Key: string; firstLine: number; lastLine: number; reasons: readonly string[] }
->;
-
-export function exportFileError(
-    dataFileS3Key: string,
-    lines: { readonly first: number; readonly last: number },
-    reasons: readonly string[],
-): ExportFileError {
-    const shown = reasons.slice(0, 5).join("; ");
-    const more = reasons.length > 5 ? ` (and ${reasons.length - 5} more)` : "";
-    return changeFeedError(
-        "ExportFileError",
-        `Data file ${dataFileS3Key}, lines ${lines.first}-${lines.last}: ${shown}${more}`,
-        { dataFileS3Key, firstLine: lines.first, lastLine: lines.last, reasons },
-    );
 }

@@ -1,6 +1,6 @@
 import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import type { ExportFileResult, ExportFileTask, ExportFileTotals } from "./contract";
-import { exportFileError } from "./errors";
+import { ExportFileError } from "./errors";
 import type { DataFileReader } from "./export-reader";
 import { dataFileLabel, exportIdOf, parseExportLine, toExportRecord } from "./export-lines";
 
@@ -80,7 +80,7 @@ export async function applyExportFile(
                     line,
                 );
             } catch (error) {
-                throw exportFileError(key, { first: line, last: line }, [
+                throw new ExportFileError(key, { first: line, last: line }, [
                     error instanceof Error ? error.message : String(error),
                 ]);
             }
@@ -122,5 +122,5 @@ async function runWithRetries(
         if (attempt < dependencies.attemptsPerBatch) await dependencies.backoff(attempt);
     }
     const reasons = outcome?.failures.length ? outcome.failures : [outcome?.error ?? "the batch failed"];
-    throw exportFileError(key, lines, reasons);
+    throw new ExportFileError(key, lines, reasons);
 }

@@ -10,7 +10,7 @@ import {
     type ExportFileTask,
 } from "./contract";
 import { createBatchDependencies } from "./dependencies";
-import { describeError, missingSettingError } from "./errors";
+import { describeError, MissingSettingError } from "./errors";
 import { applyExportFile, type ExportBatchOutcome } from "./export-backfill";
 import { createDataFileReader } from "./export-reader";
 import { handleInvocation } from "./invocation";
@@ -61,7 +61,7 @@ export function createExportBackfillHandler(): ExportBackfillHandler {
     const keyAttributes = (process.env[EXPORT_BACKFILL_VARIABLES.keyAttributes] ?? "")
         .split(",")
         .filter((name) => name !== "");
-    if (keyAttributes.length === 0) throw missingSettingError(EXPORT_BACKFILL_VARIABLES.keyAttributes);
+    if (keyAttributes.length === 0) throw new MissingSettingError(EXPORT_BACKFILL_VARIABLES.keyAttributes);
     const clients = createChangeFeedClients();
     const logger = new Logger({ serviceName: settings.serviceName });
     const telemetry = createTelemetry(

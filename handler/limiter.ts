@@ -3,7 +3,8 @@ export type Limiter = <T>(task: () => Promise<T>) => Promise<T>;
 
 /**
  * Bounds how many tasks run at once. (The maintained concurrency-limit packages are ESM-only,
- * which the serialized CommonJS handler cannot load on every Node version Lambda runs.)
+ * which the handler's CommonJS bundle, whose packages stay `require`s, cannot load on every Node
+ * version Lambda runs.)
  *
  * @param concurrency - at least 1
  */

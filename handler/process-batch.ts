@@ -3,7 +3,7 @@ import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEven
 import { encodeArchiveObject } from "./archive";
 import type { BatchSummary } from "./batch-outcome";
 import type { ArchiveWriter } from "./archive-writer";
-import { firstRecordFailedError, invalidEventError, unreportableRecordError } from "./errors";
+import { FirstRecordFailedError, InvalidEventError, UnreportableRecordError } from "./errors";
 import { createLimiter } from "./limiter";
 import { planBatch } from "./plan";
 import type { ProjectionWriter } from "./projection-writer";
@@ -58,7 +58,7 @@ export async function processStreamBatch(
     dependencies: BatchDependencies,
     context?: Context,
 ): Promise<DynamoDBBatchResponse> {
-    if (!Array.isArray(event?.Records)) throw invalidEventError("`Records` is not an array");
+    if (!Array.isArray(event?.Records)) throw new InvalidEventError("`Records` is not an array");
     if (event.Records.length === 0) return { batchItemFailures: [] };
     const startedAt = Date.now();
     dependencies.telemetry.batchStarted(event.Records, context);
@@ -161,12 +161,12 @@ export async function processStreamBatch(
     dependencies.telemetry.batchFinished({ summary, durationMs: Date.now() - startedAt, archiveBytes });
     if (archived.status === "rejected") throw archived.reason;
     if (applied.status === "rejected") throw applied.reason;
-    if (unreportable.length > 0) throw unreportableRecordError(unreportable);
+    if (unreportable.length > 0) throw new UnreportableRecordError(unreportable);
     const response = applied.value;
     const head = firstSequenceNumber(event.Records);
     const failures = response.batchItemFailures;
     if (event.Records.length > 1 && failures.some((failure) => failure.itemIdentifier === head)) {
-        throw firstRecordFailedError(String(head), failures.length);
+        throw new FirstRecordFailedError(String(head), failures.length);
     }
     return response;
 }

@@ -1,6 +1,6 @@
 import type { DynamoDBRecord } from "aws-lambda";
 import { toSdkItem } from "./attribute-values";
-import { malformedRecordError, type MalformedRecordError } from "./errors";
+import { MalformedRecordError } from "./errors";
 import { RESERVED_ATTRIBUTES } from "./contract";
 import { paddedSequenceNumber } from "./sequence";
 import { isTtlExpiration } from "./ttl";
@@ -19,7 +19,7 @@ const RESERVED_NAMES: readonly string[] = Object.values(RESERVED_ATTRIBUTES);
  *   uses an attribute name the projection reserves
  */
 export function routeRecord(record: DynamoDBRecord): ProjectionChange {
-    const malformed = (reason: string): MalformedRecordError => malformedRecordError(record.eventID, reason);
+    const malformed = (reason: string): MalformedRecordError => new MalformedRecordError(record.eventID, reason);
     const stream = record.dynamodb;
     if (!stream) throw malformed("it has no `dynamodb` section");
     if (!stream.Keys || Object.keys(stream.Keys).length === 0) {

@@ -1,4 +1,4 @@
-import { invalidSettingError, missingSettingError } from "./errors";
+import { InvalidSettingError, MissingSettingError } from "./errors";
 import {
     ARCHIVE_SCOPES,
     SETTING_VARIABLES,
@@ -22,7 +22,7 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
     SETTING_VARIABLES satisfies Record<keyof HandlerSettings, string>;
     const required = (variable: string): string => {
         const value = env[variable];
-        if (!value) throw missingSettingError(variable);
+        if (!value) throw new MissingSettingError(variable);
         return value;
     };
     const positiveInteger = (variable: string, max = Number.MAX_SAFE_INTEGER, min = 1): number => {
@@ -32,12 +32,12 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
                 ? `a whole number of ${min} or more`
                 : `a whole number from ${min} to ${max}`;
         if (!/^[1-9]\d*$/.test(value) || Number(value) < min || Number(value) > max)
-            throw invalidSettingError(variable, value, allowed);
+            throw new InvalidSettingError(variable, value, allowed);
         return Number(value);
     };
     const ttlExpirations = required(SETTING_VARIABLES.ttlExpirations);
     if (!(TTL_EXPIRATION_MODES as readonly string[]).includes(ttlExpirations)) {
-        throw invalidSettingError(
+        throw new InvalidSettingError(
             SETTING_VARIABLES.ttlExpirations,
             ttlExpirations,
             TTL_EXPIRATION_MODES.join(" or "),
@@ -51,7 +51,7 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
     );
     const archiveScope = env[SETTING_VARIABLES.archiveScope];
     if (archiveScope && !(ARCHIVE_SCOPES as readonly string[]).includes(archiveScope)) {
-        throw invalidSettingError(SETTING_VARIABLES.archiveScope, archiveScope, ARCHIVE_SCOPES.join(" or "));
+        throw new InvalidSettingError(SETTING_VARIABLES.archiveScope, archiveScope, ARCHIVE_SCOPES.join(" or "));
     }
     const archiveExcludeAttributes = json(
         env,
@@ -92,9 +92,9 @@ function json<T>(
     try {
         value = JSON.parse(text);
     } catch {
-        throw invalidSettingError(variable, text, allowed);
+        throw new InvalidSettingError(variable, text, allowed);
     }
-    if (!isValid(value)) throw invalidSettingError(variable, text, allowed);
+    if (!isValid(value)) throw new InvalidSettingError(variable, text, allowed);
     return value;
 }
 

@@ -30,8 +30,7 @@ export type InvocationTelemetry = {
  * A thin sink over Powertools: structured JSON log lines from `logger`, one EMF document of the
  * batch's metrics from `metrics` (and one more for an unexpected invocation error), all on
  * stdout, where CloudWatch Logs picks them up (EMF costs no API call). Build `logger` and
- * `metrics` in the handler's factory, never at module level: Pulumi cannot serialize their
- * instances into the function's code.
+ * `metrics` in the handler's factory, once per container: they are named by the settings it reads.
  */
 export function createTelemetry(logger: Logger, metrics: Metrics): BatchTelemetry & InvocationTelemetry {
     return {

@@ -16,7 +16,7 @@ import { batchLogKeys, LOG_MESSAGES } from "../../handler/log";
 import { processStreamBatch, type BatchDependencies } from "../../handler/process-batch";
 import { createTelemetry, type BatchTelemetry, type InvocationTelemetry } from "../../handler/telemetry";
 import type { WriteOutcome } from "../../handler/types";
-import { archiveWriteError } from "../../handler/errors";
+import { ArchiveWriteError } from "../../handler/errors";
 import { dynamodbRecordFactory, streamEvent } from "../helpers/records";
 
 type Line = Record<string, unknown>;
@@ -49,7 +49,7 @@ function dependencies(
             return change.key.id?.S === options.staleKey ? "stale" : "applied";
         },
         writeArchive: async (archive) => {
-            if (options.archiveFails) throw archiveWriteError(archive.key, new Error("SlowDown"));
+            if (options.archiveFails) throw new ArchiveWriteError(archive.key, new Error("SlowDown"));
         },
         telemetry: createTelemetry(
             new Logger({ serviceName: SERVICE }),
