@@ -1,6 +1,6 @@
 import type { DynamoDBRecord } from "aws-lambda";
 import { describeError } from "./errors";
-import { describeRecordKey } from "./keys";
+import { describeRecordKey } from "./record-key";
 import type { BatchOutcome } from "./batch-outcome";
 
 /** The messages of the handler's log lines, so readers can filter on them. */

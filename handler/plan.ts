@@ -1,6 +1,6 @@
 import type { DynamoDBRecord } from "aws-lambda";
 import type { MalformedRecordError } from "./errors";
-import { routeRecord } from "./route";
+import { toProjectionChange } from "./projection-change";
 import { defaultRoute, routeAction, selectAttributes, type RouteAction } from "./routing";
 import type { ArchiveScope, DeployedRoute, TtlExpirationMode } from "./contract";
 import type { ProjectionChange, StreamImage } from "./types";
@@ -63,7 +63,7 @@ export function planBatch(records: readonly DynamoDBRecord[], options: PlanOptio
     for (const record of records) {
         let change: ProjectionChange;
         try {
-            change = routeRecord(record);
+            change = toProjectionChange(record);
         } catch (error) {
             plans.set(record, { kind: "malformed", error: error as MalformedRecordError });
             continue;

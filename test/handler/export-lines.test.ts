@@ -9,7 +9,7 @@ import {
     toExportRecord,
 } from "../../handler/export-lines";
 import { toGuardedPut } from "../../handler/projection-item";
-import { routeRecord } from "../../handler/route";
+import { toProjectionChange } from "../../handler/projection-change";
 
 const WHERE = "data/abc.json.gz line 7";
 const TABLE_ARN = "arn:aws:dynamodb:eu-west-1:123456789012:table/orders";
@@ -44,7 +44,7 @@ describe("export data file lines", () => {
         const item = parseExportLine(JSON.stringify({ Item: EVERY_TYPE }), WHERE);
         const record = toExportRecord(item, ["id"], origin(), 7);
 
-        const put = toGuardedPut(routeRecord(record), { nowSeconds: 0, tombstoneTtlSeconds: 1 });
+        const put = toGuardedPut(toProjectionChange(record), { nowSeconds: 0, tombstoneTtlSeconds: 1 });
 
         assert.deepEqual(put.item.receipt, { B: Buffer.from("JVBERi0x", "base64") });
         assert.equal(put.item.big?.N, "12345678901234567890123456789012345678");

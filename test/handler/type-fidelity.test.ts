@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import type { AttributeValue } from "aws-lambda";
 import { decodeArchiveObject, encodeArchiveObject } from "../../handler/archive";
 import { toSdkItem } from "../../handler/attribute-values";
-import { routeRecord } from "../../handler/route";
+import { toProjectionChange } from "../../handler/projection-change";
 import { dynamodbRecordFactory } from "../helpers/records";
 
 /** Each DynamoDB type as a Lambda stream event carries it (binary as base64). */
@@ -40,7 +40,7 @@ describe("type fidelity from the stream to the projection and the archive", () =
             const image = { id: { S: "k" }, value };
             const record = dynamodbRecordFactory({ keys: { id: { S: "k" } }, newImage: image });
 
-            const change = routeRecord(record);
+            const change = toProjectionChange(record);
             const [archived] = decodeArchiveObject((await encodeArchiveObject("p/", [record])).body);
 
             assert.equal(change.kind, "put");
@@ -59,7 +59,7 @@ describe("type fidelity from the stream to the projection and the archive", () =
         };
         const record = dynamodbRecordFactory({ keys: { id: { S: "big" } }, newImage: image });
 
-        const change = routeRecord(record);
+        const change = toProjectionChange(record);
         const [archived] = decodeArchiveObject((await encodeArchiveObject("p/", [record])).body);
 
         assert.deepEqual(change.kind === "put" && change.item.blob?.B, blob);

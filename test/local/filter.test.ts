@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import type { AttributeValue, DynamoDBRecord } from "aws-lambda";
 import fc from "fast-check";
 import type { DeployedRoute, RouteValue } from "../../handler/contract";
-import { routeRecord } from "../../handler/route";
+import { toProjectionChange as routeRecord } from "../../handler/projection-change";
 import { routeAction } from "../../handler/routing";
 import { routeFilterPatterns } from "../../infra/route-filter";
 import { matchesFilterCriteria, matchesPattern, type FilterPattern } from "../../local/mapping/filter";

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { toSdkItem } from "../../handler/attribute-values";
-import { routeRecord } from "../../handler/route";
+import { toProjectionChange as routeRecord } from "../../handler/projection-change";
 import { BACKFILL_SEQUENCE_NUMBER, toBackfillRecord } from "../../ops/backfill-records";
 import { formatDuration, formatProgressBar } from "../../ops/progress-bar";
 import { createRateLimiter } from "../../ops/rate-limiter";

@@ -18,7 +18,7 @@ const RESERVED_NAMES: readonly string[] = Object.values(RESERVED_ATTRIBUTES);
  *   number or the image its event needs, has an eventName other than INSERT, MODIFY or REMOVE, or
  *   uses an attribute name the projection reserves
  */
-export function routeRecord(record: DynamoDBRecord): ProjectionChange {
+export function toProjectionChange(record: DynamoDBRecord): ProjectionChange {
     const malformed = (reason: string): MalformedRecordError => new MalformedRecordError(record.eventID, reason);
     const stream = record.dynamodb;
     if (!stream) throw malformed("it has no `dynamodb` section");

@@ -1,9 +1,9 @@
 import { strict as assert } from "node:assert";
 import type { DynamoDBRecord } from "aws-lambda";
-import { routeRecord } from "../../handler/route";
+import { toProjectionChange } from "../../handler/projection-change";
 import { dynamodbRecordFactory, ttlExpiryRecordFactory } from "../helpers/records";
 
-describe("routeRecord", () => {
+describe("toProjectionChange", () => {
     it("puts the new image of an INSERT", () => {
         const record = dynamodbRecordFactory({
             eventName: "INSERT",
@@ -12,7 +12,7 @@ describe("routeRecord", () => {
             sequenceNumber: "400000000000000000001",
         });
 
-        const change = routeRecord(record);
+        const change = toProjectionChange(record);
 
         assert.deepEqual(change, {
             kind: "put",
@@ -31,7 +31,7 @@ describe("routeRecord", () => {
             sequenceNumber: "1".repeat(40),
         });
 
-        const change = routeRecord(record);
+        const change = toProjectionChange(record);
 
         assert.deepEqual(change, {
             kind: "put",
@@ -48,7 +48,7 @@ describe("routeRecord", () => {
             sequenceNumber: "000000000000000000042",
         });
 
-        assert.deepEqual(routeRecord(record), {
+        assert.deepEqual(toProjectionChange(record), {
             kind: "delete",
             key: { id: { S: "order-1" }, at: { N: "7" } },
             sequence: "42".padStart(40, "0"),
@@ -57,7 +57,7 @@ describe("routeRecord", () => {
     });
 
     it("marks a REMOVE by DynamoDB's TTL process as an expiration", () => {
-        const change = routeRecord(ttlExpiryRecordFactory({ keys: { id: { S: "session-9" } } }));
+        const change = toProjectionChange(ttlExpiryRecordFactory({ keys: { id: { S: "session-9" } } }));
 
         assert.equal(change.kind === "delete" && change.ttlExpired, true);
     });
@@ -68,7 +68,7 @@ describe("routeRecord", () => {
             newImage: { id: { B: "AAEC" }, blobs: { BS: ["/w==", ""] } },
         });
 
-        const change = routeRecord(record);
+        const change = toProjectionChange(record);
 
         assert.equal(change.kind, "put");
         assert.deepEqual(change.key.id?.B, Buffer.from([0, 1, 2]));
@@ -130,7 +130,7 @@ describe("routeRecord", () => {
             const record = corrupt(dynamodbRecordFactory({ sequenceNumber: "000000000000000000777" }));
 
             assert.throws(
-                () => routeRecord(record),
+                () => toProjectionChange(record),
                 (error: Error & { eventID?: string }) => {
                     assert.equal(error.name, "MalformedRecordError");
                     assert.equal(error.eventID, "event-000000000000000000777");
