@@ -16,19 +16,12 @@ export function createBatchDependencies(
     telemetry: BatchTelemetry,
 ): BatchDependencies {
     return {
+        ...settings,
         processor: new BatchProcessor(EventType.DynamoDBStreams),
-        writeProjection: createProjectionWriter(clients.dynamodb, settings.projectionTable, {
+        writeProjection: createProjectionWriter(clients.dynamodb, {
             tombstoneTtlSeconds: settings.tombstoneTtlSeconds,
         }),
         writeArchive: createArchiveWriter(clients.s3, settings.archiveBucket),
-        archivePrefix: settings.archivePrefix,
-        writeConcurrency: settings.writeConcurrency,
-        ttlExpirations: settings.ttlExpirations,
-        ...(settings.routes ? { routes: settings.routes } : {}),
-        ...(settings.archiveScope ? { archiveScope: settings.archiveScope } : {}),
-        ...(settings.archiveExcludeAttributes
-            ? { archiveExcludeAttributes: settings.archiveExcludeAttributes }
-            : {}),
         telemetry,
     };
 }

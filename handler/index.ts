@@ -3,19 +3,14 @@ import { Metrics } from "@aws-lambda-powertools/metrics";
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
 import type { BatchSummary } from "./batch-outcome";
 import { createChangeFeedClients } from "./clients";
-import {
-    EXPORT_BACKFILL_VARIABLES,
-    EXPORT_BATCH_SIZE,
-    type ExportFileResult,
-    type ExportFileTask,
-} from "./contract";
+import { EXPORT_BATCH_SIZE, type ExportFileResult, type ExportFileTask } from "./contract";
 import { createBatchDependencies } from "./dependencies";
-import { describeError, MissingSettingError } from "./errors";
+import { describeError } from "./errors";
 import { applyExportFile, type ExportBatchOutcome } from "./export-backfill";
 import { createDataFileReader } from "./export-reader";
 import { handleInvocation } from "./invocation";
 import { processStreamBatch } from "./process-batch";
-import { readSettings } from "./settings";
+import { readKeyAttributes, readSettings } from "./settings";
 import { createTelemetry, type BatchTelemetry } from "./telemetry";
 
 export type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse>;
@@ -58,10 +53,7 @@ export type ExportBackfillHandler = (task: ExportFileTask, context: Context) => 
  */
 export function createExportBackfillHandler(): ExportBackfillHandler {
     const settings = readSettings(process.env);
-    const keyAttributes = (process.env[EXPORT_BACKFILL_VARIABLES.keyAttributes] ?? "")
-        .split(",")
-        .filter((name) => name !== "");
-    if (keyAttributes.length === 0) throw new MissingSettingError(EXPORT_BACKFILL_VARIABLES.keyAttributes);
+    const keyAttributes = readKeyAttributes(process.env);
     const clients = createChangeFeedClients();
     const logger = new Logger({ serviceName: settings.serviceName });
     const telemetry = createTelemetry(

@@ -1,9 +1,9 @@
 import type { DynamoDBRecord } from "aws-lambda";
 import type { MalformedRecordError } from "./errors";
 import { toProjectionChange } from "./projection-change";
-import { defaultRoute, routeAction, selectAttributes, type RouteAction } from "./routing";
-import type { ArchiveScope, DeployedRoute, TtlExpirationMode } from "./contract";
-import type { ProjectionChange, StreamImage } from "./types";
+import { feedRoutes, routeAction, selectAttributes, type RouteAction } from "./routing";
+import type { DeployedRoute } from "./contract";
+import type { BatchSettings, ProjectionChange, StreamImage } from "./types";
 
 /** What processing does with one record of the batch. */
 export type RecordPlan =
@@ -30,13 +30,11 @@ export type BatchPlan = {
     readonly archived: readonly DynamoDBRecord[];
 };
 
-export type PlanOptions = {
-    readonly ttlExpirations: TtlExpirationMode;
-    /** The feed's routes, in config order (default: one route of every item, every attribute). */
-    readonly routes?: readonly DeployedRoute[];
-    /** `routed`: the archive keeps only the records some route needs (default: all). */
-    readonly archiveScope?: ArchiveScope;
-};
+/** The settings a plan depends on (see {@link feedRoutes} for a feed without routes). */
+export type PlanOptions = Pick<
+    BatchSettings,
+    "ttlExpirations" | "routes" | "projectionTable" | "archiveScope"
+>;
 
 type Candidate = {
     readonly record: DynamoDBRecord;
@@ -58,7 +56,7 @@ export function planBatch(records: readonly DynamoDBRecord[], options: PlanOptio
     const latest = new Map<string, Candidate>();
     const plans = new Map<DynamoDBRecord, RecordPlan>();
     const touching: [DynamoDBRecord, string[]][] = [];
-    const routes = options.routes ?? [defaultRoute("")];
+    const routes = feedRoutes(options);
 
     for (const record of records) {
         let change: ProjectionChange;

@@ -7,29 +7,18 @@ import { FirstRecordFailedError, InvalidEventError, UnreportableRecordError } fr
 import { createLimiter } from "./limiter";
 import { planBatch } from "./plan";
 import type { ProjectionWriter } from "./projection-writer";
-import { paddedSequenceNumber } from "./sequence";
+import { lowestSequenceNumber } from "./sequence";
 import type { BatchTelemetry } from "./telemetry";
-import type { ArchiveScope, DeployedRoute, TtlExpirationMode } from "./contract";
-import { defaultRoute } from "./routing";
-import type { WriteOutcome } from "./types";
+import type { BatchSettings, WriteOutcome } from "./types";
 
-/** What one batch needs; built once per container by the factory in `index.ts`. */
-export type BatchDependencies = {
+/**
+ * What one batch needs: its settings, as read, and its sinks; built once per container by the
+ * factory in `index.ts` (see `createBatchDependencies`).
+ */
+export type BatchDependencies = BatchSettings & {
     readonly processor: BatchProcessor;
     readonly writeProjection: ProjectionWriter;
     readonly writeArchive: ArchiveWriter;
-    readonly archivePrefix: string;
-    readonly writeConcurrency: number;
-    readonly ttlExpirations: TtlExpirationMode;
-    /**
-     * Each route to its own projection table; absent: one route of every item, written to the
-     * writer's own table (a feed without routes, exactly as before routes existed).
-     */
-    readonly routes?: readonly DeployedRoute[];
-    /** `routed`: archive only the records some route needs (default: all). */
-    readonly archiveScope?: ArchiveScope;
-    /** Top-level attributes left out of both images in the archive. */
-    readonly archiveExcludeAttributes?: readonly string[];
     /** Where the batch's log lines and metrics go (see `createTelemetry`). */
     readonly telemetry: BatchTelemetry;
 };
@@ -63,12 +52,7 @@ export async function processStreamBatch(
     const startedAt = Date.now();
     dependencies.telemetry.batchStarted(event.Records, context);
 
-    const routes = dependencies.routes ?? [DEFAULT_ROUTE];
-    const plan = planBatch(event.Records, {
-        ttlExpirations: dependencies.ttlExpirations,
-        routes,
-        ...(dependencies.archiveScope ? { archiveScope: dependencies.archiveScope } : {}),
-    });
+    const plan = planBatch(event.Records, dependencies);
     const summary: BatchSummary = {
         records: event.Records.length,
         writes: plan.writes.size,
@@ -80,7 +64,9 @@ export async function processStreamBatch(
     };
     // Per-route counts only for a feed with routes: without, the summary stays as it always was.
     const routeCounts = dependencies.routes
-        ? Object.fromEntries(routes.map((route) => [route.name, { applied: 0, stale: 0, tombstoned: 0 }]))
+        ? Object.fromEntries(
+              dependencies.routes.map((route) => [route.name, { applied: 0, stale: 0, tombstoned: 0 }]),
+          )
         : undefined;
     if (routeCounts) {
         summary.unrouted = 0;
@@ -91,8 +77,7 @@ export async function processStreamBatch(
         const change = plan.writes.get(writeId);
         const route = plan.writeRoutes.get(writeId);
         if (!change || !route) throw new Error(`no planned write ${writeId}`);
-        const table = dependencies.routes ? route.table : undefined;
-        const outcome = await limit(() => dependencies.writeProjection(change, table));
+        const outcome = await limit(() => dependencies.writeProjection(change, route.table));
         summary[outcome]++;
         const counts = routeCounts?.[route.name];
         if (counts) {
@@ -145,9 +130,7 @@ export async function processStreamBatch(
         plan.archived.length === 0
             ? Promise.resolve()
             : encodeArchiveObject(dependencies.archivePrefix, plan.archived, {
-                  ...(dependencies.archiveExcludeAttributes
-                      ? { excludeAttributes: dependencies.archiveExcludeAttributes }
-                      : {}),
+                  excludeAttributes: dependencies.archiveExcludeAttributes,
               }).then(async (archive) => {
                   await dependencies.writeArchive(archive);
                   archiveBytes = archive.body.byteLength;
@@ -163,27 +146,13 @@ export async function processStreamBatch(
     if (applied.status === "rejected") throw applied.reason;
     if (unreportable.length > 0) throw new UnreportableRecordError(unreportable);
     const response = applied.value;
-    const head = firstSequenceNumber(event.Records);
     const failures = response.batchItemFailures;
-    if (event.Records.length > 1 && failures.some((failure) => failure.itemIdentifier === head)) {
-        throw new FirstRecordFailedError(String(head), failures.length);
-    }
-    return response;
-}
-
-/** The route of a feed without routes; the writer knows its table. */
-const DEFAULT_ROUTE = defaultRoute("");
-
-/** The batch's lowest sequence number: where the mapping would resume after a partial failure. */
-function firstSequenceNumber(records: readonly DynamoDBRecord[]): string | undefined {
-    let lowest: string | undefined;
-    let lowestPadded = "";
-    for (const record of records) {
-        const padded = paddedSequenceNumber(record.dynamodb?.SequenceNumber);
-        if (padded && (lowest === undefined || padded < lowestPadded)) {
-            lowest = record.dynamodb?.SequenceNumber;
-            lowestPadded = padded;
+    // The head is looked for only when something failed: a clean batch's sequences are not parsed twice.
+    if (event.Records.length > 1 && failures.length > 0) {
+        const head = lowestSequenceNumber(event.Records);
+        if (failures.some((failure) => failure.itemIdentifier === head)) {
+            throw new FirstRecordFailedError(String(head), failures.length);
         }
     }
-    return lowest;
+    return response;
 }

@@ -19,7 +19,8 @@ const RESERVED_NAMES: readonly string[] = Object.values(RESERVED_ATTRIBUTES);
  *   uses an attribute name the projection reserves
  */
 export function toProjectionChange(record: DynamoDBRecord): ProjectionChange {
-    const malformed = (reason: string): MalformedRecordError => new MalformedRecordError(record.eventID, reason);
+    const malformed = (reason: string): MalformedRecordError =>
+        new MalformedRecordError(record.eventID, reason);
     const stream = record.dynamodb;
     if (!stream) throw malformed("it has no `dynamodb` section");
     if (!stream.Keys || Object.keys(stream.Keys).length === 0) {

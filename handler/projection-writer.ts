@@ -3,24 +3,21 @@ import { toGuardedPut } from "./projection-item";
 import type { ProjectionChange, WriteOutcome } from "./types";
 
 /**
- * Applies one change to a projection table (`table`, else the writer's own), guarded by its
- * sequence; rejects with the SDK's error on any other failure.
+ * Applies one change to the projection table `table` (its route's), guarded by its sequence;
+ * rejects with the SDK's error on any other failure.
  */
-export type ProjectionWriter = (change: ProjectionChange, table?: string) => Promise<WriteOutcome>;
+export type ProjectionWriter = (change: ProjectionChange, table: string) => Promise<WriteOutcome>;
 
 /**
  * A thin sink: the item and its guard were built by `toGuardedPut`. A write that loses to a newer
  * change (the condition fails) is a success: the projection already holds something newer.
- *
- * @param tableName - the table of writes that name none (a feed without routes)
  */
 export function createProjectionWriter(
     client: DynamoDBClient,
-    tableName: string | undefined,
     options: { readonly tombstoneTtlSeconds: number; readonly now?: () => number },
 ): ProjectionWriter {
     const now = options.now ?? Date.now;
-    return async (change, table = tableName) => {
+    return async (change, table) => {
         if (!table)
             throw new Error(
                 "no projection table for this write: the function has neither routes nor PROJECTION_TABLE",

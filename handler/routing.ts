@@ -1,5 +1,5 @@
 import type { DeployedRoute, RouteAttributes, RouteDefinition, RouteValue } from "./contract";
-import type { ProjectionChange, SdkItem, StreamImage } from "./types";
+import type { HandlerSettings, ProjectionChange, SdkItem, StreamImage } from "./types";
 
 /** The route of a feed without `routes`: every item, on the feed's one projection table. */
 export const DEFAULT_ROUTE_NAME = "default";
@@ -15,9 +15,18 @@ export type RoutedRecord = {
     readonly oldImage?: StreamImage | undefined;
 };
 
-/** The one route of a feed without `routes`: every item, to `table`, every attribute. */
-export function defaultRoute(table: string): DeployedRoute {
-    return { name: DEFAULT_ROUTE_NAME, match: "all", table };
+/**
+ * The routes a batch is planned over: the configured ones, or the one route of a feed without
+ * `routes` (every item, every attribute, to its projection table). Each write goes to its route's
+ * table, so this is also where the table of every write is decided. Settings read from the
+ * environment always name that table (`readSettings`); without it a write is refused, not guessed.
+ */
+export function feedRoutes(
+    settings: Pick<HandlerSettings, "routes" | "projectionTable">,
+): readonly DeployedRoute[] {
+    return (
+        settings.routes ?? [{ name: DEFAULT_ROUTE_NAME, match: "all", table: settings.projectionTable ?? "" }]
+    );
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { DynamoDBRecord } from "aws-lambda";
+
 /** Stream sequence numbers have 21-40 decimal digits. */
 export const SEQUENCE_NUMBER_WIDTH = 40;
 
@@ -10,6 +12,23 @@ export const SEQUENCE_NUMBER_WIDTH = 40;
 export function paddedSequenceNumber(sequenceNumber: string | undefined): string | undefined {
     if (sequenceNumber === undefined || !/^\d{1,40}$/.test(sequenceNumber)) return undefined;
     return sequenceNumber.padStart(SEQUENCE_NUMBER_WIDTH, "0");
+}
+
+/**
+ * The lowest well-formed sequence number of some records, as the stream wrote it: where the
+ * mapping resumes a batch after a partial failure.
+ */
+export function lowestSequenceNumber(records: readonly DynamoDBRecord[]): string | undefined {
+    let lowest: string | undefined;
+    let lowestPadded = "";
+    for (const record of records) {
+        const padded = paddedSequenceNumber(record.dynamodb?.SequenceNumber);
+        if (padded && (lowest === undefined || padded < lowestPadded)) {
+            lowest = record.dynamodb?.SequenceNumber;
+            lowestPadded = padded;
+        }
+    }
+    return lowest;
 }
 
 /** Numeric order of two sequence numbers of any width: negative, zero or positive. */

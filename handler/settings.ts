@@ -1,6 +1,7 @@
 import { InvalidSettingError, MissingSettingError } from "./errors";
 import {
     ARCHIVE_SCOPES,
+    EXPORT_BACKFILL_VARIABLES,
     SETTING_VARIABLES,
     TTL_EXPIRATION_MODES,
     WRITE_CONCURRENCY_RANGE,
@@ -11,7 +12,8 @@ import {
 import type { HandlerSettings } from "./types";
 
 /**
- * Reads the handler's settings from an environment.
+ * Reads the handler's settings from an environment, once per container: the only place the
+ * handler reads them, into the one shape every part of it reads (or a `Pick` of it).
  *
  * @throws {MissingSettingError} naming the first variable that is unset or empty
  * @throws {InvalidSettingError} naming a variable whose value is out of range or not what the
@@ -51,7 +53,11 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
     );
     const archiveScope = env[SETTING_VARIABLES.archiveScope];
     if (archiveScope && !(ARCHIVE_SCOPES as readonly string[]).includes(archiveScope)) {
-        throw new InvalidSettingError(SETTING_VARIABLES.archiveScope, archiveScope, ARCHIVE_SCOPES.join(" or "));
+        throw new InvalidSettingError(
+            SETTING_VARIABLES.archiveScope,
+            archiveScope,
+            ARCHIVE_SCOPES.join(" or "),
+        );
     }
     const archiveExcludeAttributes = json(
         env,
@@ -77,6 +83,19 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
         ...(archiveScope ? { archiveScope: archiveScope as ArchiveScope } : {}),
         ...(archiveExcludeAttributes ? { archiveExcludeAttributes } : {}),
     };
+}
+
+/**
+ * Reads the export backfill function's one setting of its own: the source table's key attribute
+ * names, partition key first.
+ *
+ * @throws {MissingSettingError} when the variable is unset or names no attribute
+ */
+export function readKeyAttributes(env: Readonly<Record<string, string | undefined>>): string[] {
+    const variable = EXPORT_BACKFILL_VARIABLES.keyAttributes;
+    const names = (env[variable] ?? "").split(",").filter((name) => name !== "");
+    if (names.length === 0) throw new MissingSettingError(variable);
+    return names;
 }
 
 /** An optional JSON setting: undefined when unset or empty. */

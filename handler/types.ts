@@ -44,7 +44,10 @@ export type ArchiveObject = {
     readonly lineCount: number;
 };
 
-/** What the handler reads from its environment. */
+/**
+ * The handler's settings, read from its environment by `readSettings`: the one shape of them.
+ * What a batch reads is a part of it ({@link BatchSettings}), never a copy under other names.
+ */
 export type HandlerSettings = {
     /** The one projection table of a feed without routes; absent with routes (each names its own). */
     readonly projectionTable?: string;
@@ -66,3 +69,15 @@ export type HandlerSettings = {
     /** Top-level attributes left out of both images in the archive. */
     readonly archiveExcludeAttributes?: readonly string[];
 };
+
+/** The settings one batch runs with: the part of {@link HandlerSettings} that planning, writing and archiving read. */
+export type BatchSettings = Pick<
+    HandlerSettings,
+    | "projectionTable"
+    | "archivePrefix"
+    | "writeConcurrency"
+    | "ttlExpirations"
+    | "routes"
+    | "archiveScope"
+    | "archiveExcludeAttributes"
+>;

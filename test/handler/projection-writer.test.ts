@@ -26,8 +26,9 @@ describe("the projection writer's stale-write path", () => {
     it("sends the guarded PutItem and reports it applied", async () => {
         const { client, sent } = clientAnswering(async () => ({}));
 
-        const outcome = await createProjectionWriter(client, "projection", { tombstoneTtlSeconds: 60 })(
+        const outcome = await createProjectionWriter(client, { tombstoneTtlSeconds: 60 })(
             change,
+            "projection",
         );
 
         assert.equal(outcome, "applied");
@@ -48,7 +49,7 @@ describe("the projection writer's stale-write path", () => {
         });
 
         assert.equal(
-            await createProjectionWriter(client, "projection", { tombstoneTtlSeconds: 60 })(change),
+            await createProjectionWriter(client, { tombstoneTtlSeconds: 60 })(change, "projection"),
             "stale",
         );
     });
@@ -61,7 +62,7 @@ describe("the projection writer's stale-write path", () => {
         });
 
         await assert.rejects(
-            createProjectionWriter(client, "projection", { tombstoneTtlSeconds: 60 })(change),
+            createProjectionWriter(client, { tombstoneTtlSeconds: 60 })(change, "projection"),
             {
                 name: "ProvisionedThroughputExceededException",
             },
