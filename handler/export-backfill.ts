@@ -2,7 +2,8 @@ import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import type { ExportFileResult, ExportFileTask, ExportFileTotals } from "./contract";
 import { ExportFileError } from "./errors";
 import type { DataFileReader } from "./export-reader";
-import { dataFileLabel, exportIdOf, parseExportLine, toExportRecord } from "./export-lines";
+import { toBackfillRecord } from "./backfill-records";
+import { dataFileLabel, exportIdOf, parseExportLine } from "./export-lines";
 
 /** What one batch of records through the handler's own path came to. */
 export type ExportBatchOutcome = {
@@ -70,14 +71,16 @@ export async function applyExportFile(
         if (batchesThisInvocation > 0 && dependencies.remainingMs() < dependencies.stopMarginMs) return false;
         const first = pending[0]!.line;
         const last = pending[pending.length - 1]!.line;
-        const origins = { ...origin, batch: Math.floor((first - 1) / dependencies.batchSize) };
+        const batch = { ...origin, batch: Math.floor((first - 1) / dependencies.batchSize) };
         const records = pending.map(({ line, text }) => {
             try {
-                return toExportRecord(
+                return toBackfillRecord(
                     parseExportLine(text, `${key} line ${line}`),
                     dependencies.keyAttributes,
-                    origins,
-                    line,
+                    {
+                        export: batch,
+                        line,
+                    },
                 );
             } catch (error) {
                 throw new ExportFileError(key, { first: line, last: line }, [

@@ -1,24 +1,5 @@
-import type { AttributeValue, DynamoDBRecord } from "aws-lambda";
+import type { AttributeValue } from "aws-lambda";
 import type { StreamImage } from "./types";
-
-/**
- * The sequence number of every backfilled change: lower than any real stream sequence number, so
- * the projection's guard lets a backfilled item in only where the stream has not written (or
- * deleted) that key yet, and applying the same item twice changes nothing the second time.
- */
-export const EXPORT_SEQUENCE_NUMBER = "0";
-
-/** Where one batch of an export's data file comes from, for its records' names. */
-export type ExportBatchOrigin = {
-    readonly tableArn: string;
-    /** The export's id (the `<id>` in `AWSDynamoDB/<id>/`). */
-    readonly exportId: string;
-    /** The data file's name without directory and extension. */
-    readonly fileLabel: string;
-    /** The batch's number within the file: its first line divided by the batch size. */
-    readonly batch: number;
-    readonly exportTimeSeconds: number;
-};
 
 const NUMBER_PATTERN = /^-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const BASE64_PATTERN = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -106,47 +87,6 @@ function attributeValue(value: unknown, path: string, where: string): AttributeV
     }
 }
 
-/**
- * An exported item as the INSERT stream record the handler would have received, so a backfill
- * goes through the handler's own encoding, coalescing and guarded write. Its sequence number is
- * {@link EXPORT_SEQUENCE_NUMBER}; its `eventSourceARN` names a per-batch pseudo stream
- * (`…/stream/export-<export id>-<file>-b<batch>`) so that each batch's archive object has its own
- * deterministic name (a batch applied again overwrites its object), and its `eventID`
- * (`export:<export id>:<file>:<line>`) tells archive readers a backfilled line from a streamed
- * one. Pure.
- *
- * @param line - the item's line in its data file, counted from 1
- * @throws {Error} when the item lacks one of the key attributes
- */
-export function toExportRecord(
-    item: StreamImage,
-    keyAttributes: readonly string[],
-    origin: ExportBatchOrigin,
-    line: number,
-): DynamoDBRecord {
-    const keys: StreamImage = {};
-    for (const name of keyAttributes) {
-        const value = item[name];
-        if (value === undefined) throw new Error(`line ${line} has no key attribute ${name}`);
-        keys[name] = value;
-    }
-    return {
-        eventID: `export:${origin.exportId}:${origin.fileLabel}:${line}`,
-        eventName: "INSERT",
-        eventVersion: "1.1",
-        eventSource: "aws:dynamodb",
-        awsRegion: arnRegion(origin.tableArn),
-        eventSourceARN: `${origin.tableArn}/stream/export-${origin.exportId}-${origin.fileLabel}-b${origin.batch}`,
-        dynamodb: {
-            ApproximateCreationDateTime: origin.exportTimeSeconds,
-            Keys: keys,
-            NewImage: item,
-            SequenceNumber: EXPORT_SEQUENCE_NUMBER,
-            StreamViewType: "NEW_AND_OLD_IMAGES",
-        },
-    };
-}
-
 /** `…/AWSDynamoDB/01234567890123-a1b2c3d4/data/xyz.json.gz` → the export id `01234567890123-a1b2c3d4`. */
 export function exportIdOf(dataFileS3Key: string): string {
     return /AWSDynamoDB\/([^/]+)\/data\//.exec(dataFileS3Key)?.[1] ?? "unknown";
@@ -156,10 +96,6 @@ export function exportIdOf(dataFileS3Key: string): string {
 export function dataFileLabel(dataFileS3Key: string): string {
     const name = dataFileS3Key.slice(dataFileS3Key.lastIndexOf("/") + 1);
     return name.replace(/\.json(\.gz)?$/, "").replace(/[^A-Za-z0-9._-]/g, "-");
-}
-
-function arnRegion(arn: string): string {
-    return arn.split(":")[3] ?? "";
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

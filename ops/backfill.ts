@@ -8,7 +8,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBStreamEvent } from "aws-lambda";
 import { toSdkItem } from "../handler/attribute-values";
-import { toBackfillRecord } from "./backfill-records";
+import { toBackfillRecord } from "../handler/backfill-records";
 import { toEventImage } from "./event-image";
 import type { BatchRunner } from "./batch-runner";
 import { createRateLimiter } from "./rate-limiter";
@@ -121,10 +121,8 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
             await limit(scanned.length);
             if (scanned.length > 0) {
                 const records = scanned.map((item, index) =>
-                    toBackfillRecord(
-                        item,
-                        keyNames,
-                        {
+                    toBackfillRecord(toEventImage(item, "NewImage"), keyNames, {
+                        scan: {
                             tableArn,
                             runId: checkpoint.runId,
                             segment: segmentNumber,
@@ -133,7 +131,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
                             nowSeconds: Math.floor(now() / 1000),
                         },
                         index,
-                    ),
+                    }),
                 );
                 await runPage(
                     options,

@@ -1,13 +1,8 @@
 import { strict as assert } from "node:assert";
 import { toSdkItem } from "../../handler/attribute-values";
 import { archiveObjectKey } from "../../handler/archive-key";
-import {
-    dataFileLabel,
-    EXPORT_SEQUENCE_NUMBER,
-    exportIdOf,
-    parseExportLine,
-    toExportRecord,
-} from "../../handler/export-lines";
+import { BACKFILL_SEQUENCE_NUMBER, toBackfillRecord } from "../../handler/backfill-records";
+import { dataFileLabel, exportIdOf, parseExportLine } from "../../handler/export-lines";
 import { toGuardedPut } from "../../handler/projection-item";
 import { toProjectionChange } from "../../handler/projection-change";
 
@@ -42,7 +37,7 @@ describe("export data file lines", () => {
 
     it("hands the guarded write the item's exact values: 38 digits, sets, bytes", () => {
         const item = parseExportLine(JSON.stringify({ Item: EVERY_TYPE }), WHERE);
-        const record = toExportRecord(item, ["id"], origin(), 7);
+        const record = toBackfillRecord(item, ["id"], { export: origin(), line: 7 });
 
         const put = toGuardedPut(toProjectionChange(record), { nowSeconds: 0, tombstoneTtlSeconds: 1 });
 
@@ -83,7 +78,7 @@ describe("export data file lines", () => {
     it("turns an item into an INSERT with sequence 0, the export's time and a backfill eventID", () => {
         const item = { pk: { S: "customer#1" }, sk: { N: "2" }, name: { S: "Ada" } };
 
-        const record = toExportRecord(item, ["pk", "sk"], origin(), 7);
+        const record = toBackfillRecord(item, ["pk", "sk"], { export: origin(), line: 7 });
 
         assert.deepEqual(record, {
             eventID: "export:01700000000000-a1b2c3d4:q7ks2mzz4y3ivdvr4whefgqv4m:7",
@@ -96,7 +91,7 @@ describe("export data file lines", () => {
                 ApproximateCreationDateTime: Date.parse("2026-11-27T09:00:00Z") / 1000,
                 Keys: { pk: { S: "customer#1" }, sk: { N: "2" } },
                 NewImage: item,
-                SequenceNumber: EXPORT_SEQUENCE_NUMBER,
+                SequenceNumber: BACKFILL_SEQUENCE_NUMBER,
                 StreamViewType: "NEW_AND_OLD_IMAGES",
             },
         });
@@ -104,7 +99,9 @@ describe("export data file lines", () => {
 
     it("names each batch's archive object after its export, file and batch, so a repeated batch overwrites it", () => {
         const item = { id: { S: "a" } };
-        const batch = (number: number) => [toExportRecord(item, ["id"], { ...origin(), batch: number }, 1)];
+        const batch = (number: number) => [
+            toBackfillRecord(item, ["id"], { export: { ...origin(), batch: number }, line: 1 }),
+        ];
 
         assert.equal(archiveObjectKey("changes/", batch(3)), archiveObjectKey("changes/", batch(3)));
         assert.notEqual(archiveObjectKey("changes/", batch(3)), archiveObjectKey("changes/", batch(4)));
@@ -116,7 +113,7 @@ describe("export data file lines", () => {
 
     it("refuses an item without one of the key attributes", () => {
         assert.throws(
-            () => toExportRecord({ pk: { S: "a" } }, ["pk", "sk"], origin(), 12),
+            () => toBackfillRecord({ pk: { S: "a" } }, ["pk", "sk"], { export: origin(), line: 12 }),
             /line 12 has no key attribute sk/,
         );
     });

@@ -1,7 +1,8 @@
 import { strict as assert } from "node:assert";
 import { toSdkItem } from "../../handler/attribute-values";
 import { toProjectionChange as routeRecord } from "../../handler/projection-change";
-import { BACKFILL_SEQUENCE_NUMBER, toBackfillRecord } from "../../ops/backfill-records";
+import { BACKFILL_SEQUENCE_NUMBER, toBackfillRecord } from "../../handler/backfill-records";
+import { toEventImage } from "../../ops/event-image";
 import { formatDuration, formatProgressBar } from "../../ops/progress-bar";
 import { createRateLimiter } from "../../ops/rate-limiter";
 import { payloadRecords } from "../../ops/redrive";
@@ -23,7 +24,7 @@ describe("backfill records", () => {
     it("turn a scanned item into the INSERT the handler would get, with a sequence below any real one", () => {
         const item = { id: { S: "order-1" }, blob: { B: Uint8Array.from([1, 2]) }, total: { N: "9.5" } };
 
-        const record = toBackfillRecord(item, ["id"], page, 3);
+        const record = toBackfillRecord(toEventImage(item, "NewImage"), ["id"], { scan: page, index: 3 });
 
         assert.equal(record.eventID, "backfill:20261127T010000:2:7:3");
         assert.equal(record.eventSourceARN, `${page.tableArn}/stream/backfill-20261127T010000-s2-p7`);
@@ -40,7 +41,11 @@ describe("backfill records", () => {
 
     it("name an item that lacks a key attribute", () => {
         assert.throws(
-            () => toBackfillRecord({ other: { S: "x" } }, ["id"], page, 0),
+            () =>
+                toBackfillRecord(toEventImage({ other: { S: "x" } }, "NewImage"), ["id"], {
+                    scan: page,
+                    index: 0,
+                }),
             /Scanned item has no key attribute id/,
         );
     });
