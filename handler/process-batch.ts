@@ -147,7 +147,7 @@ export async function processStreamBatch(
     if (unreportable.length > 0) throw new UnreportableRecordError(unreportable);
     const response = applied.value;
     const failures = response.batchItemFailures;
-    // The head is looked for only when something failed: a clean batch's sequences are not parsed twice.
+    // Looked for only when a record failed: a clean batch pads each sequence number once, in its change.
     if (event.Records.length > 1 && failures.length > 0) {
         const head = lowestSequenceNumber(event.Records);
         if (failures.some((failure) => failure.itemIdentifier === head)) {

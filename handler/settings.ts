@@ -12,8 +12,9 @@ import {
 import type { HandlerSettings } from "./types";
 
 /**
- * Reads the handler's settings from an environment, once per container: the only place the
- * handler reads them, into the one shape every part of it reads (or a `Pick` of it).
+ * Reads the handler's settings from an environment, once per container, into the one shape every
+ * part of the handler reads (or a `Pick` of it). No other module reads a variable (the factories
+ * in `index.ts` hand this one `process.env`).
  *
  * @throws {MissingSettingError} naming the first variable that is unset or empty
  * @throws {InvalidSettingError} naming a variable whose value is out of range or not what the
