@@ -1,5 +1,5 @@
 "use strict";
-// Child-process entry for local/s3rver.ts: runs s3rver on 127.0.0.1 and reports over IPC.
+// Child-process entry for local/servers/s3rver.ts: runs s3rver on 127.0.0.1 and reports over IPC.
 // Plain CommonJS so it starts without ts-node.
 //
 // argv[2]: JSON { port: number, directory: string, buckets: string[], removeDirectoryOnDisconnect: boolean }
