@@ -1,14 +1,18 @@
+// `npm run backfill`: the scan backfill (sessions/scan-backfill.ts) or, with --from-export, the backfill from an export.
 import * as path from "node:path";
-import { runBackfill } from "./backfill";
-import { TARGET_FLAGS, TARGET_USAGE, targetOptions } from "./cli-options";
-import { integerFlag, runCommand, UsageError, type CommandContext, type ParsedFlags } from "./command-line";
-import { explainOpsError } from "./errors";
-import { runExportBackfillCommand } from "./export-backfill-command";
-import { createHandlerRunner } from "./handler-runner";
-import { formatDuration, formatProgressBar } from "./progress-bar";
-import { createProgressLine } from "./progress-line";
-import { PROJECT_ROOT } from "./project";
-import { resolveTarget } from "./target";
+import { explainOpsError } from "../ops/errors";
+import { defaultLocalStateDirectory } from "../stack-access/local-stack-file";
+import { PROJECT_ROOT } from "../stack-access/project";
+import {
+    integerFlag,
+    runCommand,
+    UsageError,
+    type CommandContext,
+    type ParsedFlags,
+} from "./runner/run-command";
+import { runExportBackfillCommand } from "./sessions/export-backfill";
+import { runScanBackfillCommand } from "./sessions/scan-backfill";
+import { TARGET_FLAGS, TARGET_USAGE, targetOptions } from "./target-flags";
 
 const USAGE = `Usage: npm run backfill -- --stack <name> [options]
        npm run backfill -- --stack <name> --from-export [--export-arn <arn>] [--dry-run] [--restart]
@@ -87,65 +91,12 @@ async function backfill(
     const pageSize = integerFlag("page-size", values["page-size"], 1, 1000) ?? 100;
     // A local stack's checkpoint lives with its state, so `npm start -- --fresh` discards both.
     const defaultDirectory = values.local
-        ? (values["state-dir"] ?? path.join(PROJECT_ROOT, ".local", values.stack))
+        ? (values["state-dir"] ?? defaultLocalStateDirectory(values.stack))
         : path.join(PROJECT_ROOT, ".ops", values.stack);
     const checkpointFile = path.resolve(values.checkpoint ?? path.join(defaultDirectory, "backfill.json"));
 
-    const target = await resolveTarget(targetOptions(values));
-    const abort = new AbortController();
-    context.onInterrupt(() => {
-        console.log("\nInterrupted: finishing the pages in flight and saving the checkpoint…");
-        abort.abort();
-    });
-    const progress = createProgressLine(process.stdout);
-    try {
-        console.log(
-            `Backfilling ${target.names.sourceTable} → ${target.names.projectionTable} and s3://${target.names.archiveBucket}/${target.settings.archivePrefix} (${target.description})`,
-        );
-        console.log(
-            `  ${segments} segments, ${rate ? `${rate} items/s` : "no rate limit"}, pages of ${pageSize}, checkpoint ${checkpointFile}`,
-        );
-        const result = await runBackfill({
-            dynamodb: target.clients.dynamodb,
-            sourceTable: target.names.sourceTable,
-            region: target.region,
-            runBatch: createHandlerRunner(target),
-            segments,
-            ...(rate ? { ratePerSecond: rate } : {}),
-            pageSize,
-            checkpointFile,
-            restart: values.restart,
-            signal: abort.signal,
-            onProgress: (state) =>
-                progress.update(
-                    formatProgressBar({
-                        done: state.items,
-                        total: state.estimatedTotal,
-                        elapsedMs: state.elapsedMs,
-                    }),
-                ),
-        });
-        progress.done();
-        if (result.alreadyComplete) {
-            console.log(
-                `Backfill run ${result.runId} already completed (${result.totalItems.toLocaleString("en-US")} items); ` +
-                    `pass --restart to run it again.`,
-            );
-            return 0;
-        }
-        const summary = `${result.items.toLocaleString("en-US")} items in ${result.pages} pages in ${formatDuration(result.elapsedMs)}`;
-        if (!result.complete) {
-            console.log(
-                `Interrupted after ${summary}; run the same command again to resume (run ${result.runId}).`,
-            );
-            return 130;
-        }
-        console.log(
-            `Backfill complete${result.resumed ? " (resumed)" : ""}: ${summary}; ${result.totalItems.toLocaleString("en-US")} items over the whole run ${result.runId}.`,
-        );
-        return 0;
-    } finally {
-        progress.done();
-        target.close();
-    }
+    return runScanBackfillCommand(
+        { target: targetOptions(values), segments, rate, pageSize, checkpointFile, restart: values.restart },
+        context,
+    );
 }

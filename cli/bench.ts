@@ -1,11 +1,11 @@
 // `npm run bench`: measures (bench/measure/), prints the summary, writes results and page (bench/report/).
 import * as fs from "node:fs";
-import { runCommand } from "../ops/command-line";
-import { runBenchmark, type BenchResults } from "./measure/measure";
-import { BenchProcesses } from "./measure/processes";
-import { BENCH_FLAGS, benchOptions, USAGE } from "./options";
-import { problemLines, summarySections } from "./report/markdown";
-import { DOCS_PAGE, formatted, writeOutputs } from "./report/write";
+import { runBenchmark, type BenchResults } from "../bench/measure/measure";
+import { BenchProcesses } from "../bench/measure/processes";
+import { problemLines, summarySections } from "../bench/report/markdown";
+import { DOCS_PAGE, formatted, writeOutputs } from "../bench/report/write";
+import { BENCH_FLAGS, benchOptions, USAGE } from "./bench-flags";
+import { runCommand } from "./runner/run-command";
 
 runCommand({
     name: "npm run bench",

@@ -1,9 +1,10 @@
-import { TARGET_FLAGS, TARGET_USAGE, targetOptions } from "./cli-options";
-import { runCommand, type ParsedFlags } from "./command-line";
-import { explainOpsError } from "./errors";
-import { createHandlerRunner } from "./handler-runner";
-import { FAILURE_PREFIX, REDRIVEN_PREFIX, runRedrive } from "./redrive";
-import { resolveTarget } from "./target";
+// `npm run redrive`: failed batches through the handler again (sessions/redrive.ts).
+import { explainOpsError } from "../ops/errors";
+import { REDRIVEN_PREFIX } from "../ops/redrive";
+import { FAILURE_PREFIX } from "../stack-access/failure-destination";
+import { runCommand } from "./runner/run-command";
+import { runRedriveCommand } from "./sessions/redrive";
+import { TARGET_FLAGS, TARGET_USAGE, targetOptions } from "./target-flags";
 
 const USAGE = `Usage: npm run redrive -- --stack <name> [--dry-run] [options]
 
@@ -19,34 +20,6 @@ runCommand({
     name: "redrive",
     usage: USAGE,
     options: { ...TARGET_FLAGS, "dry-run": { type: "boolean", default: false } },
-    run: redrive,
+    run: (flags) => runRedriveCommand(targetOptions(flags), flags["dry-run"]),
     explainError: (error) => explainOpsError(error, "redrive"),
 });
-
-async function redrive(values: ParsedFlags<typeof TARGET_FLAGS> & { "dry-run": boolean }): Promise<number> {
-    const target = await resolveTarget(targetOptions(values));
-    try {
-        console.log(
-            `${values["dry-run"] ? "Dry run: " : ""}Redriving s3://${target.names.failureBucket}/${FAILURE_PREFIX} → ${target.names.projectionTable} and s3://${target.names.archiveBucket}/ (${target.description})`,
-        );
-        const result = await runRedrive({
-            s3: target.clients.s3,
-            failureBucket: target.names.failureBucket,
-            runBatch: createHandlerRunner(target),
-            dryRun: values["dry-run"],
-            log: (line) => console.log(line),
-        });
-        const count = (outcome: string) =>
-            result.objects.filter((object) => object.outcome === outcome).length;
-        if (result.objects.length > 0) {
-            console.log(
-                values["dry-run"]
-                    ? `Would redrive ${count("would redrive")} failed batches (${result.objects.reduce((sum, object) => sum + object.records, 0)} records).`
-                    : `Redriven ${count("redriven")}, still failing ${count("still failing")}, unreadable ${count("unreadable")}.`,
-            );
-        }
-        return count("still failing") > 0 ? 2 : 0;
-    } finally {
-        target.close();
-    }
-}

@@ -1,4 +1,4 @@
-import type { TargetNames, TargetOptions } from "./target";
+import type { TargetNames, TargetOptions } from "../ops/target";
 
 /** Flags every ops command takes, in node:util parseArgs form. */
 export const TARGET_FLAGS = {

@@ -13,12 +13,12 @@ import { RESERVED_ATTRIBUTES, type DeployedRoute } from "../handler/contract";
 import { isTombstone, withoutReservedAttributes } from "../handler/projection-item";
 import { routeMatches, selectAttributes } from "../handler/routing";
 import { toSdkItem } from "../handler/attribute-values";
-import { payloadRecords } from "../ops/redrive";
+import { payloadRecords } from "../stack-access/failure-destination";
 import type { SdkItem, StreamImage } from "../handler/types";
 import { canonicalItem, canonicalValue } from "./compare";
 import { readAllStreamRecords } from "./mapping/stream-reader";
 import { toLambdaRecord } from "./mapping/stream-records";
-import { listKeys } from "../ops/s3-keys";
+import { listKeys } from "../stack-access/s3-keys";
 import { scanAll } from "./scan";
 
 type Item = Record<string, AttributeValue>;

@@ -1,10 +1,9 @@
-import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { parse as parseYaml } from "yaml";
+import { PROJECT_ROOT, readStackConfigFile } from "../stack-access/project";
 
-/** The repository root: where Pulumi.yaml, index.ts and stacks/ live. */
-export const PROJECT_ROOT = path.resolve(__dirname, "..");
+export { PROJECT_ROOT };
+
 export const PROJECT_NAME = "ddb-changefeed";
 const LOCAL_ACCOUNT_ID = "000000000000";
 
@@ -42,19 +41,8 @@ export type ProgramRun = {
  * @throws {Error} naming the file when the stack has no config file
  */
 export function readStackConfig(stack: string): Record<string, string> {
-    const file = path.join(PROJECT_ROOT, "stacks", `Pulumi.${stack}.yaml`);
-    if (!fs.existsSync(file)) {
-        const known = fs
-            .readdirSync(path.join(PROJECT_ROOT, "stacks"))
-            .map((name) => /^Pulumi\.(.+)\.yaml$/.exec(name)?.[1])
-            .filter((name): name is string => name !== undefined);
-        throw new Error(
-            `Stack "${stack}" has no config file ${path.relative(PROJECT_ROOT, file)}; known stacks: ${known.join(", ")}.`,
-        );
-    }
-    const parsed = (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
     const config: Record<string, string> = {};
-    for (const [key, value] of Object.entries(parsed.config ?? {})) {
+    for (const [key, value] of Object.entries(readStackConfigFile(stack))) {
         config[key] = typeof value === "string" ? value : JSON.stringify(value);
     }
     return config;

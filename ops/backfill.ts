@@ -9,7 +9,7 @@ import {
 import type { DynamoDBStreamEvent } from "aws-lambda";
 import { toSdkItem } from "../handler/attribute-values";
 import { toBackfillRecord } from "../handler/backfill-records";
-import { toEventImage } from "./event-image";
+import { toEventImage } from "../stack-access/event-image";
 import type { BatchRunner } from "./batch-runner";
 import { createRateLimiter } from "./rate-limiter";
 

@@ -3,8 +3,8 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import type { ExportBackfillClients, ExportBackfillTarget } from "./export-backfill";
 import { backfillError } from "./export-backfill";
-import { stackRegion } from "./project";
-import { localClientConfig } from "../local/stack-file";
+import { stackRegion } from "../stack-access/project";
+import { localClientConfig } from "../stack-access/local-stack-file";
 import { pulumiStackOutputs, readLocalTarget, requiredOutput, type TargetOptions } from "./target";
 
 export type ResolvedExportBackfill = {

@@ -1,10 +1,9 @@
 import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import type { DynamoDBRecord } from "aws-lambda";
-import { listKeys } from "./s3-keys";
+import { FAILURE_PREFIX, payloadRecords } from "../stack-access/failure-destination";
+import { listKeys } from "../stack-access/s3-keys";
 import type { BatchRunner } from "./batch-runner";
 
-/** Where the mapping writes failed batches, and where redrive moves the ones it settled. */
-export const FAILURE_PREFIX = "aws/lambda/";
+/** Where redrive moves the failed batches it settled. */
 export const REDRIVEN_PREFIX = "redriven/";
 
 export type RedriveOptions = {
@@ -85,22 +84,4 @@ export async function runRedrive(options: RedriveOptions): Promise<RedriveResult
         }
     }
     return { objects };
-}
-
-/**
- * The records of a failure record's invocation payload. AWS does not document whether an S3
- * failure record's `payload` is the invocation payload as a JSON string or as an object; the
- * local mapping writes a string, and both forms are read here, so a failure record written by
- * either works. Undefined when there is no payload (an SQS or SNS destination's metadata only).
- */
-export function payloadRecords(text: string): DynamoDBRecord[] | undefined {
-    try {
-        const record = JSON.parse(text) as { payload?: unknown };
-        const payload =
-            typeof record.payload === "string" ? (JSON.parse(record.payload) as unknown) : record.payload;
-        const records = (payload as { Records?: unknown } | undefined)?.Records;
-        return Array.isArray(records) ? (records as DynamoDBRecord[]) : undefined;
-    } catch {
-        return undefined;
-    }
 }

@@ -1,12 +1,16 @@
 import { execFileSync } from "node:child_process";
-import * as path from "node:path";
 import { GetFunctionConfigurationCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { createChangeFeedClients, type ChangeFeedClients } from "../handler/clients";
 import { SETTING_VARIABLES, type DeployedRoute } from "../handler/contract";
 import { readSettings } from "../handler/settings";
 import type { HandlerSettings } from "../handler/types";
-import { localClientConfig, readLocalStackFile, type LocalStackFile } from "../local/stack-file";
-import { PROJECT_ROOT, stackRegion } from "./project";
+import {
+    defaultLocalStateDirectory,
+    localClientConfig,
+    readLocalStackFile,
+    type LocalStackFile,
+} from "../stack-access/local-stack-file";
+import { PROJECT_ROOT, stackRegion } from "../stack-access/project";
 
 /** The physical names an ops command works on. */
 export type TargetNames = {
@@ -110,7 +114,7 @@ export async function resolveTarget(options: TargetOptions): Promise<OpsTarget> 
 
 /** The stack file of the running local stack (`--local`), from its state directory. */
 export function readLocalTarget(options: Pick<TargetOptions, "stack" | "stateDirectory">): LocalStackFile {
-    const stateDirectory = options.stateDirectory ?? path.join(PROJECT_ROOT, ".local", options.stack);
+    const stateDirectory = options.stateDirectory ?? defaultLocalStateDirectory(options.stack);
     return readLocalStackFile(stateDirectory, options.stack);
 }
 

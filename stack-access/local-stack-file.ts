@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { LOCAL_CREDENTIALS } from "./servers/supervision";
+import { PROJECT_ROOT } from "./project";
 
 /** What a running `npm start` publishes about itself, for the ops commands (`--local`). */
 export type LocalStackFile = {
@@ -29,7 +29,18 @@ export type LocalStackFile = {
     };
 };
 
+/**
+ * The one credential pair for both local servers: s3rver only accepts S3RVER/S3RVER, and
+ * DynamoDB Local accepts anything, so sharing it lets one set of env vars work for both.
+ */
+export const LOCAL_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } as const;
+
 export const STACK_FILE_NAME = "stack.json";
+
+/** Where a local stack keeps its state (tables, buckets, checkpoints, its stack file) unless told otherwise. */
+export function defaultLocalStateDirectory(stack: string): string {
+    return path.join(PROJECT_ROOT, ".local", stack);
+}
 
 /**
  * SDK client settings for an endpoint of a running local stack (its servers, or the endpoint of

@@ -2,16 +2,16 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 
-/** The repository root: where Pulumi.yaml and stacks/ live. */
+/** The repository root: where Pulumi.yaml, index.ts and stacks/ live. */
 export const PROJECT_ROOT = path.resolve(__dirname, "..");
 
 /**
- * A stack's AWS region from its config file (`stacks/Pulumi.<stack>.yaml`), or undefined when the
- * file names none. Reading the file runs nothing: the ops commands act on what is deployed.
+ * The `config` map of a stack's config file (`stacks/Pulumi.<stack>.yaml`), as YAML parsed it
+ * (numbers and booleans as such, objects as objects); empty when the file has none.
  *
  * @throws {Error} naming the file and the stacks there are, when the stack has no config file
  */
-export function stackRegion(stack: string): string | undefined {
+export function readStackConfigFile(stack: string): Record<string, unknown> {
     const directory = path.join(PROJECT_ROOT, "stacks");
     const file = path.join(directory, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) {
@@ -24,6 +24,16 @@ export function stackRegion(stack: string): string | undefined {
         );
     }
     const parsed = (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
-    const region = parsed.config?.["aws:region"];
+    return parsed.config ?? {};
+}
+
+/**
+ * A stack's AWS region from its config file, or undefined when the file names none. Reading the
+ * file runs nothing: the ops commands act on what is deployed.
+ *
+ * @throws {Error} naming the file and the stacks there are, when the stack has no config file
+ */
+export function stackRegion(stack: string): string | undefined {
+    const region = readStackConfigFile(stack)["aws:region"];
     return typeof region === "string" && region !== "" ? region : undefined;
 }

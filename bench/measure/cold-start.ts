@@ -1,5 +1,4 @@
-import { zipCodeArchive } from "../../local/lambda/code-archive";
-import type { LocalStack } from "../../local/stack";
+import { zipCodeArchive, type LocalStack } from "../../local";
 import { createFunction, type BenchCode } from "./functions";
 import type { BenchProcesses } from "./processes";
 import type { StackSettings } from "./stack-settings";

@@ -9,9 +9,8 @@ import {
 import { CreateBucketCommand } from "@aws-sdk/client-s3";
 import * as ts from "typescript";
 import { SETTING_VARIABLES, type DeployedRoute } from "../../handler/contract";
-import type { LocalFunction } from "../../local/lambda/local-function";
-import { PROJECT_ROOT } from "../../local/program";
-import type { LocalStack } from "../../local/stack";
+import type { LocalFunction, LocalStack } from "../../local";
+import { PROJECT_ROOT } from "../../stack-access/project";
 import type { StackSettings } from "./stack-settings";
 
 /** The three contenders, and the function that only loads the SDK clients (for cold init). */

@@ -1,8 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { runProgram } from "../../local/program";
-import { startLocalStack } from "../../local/stack";
+import { runProgram, startLocalStack } from "../../local";
 import type { BenchOptions } from "../options";
 import { codeArchiveFigures, measureColdInits } from "./cold-start";
 import { PRICES_USD } from "./cost";

@@ -1,6 +1,5 @@
 import { readSettings } from "../../handler/settings";
-import { localMappingConfig } from "../../local/mapping/settings";
-import { declaredFunctionEnvironment, findResource, type ProgramRun } from "../../local/program";
+import { declaredFunctionEnvironment, findResource, localMappingConfig, type ProgramRun } from "../../local";
 
 /** What a stack's config makes of the function and its mapping; `environment` is the function's declared one. */
 export type StackSettings = ReturnType<typeof stackSettings>;

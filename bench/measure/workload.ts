@@ -1,8 +1,6 @@
 import { DeleteItemCommand, PutItemCommand, type AttributeValue } from "@aws-sdk/client-dynamodb";
 import type { AttributeValue as ImageValue, DynamoDBRecord } from "aws-lambda";
-import { readAllStreamRecords } from "../../local/mapping/stream-reader";
-import { toLambdaRecord } from "../../local/mapping/stream-records";
-import type { LocalStack } from "../../local/stack";
+import { readAllStreamRecords, toLambdaRecord, type LocalStack } from "../../local";
 import { seededRandom, type Random } from "./latency";
 
 export type Item = Record<string, AttributeValue>;

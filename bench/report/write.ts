@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PROJECT_ROOT } from "../../local/program";
+import { PROJECT_ROOT } from "../../stack-access/project";
 import type { BenchResults } from "../measure/measure";
 import { renderMarkdown } from "./markdown";
 

@@ -2,11 +2,11 @@ import {
     runExportBackfill,
     type ExportBackfillOutcome,
     type ExportBackfillProgress,
-} from "./export-backfill";
-import { resolveExportBackfill } from "./export-target";
-import { formatDuration, formatProgressBar } from "./progress-bar";
-import { createProgressLine } from "./progress-line";
-import type { TargetOptions } from "./target";
+} from "../../ops/export-backfill";
+import { resolveExportBackfill } from "../../ops/export-target";
+import type { TargetOptions } from "../../ops/target";
+import { formatDuration, formatProgressBar } from "../runner/progress-bar";
+import { createProgressLine } from "../runner/progress-line";
 
 export type ExportBackfillCommandOptions = {
     readonly target: TargetOptions;

@@ -1,68 +1,38 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import {
-    integerFlag,
-    runCommand,
-    UsageError,
-    type CommandContext,
-    type ParsedFlags,
-} from "../ops/command-line";
-import { startEventSourceMapping, type RunningMapping } from "./mapping/start-mapping";
 import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
-import { checkDemo, checkFilter, writeDemoWorkload, type DemoKeyAttribute, type DemoKeySchema } from "./demo";
-import { readSettings } from "../handler/settings";
-import { createTeamTable } from "./team-table";
-import { declaredFunctionEnvironment, PROJECT_ROOT } from "./program";
-import { createChaos, describeChaos, newChaosSeed, parseChaosSeed, type Chaos } from "./mapping/chaos";
-import { formatProgress, ProgressLine } from "./mapping/progress";
-import { startExportBackfill, type RunningExportBackfill } from "./export/start-export-backfill";
-import { replaySampleEvents } from "./sample-events";
-import { removeLocalStackFile, writeLocalStackFile } from "./stack-file";
-import { startLocalStack, type LocalStack } from "./stack";
+import { readSettings } from "../../handler/settings";
+import {
+    checkDemo,
+    checkFilter,
+    createChaos,
+    createTeamTable,
+    declaredFunctionEnvironment,
+    describeChaos,
+    formatProgress,
+    replaySampleEvents,
+    startEventSourceMapping,
+    startExportBackfill,
+    startLocalStack,
+    writeDemoWorkload,
+    type Chaos,
+    type DemoKeyAttribute,
+    type DemoKeySchema,
+    type LocalStack,
+    type RunningExportBackfill,
+    type RunningMapping,
+} from "../../local";
+import {
+    defaultLocalStateDirectory,
+    removeLocalStackFile,
+    writeLocalStackFile,
+} from "../../stack-access/local-stack-file";
+import { PROJECT_ROOT } from "../../stack-access/project";
+import { createProgressLine, type ProgressLine } from "../runner/progress-line";
+import type { CommandContext } from "../runner/run-command";
 
-const USAGE = `Usage: npm start [-- options]
-
-Runs the change feed on this machine: DynamoDB Local and s3rver on 127.0.0.1, the program
-(index.ts) deployed to them under Pulumi's mock engine, and a local event source mapping that
-polls the source table's stream and drives the packaged handler with the mapping's settings.
-
-  --stack <name>       stack config from stacks/Pulumi.<name>.yaml (default: dev)
-  --demo               write a sample workload (with one poison record), wait for the stream to
-                       drain, check that everything converged, print a summary and exit
-                       (0 when it converged, 1 otherwise)
-  --events             invoke the packaged handler once with each sample event in events/ and exit
-  --chaos              make the mapping do what AWS may do and rarely does: deliver a successful
-                       batch again, throttle an invocation, time out a slow one (rates printed at
-                       start); prints a seed
-  --chaos-seed <n>     --chaos with this seed, to replay a run
-  --fresh              discard the kept local state before starting
-  --create-source      with a stack that attaches to an existing table (sourceTableName), create
-                       that table first if it does not exist (pk S + sk S, stream NEW_AND_OLD_IMAGES),
-                       as a team's table would be; --demo does this by itself
-  --state-dir <path>   where to keep the local state (default: .local/<stack>/)
-  --verbose            also print the function's INFO lines and metrics
-  --dynamodb-port <n>  fixed port for DynamoDB Local (default: a free port)
-  --s3-port <n>        fixed port for s3rver (default: a free port)
-  --help               this text
-
-Without --demo or --events it keeps running, with tables, streams, buckets and checkpoints kept in
-.local/<stack>/ across restarts, until Ctrl-C.`;
-
-const FLAGS = {
-    stack: { type: "string", default: "dev" },
-    demo: { type: "boolean", default: false },
-    events: { type: "boolean", default: false },
-    fresh: { type: "boolean", default: false },
-    "create-source": { type: "boolean", default: false },
-    "state-dir": { type: "string" },
-    verbose: { type: "boolean", default: false },
-    "dynamodb-port": { type: "string" },
-    "s3-port": { type: "string" },
-    chaos: { type: "boolean", default: false },
-    "chaos-seed": { type: "string" },
-} as const;
-
-type Options = {
+/** What `npm start` runs, from its flags. */
+export type StartOptions = {
     readonly stack: string;
     readonly stateDirectory: string | undefined;
     readonly verbose: boolean;
@@ -75,58 +45,21 @@ type Options = {
     readonly chaosSeed: number | undefined;
 };
 
-runCommand({
-    name: "npm start",
-    usage: USAGE,
-    options: FLAGS,
-    run: (flags, context) => start(options(flags), context),
-    // Pulumi wraps an input's failure once per property it sits in; the cause is what helps.
-    explainError: (error) =>
-        (error instanceof Error ? error.message : String(error)).replace(
-            /^(error serializing property "[^"]*": )+/,
-            "",
-        ),
-});
-
-function options(values: ParsedFlags<typeof FLAGS>): Options {
-    if (values.demo && values.events)
-        throw new UsageError("--demo and --events are separate modes; choose one.");
-    const chaos = values.chaos || values["chaos-seed"] !== undefined;
-    if (chaos && values.events) {
-        throw new UsageError(
-            "--chaos acts on the event source mapping, which --events does not run; drop one.",
-        );
-    }
-    return {
-        stack: values.stack,
-        stateDirectory: values["state-dir"],
-        verbose: values.verbose,
-        demo: values.demo,
-        events: values.events,
-        fresh: values.fresh,
-        createSource: values["create-source"] || values.demo,
-        ports: {
-            dynamodb: integerFlag("dynamodb-port", values["dynamodb-port"], 1, 65_535),
-            s3: integerFlag("s3-port", values["s3-port"], 1, 65_535),
-        },
-        chaosSeed: chaos
-            ? values["chaos-seed"] === undefined
-                ? newChaosSeed()
-                : parseChaosSeed(values["chaos-seed"])
-            : undefined,
-    };
-}
-
-async function start(options: Options, context: CommandContext): Promise<number> {
+/**
+ * Deploys the program to local servers and runs it: the sample events once (`--events`), the demo
+ * workload to convergence (`--demo`), or the event source mapping until Ctrl-C. Resolves to the
+ * exit code.
+ */
+export async function runLocalStack(options: StartOptions, context: CommandContext): Promise<number> {
     const interactive = !options.demo && !options.events;
     const stateDirectory = interactive
-        ? path.resolve(options.stateDirectory ?? path.join(PROJECT_ROOT, ".local", options.stack))
+        ? path.resolve(options.stateDirectory ?? defaultLocalStateDirectory(options.stack))
         : undefined;
     if (stateDirectory && options.fresh) fs.rmSync(stateDirectory, { recursive: true, force: true });
 
     console.log(`Deploying the ${options.stack} stack to local servers…`);
     const startedAt = Date.now();
-    const progress = new ProgressLine(process.stdout);
+    const progress = createProgressLine(process.stdout);
     const stack = await startLocalStack({
         stack: options.stack,
         ports: options.ports,

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { ScanCommand, type AttributeValue, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { toEventImage } from "../../ops/event-image";
+import { toEventImage } from "../../stack-access/event-image";
 
 /** What an export wrote, as DynamoDB's manifest-summary.json says it. */
 export type LocalExportSummary = {

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { FAILURE_PREFIX } from "../../stack-access/failure-destination";
 import type { DiscardedBatch } from "./delivery";
 
 /** Where a discarded batch came from and went to. */
@@ -62,7 +63,7 @@ export function failureObjectKey(context: FailureContext, now: Date): string {
     const iso = now.toISOString();
     const day = `${iso.slice(0, 4)}/${iso.slice(5, 7)}/${iso.slice(8, 10)}`;
     const stamp = `${iso.slice(0, 10)}T${iso.slice(11, 19).replace(/:/g, ".")}`;
-    return `aws/lambda/${context.mappingUuid}/${context.shardId}/${day}/${stamp}-${randomUUID()}`;
+    return `${FAILURE_PREFIX}${context.mappingUuid}/${context.shardId}/${day}/${stamp}-${randomUUID()}`;
 }
 
 /** Writes a discarded batch to the S3 failure destination, as the mapping would. */

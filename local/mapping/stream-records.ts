@@ -3,7 +3,7 @@ import type {
     _Record as SdkStreamRecord,
 } from "@aws-sdk/client-dynamodb-streams";
 import type { DynamoDBRecord } from "aws-lambda";
-import { toEventImage } from "../../ops/event-image";
+import { toEventImage } from "../../stack-access/event-image";
 
 /** A DynamoDB Local quirk that was repaired on the way to the handler, for the operator to see. */
 export type Repair = { readonly eventID: string; readonly attribute: string; readonly what: string };

@@ -1,11 +1,11 @@
 import { DynamoDBClient, ListTablesCommand, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import path from "node:path";
+import { LOCAL_CREDENTIALS } from "../../stack-access/local-stack-file";
 
 import { assertValidPort, findFreePort, isPortFree, PortInUseError } from "./free-port";
 import { requireJava17 } from "./java";
 import {
-    LOCAL_CREDENTIALS,
     LOCAL_REGION,
     localSourceFile,
     spawnSupervised,

@@ -3,10 +3,10 @@ import { rmSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { LOCAL_CREDENTIALS } from "../../stack-access/local-stack-file";
 
 import { assertValidPort, PortInUseError } from "./free-port";
 import {
-    LOCAL_CREDENTIALS,
     LOCAL_REGION,
     exitedEarly,
     localSourceFile,

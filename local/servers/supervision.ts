@@ -19,12 +19,6 @@ export type LocalServer = {
 export const LOCAL_REGION = "us-east-1";
 
 /**
- * The one credential pair for both local servers: s3rver only accepts S3RVER/S3RVER, and
- * DynamoDB Local accepts anything, so sharing it lets one set of env vars work for both.
- */
-export const LOCAL_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } as const;
-
-/**
  * Finds a non-TypeScript file that lives in `local/servers/` next to these modules.
  *
  * Under ts-node the caller runs from `local/servers/`; compiled, it runs from `bin/local/servers/`, and tsc does

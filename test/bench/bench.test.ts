@@ -8,7 +8,8 @@ import type { BenchResults } from "../../bench/measure/measure";
 import { billedMs } from "../../bench/measure/cost";
 import { runBenchmark } from "../../bench/measure/measure";
 import { BenchProcesses } from "../../bench/measure/processes";
-import { DEFAULT_OPTIONS, parse } from "../../bench/options";
+import { DEFAULT_OPTIONS } from "../../bench/options";
+import { parse } from "../../cli/bench-flags";
 import { writeOutputs } from "../../bench/report/write";
 import { PROJECT_ROOT } from "../../local/program";
 
@@ -46,7 +47,7 @@ describe("npm run bench", function () {
     it("prints its usage from the command line", () => {
         const usage = execFileSync(
             process.execPath,
-            ["-r", "ts-node/register/transpile-only", "bench/run.ts", "--help"],
+            ["-r", "ts-node/register/transpile-only", "cli/bench.ts", "--help"],
             {
                 cwd: PROJECT_ROOT,
                 encoding: "utf8",

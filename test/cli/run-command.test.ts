@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { EXIT_CODES, integerFlag, UsageError } from "../../ops/command-line";
+import { EXIT_CODES, integerFlag, UsageError } from "../../cli/runner/run-command";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -35,10 +35,10 @@ describe("the shared command-line runner", () => {
     });
 
     for (const [entry, name] of [
-        ["local/start.ts", "npm start"],
-        ["ops/backfill-cli.ts", "npm run backfill"],
-        ["ops/redrive-cli.ts", "npm run redrive"],
-        ["bench/run.ts", "npm run bench"],
+        ["cli/start.ts", "npm start"],
+        ["cli/backfill.ts", "npm run backfill"],
+        ["cli/redrive.ts", "npm run redrive"],
+        ["cli/bench.ts", "npm run bench"],
     ] as const) {
         describe(entry, function () {
             this.timeout(120_000);

@@ -14,11 +14,11 @@ export type WatchedRun = {
     kill(signal: NodeJS.Signals): void;
 };
 
-/** Runs `npm start`'s entry (local/start.ts) with arguments, watching its whole process tree. */
+/** Runs `npm start`'s entry (cli/start.ts) with arguments, watching its whole process tree. */
 export function runStart(args: readonly string[], env: NodeJS.ProcessEnv = process.env): WatchedRun {
     const child = spawn(
         process.execPath,
-        ["-r", "ts-node/register/transpile-only", "local/start.ts", ...args],
+        ["-r", "ts-node/register/transpile-only", "cli/start.ts", ...args],
         {
             cwd: PROJECT_ROOT,
             env: { ...env, TS_NODE_TRANSPILE_ONLY: "true" },
@@ -98,14 +98,14 @@ function readStat(pid: number): { state: string; ppid: number } | undefined {
     }
 }
 
-/** Runs an ops command (ops/<file>) to completion, returning its exit code and output. */
+/** Runs an ops command (cli/<file>) to completion, returning its exit code and output. */
 export async function runOps(
     file: string,
     args: readonly string[],
 ): Promise<{ code: number | null; output: string }> {
     const child = spawn(
         process.execPath,
-        ["-r", "ts-node/register/transpile-only", path.join("ops", file), ...args],
+        ["-r", "ts-node/register/transpile-only", path.join("cli", file), ...args],
         {
             cwd: PROJECT_ROOT,
             env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" },

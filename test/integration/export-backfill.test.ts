@@ -19,7 +19,7 @@ import { canonicalItem } from "../../local/compare";
 import { startExportBackfill, type RunningExportBackfill } from "../../local/export/start-export-backfill";
 import { startEventSourceMapping, type RunningMapping } from "../../local/mapping/start-mapping";
 import { scanAll } from "../../local/scan";
-import { listKeys } from "../../ops/s3-keys";
+import { listKeys } from "../../stack-access/s3-keys";
 import { startLocalStack, type LocalStack } from "../../local/stack";
 import {
     runExportBackfill,

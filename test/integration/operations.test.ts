@@ -18,7 +18,8 @@ import { startLocalStack, type LocalStack } from "../../local/stack";
 import { runBackfill } from "../../ops/backfill";
 import { explainOpsError } from "../../ops/errors";
 import { createHandlerRunner } from "../../ops/handler-runner";
-import { payloadRecords, REDRIVEN_PREFIX, runRedrive } from "../../ops/redrive";
+import { REDRIVEN_PREFIX, runRedrive } from "../../ops/redrive";
+import { payloadRecords } from "../../stack-access/failure-destination";
 import { pulumiStackOutputs, resolveTarget } from "../../ops/target";
 import { startFaultProxy } from "../helpers/fault-proxy";
 import { opsTargetFor } from "../helpers/local-stack";
@@ -308,23 +309,23 @@ describe("npm run backfill and npm run redrive (commands)", function () {
             // Deploying to the local servers takes seconds on a quiet machine, minutes on a busy one.
             await feed.waitFor(/Ctrl-C stops everything/, 240_000);
 
-            const backfill = await runOps("backfill-cli.ts", [
+            const backfill = await runOps("backfill.ts", [
                 "--local",
                 "--state-dir",
                 stateDirectory,
                 "--segments",
                 "2",
             ]);
-            const dryRun = await runOps("redrive-cli.ts", [
+            const dryRun = await runOps("redrive.ts", [
                 "--local",
                 "--state-dir",
                 stateDirectory,
                 "--dry-run",
             ]);
             const local = ["--local", "--state-dir", stateDirectory, "--from-export"];
-            const exportDryRun = await runOps("backfill-cli.ts", [...local, "--dry-run"]);
-            const fromExport = await runOps("backfill-cli.ts", local);
-            const again = await runOps("backfill-cli.ts", local);
+            const exportDryRun = await runOps("backfill.ts", [...local, "--dry-run"]);
+            const fromExport = await runOps("backfill.ts", local);
+            const again = await runOps("backfill.ts", local);
 
             assert.equal(backfill.code, 0, backfill.output);
             assert.match(backfill.output, /Backfill complete: 0 items in 2 pages/);
@@ -352,7 +353,7 @@ describe("npm run backfill and npm run redrive (commands)", function () {
     });
 
     it("say how to start the local stack when none is running", async () => {
-        const run = await runOps("redrive-cli.ts", [
+        const run = await runOps("redrive.ts", [
             "--local",
             "--state-dir",
             path.join(os.tmpdir(), "no-such-state"),
@@ -366,7 +367,7 @@ describe("npm run backfill and npm run redrive (commands)", function () {
     });
 
     it("name a stack that has no config file", async () => {
-        const run = await runOps("backfill-cli.ts", ["--stack", "qa"]);
+        const run = await runOps("backfill.ts", ["--stack", "qa"]);
 
         assert.equal(run.code, 1);
         assert.match(

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { DynamoDBStreamEvent } from "aws-lambda";
-import { listKeys } from "../../ops/s3-keys";
+import { listKeys } from "../../stack-access/s3-keys";
 import { s3ClientConfig, startS3rver } from "../../local/servers/s3rver";
 import type { LocalServer } from "../../local/servers/supervision";
 import { REDRIVEN_PREFIX, runRedrive } from "../../ops/redrive";

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { SFNClient } from "@aws-sdk/client-sfn";
-import { EXIT_CODES } from "../../ops/command-line";
+import { EXIT_CODES } from "../../cli/runner/run-command";
 import { explainOpsError } from "../../ops/errors";
 import {
     runExportBackfill,
@@ -290,7 +290,7 @@ describe("npm run backfill -- --from-export: refusals", () => {
     ] as const) {
         it(`refuses ${args.join(" ")} as a usage error`, async function () {
             this.timeout(60_000);
-            const run = await runOps("backfill-cli.ts", [...args]);
+            const run = await runOps("backfill.ts", [...args]);
 
             assert.equal(run.code, EXIT_CODES.usage);
             assert.match(run.output, message);
