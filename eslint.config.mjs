@@ -1,6 +1,87 @@
 // @ts-check
 import eslint from "@eslint/js";
+import { createNodeResolver, importX } from "eslint-plugin-import-x";
 import tseslint from "typescript-eslint";
+
+/**
+ * Which folder may import which: the Lambda's code and the program stand alone, the emulator and
+ * the operations share only stack-access/, the bench sees the emulator and the handler through
+ * their entry points, and the command entries are imported by nothing but their tests.
+ */
+const FOLDER_BOUNDARIES = [
+    {
+        target: "./handler",
+        from: ["./infra", "./local", "./ops", "./bench", "./cli"],
+        message: "handler/ is the Lambda's code: it stands alone.",
+    },
+    {
+        target: "./infra",
+        from: ["./local", "./ops", "./bench", "./cli", "./stack-access"],
+        message: "infra/ declares the program: it reads nothing of the tools around it.",
+    },
+    {
+        target: "./infra",
+        from: "./handler",
+        except: ["./contract.ts", "./index.ts"],
+        message: "infra/ reads the handler's contract (and its entry's types) only.",
+    },
+    {
+        target: "./stack-access",
+        from: ["./infra", "./local", "./ops", "./bench", "./cli"],
+        message: "stack-access/ is what local/ and ops/ share: it imports neither.",
+    },
+    {
+        target: "./local",
+        from: "./ops",
+        message: "local/ and ops/ import nothing of each other: share through stack-access/.",
+    },
+    {
+        target: "./ops",
+        from: "./local",
+        message: "local/ and ops/ import nothing of each other: share through stack-access/.",
+    },
+    {
+        target: "./bench",
+        from: "./local",
+        except: ["./index.ts"],
+        message: "bench/ uses the emulator through its entry point, local/index.ts.",
+    },
+    {
+        target: "./bench",
+        from: "./handler",
+        // The bench's ceiling replays the handler's pure steps one by one; no entry point exports them yet.
+        except: [
+            "./index.ts",
+            "./contract.ts",
+            "./archive.ts",
+            "./plan.ts",
+            "./projection-item.ts",
+            "./settings.ts",
+            "./types.ts",
+        ],
+        message: "bench/ uses the handler through its entry point and its contract.",
+    },
+    {
+        target: "./bench",
+        from: ["./ops", "./cli"],
+        message: "bench/ measures the emulator and the handler only.",
+    },
+    {
+        target: [
+            "./handler",
+            "./infra",
+            "./local",
+            "./ops",
+            "./bench",
+            "./stack-access",
+            "./policy",
+            "./examples",
+            "./index.ts",
+        ],
+        from: "./cli",
+        message: "cli/ holds the command entries: nothing imports them.",
+    },
+];
 
 export default tseslint.config(
     { ignores: ["node_modules/", "bin/", ".local/", ".scratch/"] },
@@ -41,6 +122,22 @@ export default tseslint.config(
                         { group: ["@pulumi/*"], message: "handler/ runs in Lambda: no Pulumi imports." },
                     ],
                 },
+            ],
+        },
+    },
+    {
+        // Folder boundaries and import cycles, resolved as Node resolves the TypeScript sources.
+        files: ["**/*.ts"],
+        plugins: { "import-x": importX },
+        settings: {
+            "import-x/extensions": [".ts", ".js"],
+            "import-x/resolver-next": [createNodeResolver({ extensions: [".ts", ".js", ".json", ".node"] })],
+        },
+        rules: {
+            "import-x/no-cycle": ["error", { ignoreExternal: true }],
+            "import-x/no-restricted-paths": [
+                "error",
+                { basePath: import.meta.dirname, zones: FOLDER_BOUNDARIES },
             ],
         },
     },
