@@ -32,3 +32,4 @@ export { startExportBackfill, type RunningExportBackfill } from "./export/start-
 
 // The demo's workload and its checks.
 export { checkDemo, checkFilter, writeDemoWorkload, type DemoKeyAttribute, type DemoKeySchema } from "./demo";
+export { sourceKeySchema } from "./source-key-schema";
