@@ -1,5 +1,5 @@
 import { UnreadableRoutes } from "../routes";
-import type { SettingValues } from "./check";
+import type { SettingValues } from "./rules/check";
 import { CONFIG_KEYS, SETTINGS, type Setting, type SettingKey } from "./settings";
 
 /** Reads one raw config value (as Pulumi stores it: a string), or undefined when unset. */

@@ -3,7 +3,7 @@
  * of a ChangeFeed's args, Pulumi.yaml's `config:` block and docs/configuration.md follow.
  */
 export { ConfigError } from "./config-error";
-export type { ConfigContext } from "./check";
+export type { ConfigContext } from "./rules/check";
 export type { RawConfigReader } from "./decode";
 export { parseConfig, readConfig } from "./read-config";
 export { resolveChangeFeedArgs } from "./resolve-args";

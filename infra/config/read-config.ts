@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ConfigContext } from "./check";
+import type { ConfigContext } from "./rules/check";
 import { decodeStackConfig, type RawConfigReader } from "./decode";
 import { CONFIG_NAMESPACE } from "./settings";
 import type { ChangeFeedConfig } from "./types";

@@ -1,4 +1,4 @@
-import type { SettingValues } from "./check";
+import type { SettingValues } from "./rules/check";
 import type { ChangeFeedArgs, ChangeFeedConfig } from "./types";
 import { validateSettings } from "./validate";
 

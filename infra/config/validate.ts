@@ -1,11 +1,11 @@
-import { checkArchive } from "./archive-rules";
-import { Check, type ConfigContext, type SettingValues } from "./check";
+import { checkArchive } from "./rules/archive";
+import { Check, type ConfigContext, type SettingValues } from "./rules/check";
 import { ConfigError } from "./config-error";
-import { checkAcrossKeys } from "./cross-key-rules";
-import { checkAlarmEmail, checkKmsKey, checkRegion } from "./encryption-alarm-rules";
-import { checkRouting } from "./route-rules";
-import { checkScalars } from "./scalar-rules";
-import { checkKnownKeys, checkSourceTable } from "./source-table-rules";
+import { checkAcrossKeys } from "./rules/cross-key";
+import { checkAlarmEmail, checkKmsKey, checkRegion } from "./rules/encryption-alarm";
+import { checkRouting } from "./rules/routes";
+import { checkScalars } from "./rules/scalar";
+import { checkKnownKeys, checkSourceTable } from "./rules/source-table";
 import type { ChangeFeedConfig } from "./types";
 
 /**

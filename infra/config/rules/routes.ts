@@ -1,8 +1,8 @@
-import type { ArchiveScope } from "../../handler/contract";
-import { routeFilterProblem } from "../route-filter";
-import { checkRoutes, keySchemaProblems, toRouteDefinition, type RouteConfig } from "../routes";
+import type { ArchiveScope } from "../../../handler/contract";
+import { routeFilterProblem } from "../../route-filter";
+import { checkRoutes, keySchemaProblems, toRouteDefinition, type RouteConfig } from "../../routes";
 import type { Check } from "./check";
-import type { SourceTableSettings } from "./source-table-rules";
+import type { SourceTableSettings } from "./source-table";
 
 /**
  * The routes, checked alone, against a created table's key schema (an existing table's is checked

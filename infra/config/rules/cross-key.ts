@@ -1,5 +1,5 @@
 import type { Check } from "./check";
-import type { Scalars } from "./scalar-rules";
+import type { Scalars } from "./scalar";
 
 /** Rules between integer settings: each problem names both keys and their values. */
 export function checkAcrossKeys(check: Check, values: Scalars): void {

@@ -1,5 +1,5 @@
 import { checkBoolean, checkChoice, checkInteger, checkIntegerChoice, type Check } from "./check";
-import { CONFIG_KEYS, SETTINGS, type KeyOfKind, type Setting } from "./settings";
+import { CONFIG_KEYS, SETTINGS, type KeyOfKind, type Setting } from "../settings";
 
 /** Every integer, boolean and one-of-a-list setting, each checked alone against its description. */
 export type Scalars = { readonly [K in KeyOfKind<"integer" | "integerChoice">]: number } & {

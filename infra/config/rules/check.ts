@@ -5,8 +5,8 @@ import {
     type KeyOfKind,
     type Setting,
     type SettingKey,
-} from "./settings";
-import { isOneOf } from "./values";
+} from "../settings";
+import { isOneOf } from "../values";
 
 /** How problems name the values and what they are checked against besides their own settings. */
 export type ConfigContext = {

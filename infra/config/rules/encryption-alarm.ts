@@ -1,5 +1,5 @@
 import { checkText, type Check } from "./check";
-import { KMS_KEY_ARN_PATTERN } from "./values";
+import { KMS_KEY_ARN_PATTERN } from "../values";
 
 /** The stack's region: alarms and the dashboard name it, and a KMS key must live there. "" (reported) when unset. */
 export function checkRegion(check: Check): string {

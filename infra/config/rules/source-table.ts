@@ -1,5 +1,5 @@
-import { CONFIG_KEYS, SETTINGS, type KeyOfKind } from "./settings";
-import { KEY_ATTRIBUTE_NAME_PATTERN, KEY_ATTRIBUTE_TYPES, isOneOf, type KeyAttribute } from "./values";
+import { CONFIG_KEYS, SETTINGS, type KeyOfKind } from "../settings";
+import { KEY_ATTRIBUTE_NAME_PATTERN, KEY_ATTRIBUTE_TYPES, isOneOf, type KeyAttribute } from "../values";
 import { checkText, type Check } from "./check";
 
 /** The source table as the settings describe it: an existing table by name, or the key schema of one to create. */

@@ -1,4 +1,4 @@
-import { checkAttributeList } from "../routes";
+import { checkAttributeList } from "../../routes";
 import { checkText, type Check } from "./check";
 
 /** The archive's key prefix and the attributes it leaves out (its scope is a scalar choice). */
