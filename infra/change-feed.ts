@@ -1,13 +1,16 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { archiveTableDdl } from "../athena";
-import { ExportBackfill } from "../backfill";
-import { resolveChangeFeedArgs, type ChangeFeedArgs, type ChangeFeedConfig } from "../config";
-import { SecureBucket, type BucketLifecycle } from "../secure-bucket";
-import type { SourceTableShape } from "../source-table";
-import { feedAlarms, feedDashboard } from "./alarms";
-import { streamHandler, streamMapping } from "./stream-handler";
-import { feedProjections, feedSource, type FeedProjections } from "./tables";
+import { archiveTableDdl } from "./athena";
+import { ExportBackfill } from "./backfill";
+import { resolveChangeFeedArgs, type ChangeFeedArgs, type ChangeFeedConfig } from "./config";
+import { SecureBucket, type BucketLifecycle } from "./secure-bucket";
+import type { SourceTableShape } from "./source-table";
+import { feedAlarms, feedDashboard } from "./change-feed-alarms";
+import { streamHandler, streamMapping } from "./change-feed-handler";
+import { feedProjections, feedSource, type FeedProjections } from "./change-feed-tables";
+
+export type { ChangeFeedArgs } from "./config";
+export { keySchema } from "./change-feed-tables";
 
 /** The type token of the component: `<package>:<module>:<Type>`. */
 export const CHANGE_FEED_TYPE = "ddb-changefeed:index:ChangeFeed";
@@ -84,6 +87,7 @@ export class ChangeFeed extends pulumi.ComponentResource {
         // Names the handler in its logs and metrics, so two feeds or stacks in one account stay apart.
         const serviceName = `${name}-${pulumi.getStack()}`;
 
+        // The table the feed reads, and the tables that hold its items' latest state.
         const source = feedSource(name, settings, child);
         this.sourceTable = source.table;
         this.sourceTableName = source.shape.name;
@@ -107,6 +111,7 @@ export class ChangeFeed extends pulumi.ComponentResource {
         const failureLifecycle = { transitionDays: 0, expirationDays: settings.failureExpirationDays };
         this.failureBucket = feedBucket(`${name}-failures`, settings, failureLifecycle, child);
 
+        // The handler applies each batch to the projections and the archive; the mapping feeds it the stream.
         const handler = streamHandler(
             name,
             settings,
@@ -130,6 +135,7 @@ export class ChangeFeed extends pulumi.ComponentResource {
             child,
         );
 
+        // Alarms and the dashboard watch the handler and the mapping.
         const monitored = {
             functionName: this.handlerFunction.name,
             mappingUuid: this.eventSourceMapping.uuid,
@@ -144,6 +150,7 @@ export class ChangeFeed extends pulumi.ComponentResource {
         this.archiveAthenaDdl = this.archiveBucket.name.apply((bucket) =>
             archiveTableDdl({ bucket, prefix: settings.archivePrefix, tableName: athenaTableName(name) }),
         );
+        // A backfill reads point-in-time exports, so it comes with point-in-time recovery.
         this.backfill = settings.pointInTimeRecovery
             ? exportBackfill(name, settings, this, projections, source.shape)
             : undefined;

@@ -5,8 +5,19 @@ import {
     type KeyOfKind,
     type Setting,
     type SettingKey,
-} from "../settings";
-import { isOneOf } from "../values";
+} from "./config-settings";
+import { isOneOf } from "./config-values";
+
+/** Thrown when stack config (or a ChangeFeed's args) is invalid; lists every problem, each naming its key and the fix. */
+export class ConfigError extends Error {
+    public readonly problems: readonly string[];
+
+    public constructor(problems: readonly string[], subject = `stack config for ${CONFIG_NAMESPACE}`) {
+        super(`Invalid ${subject}:\n` + problems.map((problem) => `  - ${problem}`).join("\n"));
+        this.name = "ConfigError";
+        this.problems = problems;
+    }
+}
 
 /** How problems name the values and what they are checked against besides their own settings. */
 export type ConfigContext = {
