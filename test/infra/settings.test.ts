@@ -13,7 +13,7 @@ import {
     type Setting,
     type SettingKey,
 } from "../../infra/config";
-import { pulumiType, REFERENCE_COMMAND, renderConfigurationReference } from "../../infra/config-reference";
+import { pulumiType, REFERENCE_COMMAND, renderConfigurationReference } from "../../infra/config/reference";
 import { PROJECT_ROOT, readStackConfig } from "../../local/program";
 
 const PULUMI_YAML = path.join(PROJECT_ROOT, "Pulumi.yaml");

@@ -1,4 +1,4 @@
-import { ARCHIVE_SCOPES, TTL_EXPIRATION_MODES, WRITE_CONCURRENCY_RANGE } from "../handler/contract";
+import { ARCHIVE_SCOPES, TTL_EXPIRATION_MODES, WRITE_CONCURRENCY_RANGE } from "../../handler/contract";
 import {
     ARCHIVE_PREFIX_PATTERN,
     EMAIL_PATTERN,
@@ -9,7 +9,7 @@ import {
     MAX_EMAIL_LENGTH,
     STARTING_POSITIONS,
     TABLE_NAME_PATTERN,
-} from "./config-values";
+} from "./values";
 
 /** The Pulumi config namespace: the project name in Pulumi.yaml. */
 export const CONFIG_NAMESPACE = "ddb-changefeed";

@@ -1,16 +1,16 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { archiveTableDdl } from "./athena";
-import { ExportBackfill } from "./backfill";
-import { resolveChangeFeedArgs, type ChangeFeedArgs, type ChangeFeedConfig } from "./config";
-import { SecureBucket, type BucketLifecycle } from "./secure-bucket";
-import type { SourceTableShape } from "./source-table";
-import { feedAlarms, feedDashboard } from "./change-feed-alarms";
-import { streamHandler, streamMapping } from "./change-feed-handler";
-import { feedProjections, feedSource, type FeedProjections } from "./change-feed-tables";
+import { archiveTableDdl } from "../athena";
+import { ExportBackfill } from "../backfill";
+import { resolveChangeFeedArgs, type ChangeFeedArgs, type ChangeFeedConfig } from "../config";
+import { SecureBucket, type BucketLifecycle } from "../secure-bucket";
+import type { SourceTableShape } from "../source-table";
+import { feedAlarms, feedDashboard } from "./alarms";
+import { streamHandler, streamMapping } from "./stream-handler";
+import { feedProjections, feedSource, type FeedProjections } from "./tables";
 
-export type { ChangeFeedArgs } from "./config";
-export { keySchema } from "./change-feed-tables";
+export type { ChangeFeedArgs } from "../config";
+export { keySchema } from "./tables";
 
 /** The type token of the component: `<package>:<module>:<Type>`. */
 export const CHANGE_FEED_TYPE = "ddb-changefeed:index:ChangeFeed";

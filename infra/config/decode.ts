@@ -1,6 +1,6 @@
-import { UnreadableRoutes } from "./routes";
-import type { SettingValues } from "./config-check";
-import { CONFIG_KEYS, SETTINGS, type Setting, type SettingKey } from "./config-settings";
+import { UnreadableRoutes } from "../routes";
+import type { SettingValues } from "./check";
+import { CONFIG_KEYS, SETTINGS, type Setting, type SettingKey } from "./settings";
 
 /** Reads one raw config value (as Pulumi stores it: a string), or undefined when unset. */
 export type RawConfigReader = (key: string) => string | undefined;

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { ChangeFeedConfig } from "./config";
-import { alarmDefinitions, dashboardBody, type AlarmThresholds, type MonitoredTargets } from "./monitoring";
+import type { ChangeFeedConfig } from "../config";
+import { alarmDefinitions, dashboardBody, type AlarmThresholds, type MonitoredTargets } from "../monitoring";
 
 /** Where alarms go, and the alarms. */
 export type FeedAlarms = {

@@ -1,5 +1,5 @@
-import type { ArchiveScope, TtlExpirationMode } from "../handler/contract";
-import type { RouteConfig } from "./routes";
+import type { ArchiveScope, TtlExpirationMode } from "../../handler/contract";
+import type { RouteConfig } from "../routes";
 
 /** The shapes of setting values, and the patterns and limits a value must meet. */
 
@@ -104,7 +104,7 @@ export type ChangeFeedConfig = {
 };
 
 /**
- * A ChangeFeed's arguments: every stack config key (infra/config-settings.ts), each optional with
+ * A ChangeFeed's arguments: every stack config key (infra/config/settings.ts), each optional with
  * the same default and the same allowed values, and the region. docs/configuration.md lists each
  * one's meaning, default and allowed values. `readConfig()` returns a value of this type, too.
  */

@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { RESERVED_ATTRIBUTES } from "../handler/contract";
-import { ConfigError, type ChangeFeedConfig, type KeyAttribute } from "./config";
-import { keySchemaProblems } from "./routes";
-import { readExistingSourceTable, type SourceTableShape } from "./source-table";
+import { RESERVED_ATTRIBUTES } from "../../handler/contract";
+import { ConfigError, type ChangeFeedConfig, type KeyAttribute } from "../config";
+import { keySchemaProblems } from "../routes";
+import { readExistingSourceTable, type SourceTableShape } from "../source-table";
 
 /** A table's key schema: the partition key, an optional sort key and their attribute definitions. */
 export type KeySchema = { hashKey: string; rangeKey?: string; attributes: { name: string; type: string }[] };

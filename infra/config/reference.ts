@@ -5,14 +5,14 @@ import {
     allowedValues,
     type Setting,
     type SettingKey,
-} from "./config-settings";
+} from "./settings";
 
 /** The command that rewrites docs/configuration.md from this module (package.json's script). */
 export const REFERENCE_COMMAND = "npm run docs:config";
 
 /**
  * docs/configuration.md: every setting's key, type, default, allowed values and meaning, and the
- * shape of `routes`, rendered from the description in config-settings.ts (prettier then formats it).
+ * shape of `routes`, rendered from the description in config/settings.ts (prettier then formats it).
  */
 export function renderConfigurationReference(): string {
     const rows = CONFIG_KEYS.map((key) => [
@@ -26,7 +26,7 @@ export function renderConfigurationReference(): string {
     return [
         "# Configuration",
         "",
-        `<!-- Rendered from infra/config-settings.ts by \`${REFERENCE_COMMAND}\`: edit that file, not this one. -->`,
+        `<!-- Rendered from infra/config/settings.ts by \`${REFERENCE_COMMAND}\`: edit that file, not this one. -->`,
         "",
         `Every setting of a change feed is a stack config key in the \`${CONFIG_NAMESPACE}\` namespace ` +
             `(\`pulumi config set <key> <value>\`, or \`${CONFIG_NAMESPACE}:<key>\` in \`stacks/Pulumi.<stack>.yaml\`) ` +
@@ -50,6 +50,9 @@ export function renderConfigurationReference(): string {
         "```yaml",
         routes.example,
         "```",
+        "",
+        "Why some values AWS accepts are refused, how routes are checked against the mapping's filter, " +
+            "and what the dev and prod stacks choose and why: [choosing-settings.md](choosing-settings.md).",
         "",
     ].join("\n");
 }

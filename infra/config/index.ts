@@ -1,17 +1,17 @@
 /**
- * A change feed's settings: one description (config-settings.ts) that the stack reader, the validation
+ * A change feed's settings: one description (settings.ts) that the stack reader, the validation
  * of a ChangeFeed's args, Pulumi.yaml's `config:` block and docs/configuration.md follow.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { ConfigContext, SettingValues } from "./config-check";
-import { decodeStackConfig, type RawConfigReader } from "./config-decode";
-import { validateSettings } from "./config-rules";
-import { CONFIG_NAMESPACE } from "./config-settings";
-import type { ChangeFeedArgs, ChangeFeedConfig } from "./config-values";
+import type { ConfigContext, SettingValues } from "./check";
+import { decodeStackConfig, type RawConfigReader } from "./decode";
+import { validateSettings } from "./rules";
+import { CONFIG_NAMESPACE } from "./settings";
+import type { ChangeFeedArgs, ChangeFeedConfig } from "./values";
 
-export { ConfigError } from "./config-check";
-export type { ConfigContext } from "./config-check";
-export type { RawConfigReader } from "./config-decode";
+export { ConfigError } from "./check";
+export type { ConfigContext } from "./check";
+export type { RawConfigReader } from "./decode";
 export {
     allowedValues,
     CONFIG_DEFAULTS,
@@ -22,8 +22,8 @@ export {
     type IntegerRule,
     type Setting,
     type SettingKey,
-} from "./config-settings";
-export type { ChangeFeedArgs, ChangeFeedConfig } from "./config-values";
+} from "./settings";
+export type { ChangeFeedArgs, ChangeFeedConfig } from "./values";
 export {
     KEY_ATTRIBUTE_TYPES,
     kmsKeyRegion,
@@ -32,7 +32,7 @@ export {
     type KeyAttribute,
     type KeyAttributeType,
     type StartingPosition,
-} from "./config-values";
+} from "./values";
 
 /**
  * Validates raw stack config and applies defaults: each string decoded once, then checked as a

@@ -3,7 +3,7 @@
  * settings each alone, encryption and alarms, the archive, routes, and the rules across keys.
  * `validateSettings` runs them in that order and reports every problem at once.
  */
-import type { ArchiveScope } from "../handler/contract";
+import type { ArchiveScope } from "../../handler/contract";
 import {
     Check,
     checkBoolean,
@@ -14,8 +14,8 @@ import {
     ConfigError,
     type ConfigContext,
     type SettingValues,
-} from "./config-check";
-import { CONFIG_KEYS, SETTINGS, type KeyOfKind, type Setting } from "./config-settings";
+} from "./check";
+import { CONFIG_KEYS, SETTINGS, type KeyOfKind, type Setting } from "./settings";
 import {
     isOneOf,
     KEY_ATTRIBUTE_NAME_PATTERN,
@@ -23,15 +23,15 @@ import {
     KMS_KEY_ARN_PATTERN,
     type ChangeFeedConfig,
     type KeyAttribute,
-} from "./config-values";
-import { routeFilterProblem } from "./route-filter";
+} from "./values";
+import { routeFilterProblem } from "../route-filter";
 import {
     checkAttributeList,
     checkRoutes,
     keySchemaProblems,
     toRouteDefinition,
     type RouteConfig,
-} from "./routes";
+} from "../routes";
 
 /**
  * Checks setting values against the description, defaults applied, and returns the feed's settings.

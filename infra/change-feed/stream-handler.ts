@@ -1,13 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { METRICS_NAMESPACE, SETTING_VARIABLES } from "../handler/contract";
-import { bundledFunction, type BundledFunction } from "./bundled-function";
-import type { ChangeFeedConfig } from "./config";
-import { handlerPolicyDocument } from "./permissions";
-import { routeFilterPatterns } from "./route-filter";
-import { toRouteDefinition } from "./routes";
-import type { SecureBucket } from "./secure-bucket";
-import type { FeedProjections } from "./change-feed-tables";
+import { METRICS_NAMESPACE, SETTING_VARIABLES } from "../../handler/contract";
+import { bundledFunction, type BundledFunction } from "../bundled-function";
+import type { ChangeFeedConfig } from "../config";
+import { handlerPolicyDocument } from "../permissions";
+import { routeFilterPatterns } from "../route-filter";
+import { toRouteDefinition } from "../routes";
+import type { SecureBucket } from "../secure-bucket";
+import type { FeedProjections } from "./tables";
 
 /** What the stream handler reads and writes. */
 export type StreamHandlerTargets = {

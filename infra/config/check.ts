@@ -5,8 +5,8 @@ import {
     type KeyOfKind,
     type Setting,
     type SettingKey,
-} from "./config-settings";
-import { isOneOf } from "./config-values";
+} from "./settings";
+import { isOneOf } from "./values";
 
 /** Thrown when stack config (or a ChangeFeed's args) is invalid; lists every problem, each naming its key and the fix. */
 export class ConfigError extends Error {
