@@ -1,7 +1,5 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { ExportBackfillHandler } from "../handler";
-import { bundledFactory, handlerBundle } from "./handler-bundle";
 import { EXPORT_BACKFILL_VARIABLES, SETTING_VARIABLES } from "../handler/contract";
 import { backfillStateMachineDefinition } from "./backfill-definition";
 import {
@@ -9,8 +7,7 @@ import {
     backfillStateMachinePolicyDocument,
     statesAssumeRolePolicy,
 } from "./backfill-permissions";
-import { handlerCodePathOptions } from "./handler-code-paths";
-import { lambdaAssumeRolePolicy } from "./permissions";
+import { bundledFunction } from "./bundled-function";
 import { SecureBucket } from "./secure-bucket";
 
 /** The type token of the component. */
@@ -79,48 +76,6 @@ export class ExportBackfill extends pulumi.ComponentResource {
             child,
         );
 
-        this.logGroup = new aws.cloudwatch.LogGroup(
-            `${name}-logs`,
-            {
-                namePrefix: `/aws/lambda/${name}-`,
-                retentionInDays: args.logRetentionDays,
-                ...(kmsKeyArn ? { kmsKeyId: kmsKeyArn } : {}),
-            },
-            child,
-        );
-
-        this.functionRole = new aws.iam.Role(
-            `${name}-function-role`,
-            { assumeRolePolicy: JSON.stringify(lambdaAssumeRolePolicy()) },
-            child,
-        );
-        this.functionPolicy = new aws.iam.RolePolicy(
-            `${name}-function-policy`,
-            {
-                role: this.functionRole.id,
-                policy: pulumi
-                    .all([
-                        this.bucket.arn,
-                        pulumi.all(args.projectionTables.map((table) => table.arn)),
-                        args.archiveBucket.arn,
-                        this.logGroup.arn,
-                    ])
-                    .apply(([bucketArn, projectionTableArns, archiveBucketArn, logGroupArn]) =>
-                        JSON.stringify(
-                            backfillFunctionPolicyDocument({
-                                bucketArn,
-                                projectionTableArns,
-                                archiveBucketArn,
-                                archivePrefix: args.archivePrefix,
-                                logGroupArn,
-                                ...(kmsKeyArn ? { kmsKeyArn } : {}),
-                            }),
-                        ),
-                    ),
-            },
-            child,
-        );
-
         // The stream handler's settings, so a backfilled item is written exactly as a streamed one;
         // its own service name, so its batches stay out of the stream's metrics and dashboard.
         const variables = pulumi
@@ -133,24 +88,43 @@ export class ExportBackfill extends pulumi.ComponentResource {
                     [EXPORT_BACKFILL_VARIABLES.keyAttributes]: keyAttributes.join(","),
                 };
             });
-        this.function = new aws.lambda.CallbackFunction(
+        const applier = bundledFunction(
             `${name}-function`,
             {
-                callbackFactory: bundledFactory<ExportBackfillHandler>(
-                    handlerBundle(),
-                    "createExportBackfillHandler",
-                ),
-                role: this.functionRole,
-                runtime: aws.lambda.Runtime.NodeJS22dX,
-                architectures: ["arm64"],
+                factory: "createExportBackfillHandler",
+                logGroup: { name: `${name}-logs`, namePrefix: `/aws/lambda/${name}-` },
+                logRetentionDays: args.logRetentionDays,
+                ...(kmsKeyArn ? { kmsKeyArn } : {}),
+                policy: (logGroupArn) =>
+                    pulumi
+                        .all([
+                            this.bucket.arn,
+                            pulumi.all(args.projectionTables.map((table) => table.arn)),
+                            args.archiveBucket.arn,
+                            logGroupArn,
+                        ])
+                        .apply(([bucketArn, projectionTableArns, archiveBucketArn, logGroupArn]) =>
+                            JSON.stringify(
+                                backfillFunctionPolicyDocument({
+                                    bucketArn,
+                                    projectionTableArns,
+                                    archiveBucketArn,
+                                    archivePrefix: args.archivePrefix,
+                                    logGroupArn,
+                                    ...(kmsKeyArn ? { kmsKeyArn } : {}),
+                                }),
+                            ),
+                        ),
                 memorySize: args.memoryMb,
                 timeout: BACKFILL_FUNCTION_TIMEOUT_SECONDS,
-                environment: { variables },
-                loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },
-                codePathOptions: handlerCodePathOptions(),
+                variables,
             },
-            { ...child, dependsOn: [this.functionPolicy] },
+            child,
         );
+        this.logGroup = applier.logGroup;
+        this.functionRole = applier.role;
+        this.functionPolicy = applier.policy;
+        this.function = applier.function;
 
         this.stateMachineRole = new aws.iam.Role(
             `${name}-state-machine-role`,

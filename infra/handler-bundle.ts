@@ -39,10 +39,9 @@ function buildHandlerBundle(): string {
  *
  * Why not hand CallbackFunction the factory itself: Pulumi serializes a function's code with every
  * module-level function it reaches, and rebuilds each of those in a `with` scope on every call. The
- * handler calls them per record and per attribute value; served that way it spent 30-50% more CPU
- * per batch (`npm run bench` at modeled latency: 187 against 124 ms for dev's batches of 250, 190
- * against 147 ms for prod's of 500). Only this small loader is serialized; the bundle runs as
- * ordinary JavaScript, compiled once per container.
+ * handler calls them per record and per attribute value, so every batch paid for rebuilding them.
+ * Only this small loader is serialized; the bundle runs as ordinary JavaScript, compiled once per
+ * container.
  */
 export function bundledFactory<T>(bundle: string, factory: string): () => T {
     return () => {

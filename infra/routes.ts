@@ -1,10 +1,4 @@
-import {
-    ARCHIVE_SCOPES,
-    RESERVED_ATTRIBUTE_PREFIX,
-    type ArchiveScope,
-    type RouteDefinition,
-    type RouteValue,
-} from "../handler/contract";
+import { RESERVED_ATTRIBUTE_PREFIX, type RouteDefinition, type RouteValue } from "../handler/contract";
 
 /** A route as stack config and ChangeFeed's args write it: values as plain strings, numbers and booleans. */
 export type RouteConfig = {
@@ -35,26 +29,28 @@ const ROUTES_EXAMPLE =
     `e.g. in the stack file: ddb-changefeed:routes: [{ name: orders, match: { keyPrefix: { attribute: sk, prefix: "order-" } } }, ` +
     `{ name: customers, match: { attributeEquals: { attribute: entityType, values: [Customer] } }, attributes: { exclude: [email] } }]`;
 
+/** A `routes` value that stack config holds but that is not JSON: the text, to show in the problem. */
+export class UnreadableRoutes {
+    public constructor(public readonly text: string) {}
+}
+
 /**
- * Parses and validates `routes` (the JSON Pulumi stores a structured value as). Every problem is
- * reported, each naming the route and what is allowed.
+ * Validates `routes`: as a ChangeFeed's args give them, or as stack config holds them (JSON,
+ * decoded). Every problem is reported, each naming the route and what is allowed.
  *
- * @param text - the raw value; "" or undefined for none
+ * @param value - the routes; undefined for none
  * @param key - how problems name the key (e.g. `ddb-changefeed:routes`)
  * @returns the routes (undefined for none) and the problems found
  */
-export function parseRoutes(
-    text: string | undefined,
+export function checkRoutes(
+    value: unknown,
     key: string,
 ): { readonly routes: readonly RouteConfig[] | undefined; readonly problems: readonly string[] } {
-    if (text === undefined || text.trim() === "") return { routes: undefined, problems: [] };
-    let value: unknown;
-    try {
-        value = JSON.parse(text);
-    } catch {
+    if (value === undefined) return { routes: undefined, problems: [] };
+    if (value instanceof UnreadableRoutes) {
         return {
             routes: undefined,
-            problems: [`${key} is "${text}"; allowed: a list of routes (${ROUTES_EXAMPLE}).`],
+            problems: [`${key} is "${value.text}"; allowed: a list of routes (${ROUTES_EXAMPLE}).`],
         };
     }
     if (!Array.isArray(value) || value.length === 0) {
@@ -153,29 +149,15 @@ export function keySchemaProblems(
     return problems;
 }
 
-/** Parses `archiveScope`; undefined with a problem when it is neither all nor routed. */
-export function parseArchiveScope(text: string, key: string): { scope?: ArchiveScope; problem?: string } {
-    const value = text.trim();
-    if ((ARCHIVE_SCOPES as readonly string[]).includes(value)) return { scope: value as ArchiveScope };
-    return {
-        problem:
-            `${key} is "${value}"; allowed: ${ARCHIVE_SCOPES.join(" or ")} ` +
-            `(routed: only the records some route needs, and the mapping filters the others out).`,
-    };
-}
-
-/** Parses `archiveExcludeAttributes`: a list of top-level attribute names. */
-export function parseAttributeList(
-    text: string,
+/**
+ * Validates `archiveExcludeAttributes`: a list of top-level attribute names ("" for none, as an
+ * unset stack key reads).
+ */
+export function checkAttributeList(
+    value: unknown,
     key: string,
 ): { names: readonly string[]; problems: string[] } {
-    if (text.trim() === "") return { names: [], problems: [] };
-    let value: unknown;
-    try {
-        value = JSON.parse(text);
-    } catch {
-        value = text;
-    }
+    if (typeof value === "string" && value.trim() === "") return { names: [], problems: [] };
     const problems = nameListProblems(value, key);
     if (problems.length > 0) {
         return {
