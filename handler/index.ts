@@ -107,3 +107,12 @@ export function createExportBackfillHandler(): ExportBackfillHandler {
         return result;
     };
 }
+
+// What tools outside the Lambda reuse: the local stack and the benchmark read the function's settings
+// from its environment and replay its pure steps; readers decode archive objects and tell tombstones
+// from live items.
+export { readSettings } from "./settings";
+export type { HandlerSettings } from "./types";
+export { planBatch } from "./plan";
+export { isTombstone, toGuardedPut, withoutReservedAttributes } from "./projection-item";
+export { decodeArchiveObject, encodeArchiveObject } from "./archive";

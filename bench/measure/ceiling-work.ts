@@ -1,10 +1,7 @@
 import * as fs from "node:fs";
 import type { PutItemCommandInput } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBRecord } from "aws-lambda";
-import { encodeArchiveObject } from "../../handler/archive";
-import { planBatch } from "../../handler/plan";
-import { toGuardedPut } from "../../handler/projection-item";
-import type { HandlerSettings } from "../../handler/types";
+import { encodeArchiveObject, planBatch, toGuardedPut, type HandlerSettings } from "../../handler";
 import type { CeilingWork } from "./ceiling-function";
 
 /** The handler's guarded PutItems for a batch, without the table name: one per distinct key, from its own `planBatch` and `toGuardedPut`. */

@@ -1,4 +1,4 @@
-import { readSettings } from "../../handler/settings";
+import { readSettings } from "../../handler";
 import { declaredFunctionEnvironment, findResource, localMappingConfig, type ProgramRun } from "../../local";
 
 /** What a stack's config makes of the function and its mapping; `environment` is the function's declared one. */

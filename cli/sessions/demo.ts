@@ -1,4 +1,4 @@
-import { readSettings } from "../../handler/settings";
+import { readSettings } from "../../handler";
 import {
     checkDemo,
     checkFilter,
