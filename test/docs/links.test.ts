@@ -24,6 +24,24 @@ function brokenLinks(root: string, file: string): string[] {
     });
 }
 
+/**
+ * Repository files a page names as code (`handler/plan.ts`): each must exist, from the project's
+ * root or from the page's folder. Placeholders (`<stack>`) and build output (`bin/`) are not files.
+ */
+function missingNamedFiles(root: string, file: string): string[] {
+    const text = fs.readFileSync(path.join(root, file), "utf8").replace(/^```[\s\S]*?^```/gm, "");
+    return [...text.matchAll(/`([\w.-]+(?:\/[\w.-]+)+\.(?:ts|js|mjs|json|ya?ml|md|java))`/g)]
+        .map((match) => match[1]!)
+        .filter((named) => !named.startsWith("bin/"))
+        .filter(
+            (named) =>
+                ![root, path.dirname(path.join(root, file))].some((from) =>
+                    fs.existsSync(path.join(from, named)),
+                ),
+        )
+        .map((named) => `${file}: ${named}`);
+}
+
 describe("the Markdown files' relative links", () => {
     it("finds the project's Markdown: the README and every page under docs/", () => {
         const files = markdownFiles(PROJECT_ROOT);
@@ -35,6 +53,12 @@ describe("the Markdown files' relative links", () => {
 
     it("each land on an existing file and, with an anchor, on one of its headings", () => {
         const problems = markdownFiles(PROJECT_ROOT).flatMap((file) => brokenLinks(PROJECT_ROOT, file));
+
+        assert.deepEqual(problems, []);
+    });
+
+    it("name, as code, only repository files that exist", () => {
+        const problems = markdownFiles(PROJECT_ROOT).flatMap((file) => missingNamedFiles(PROJECT_ROOT, file));
 
         assert.deepEqual(problems, []);
     });
