@@ -5,9 +5,7 @@ import {
     SETTING_VARIABLES,
     TTL_EXPIRATION_MODES,
     WRITE_CONCURRENCY_RANGE,
-    type ArchiveScope,
     type DeployedRoute,
-    type TtlExpirationMode,
 } from "./contract";
 import type { HandlerSettings } from "./types";
 
@@ -38,28 +36,19 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
             throw new InvalidSettingError(variable, value, allowed);
         return Number(value);
     };
-    const ttlExpirations = required(SETTING_VARIABLES.ttlExpirations);
-    if (!(TTL_EXPIRATION_MODES as readonly string[]).includes(ttlExpirations)) {
-        throw new InvalidSettingError(
-            SETTING_VARIABLES.ttlExpirations,
-            ttlExpirations,
-            TTL_EXPIRATION_MODES.join(" or "),
-        );
-    }
+    const ttlExpirations = oneOf(
+        SETTING_VARIABLES.ttlExpirations,
+        required(SETTING_VARIABLES.ttlExpirations),
+        TTL_EXPIRATION_MODES,
+    );
     const routes = json(
         env,
         SETTING_VARIABLES.routes,
         isRouteList,
         "a JSON list of routes, each with name, table and match",
     );
-    const archiveScope = env[SETTING_VARIABLES.archiveScope];
-    if (archiveScope && !(ARCHIVE_SCOPES as readonly string[]).includes(archiveScope)) {
-        throw new InvalidSettingError(
-            SETTING_VARIABLES.archiveScope,
-            archiveScope,
-            ARCHIVE_SCOPES.join(" or "),
-        );
-    }
+    const scope = env[SETTING_VARIABLES.archiveScope];
+    const archiveScope = scope ? oneOf(SETTING_VARIABLES.archiveScope, scope, ARCHIVE_SCOPES) : undefined;
     const archiveExcludeAttributes = json(
         env,
         SETTING_VARIABLES.archiveExcludeAttributes,
@@ -77,11 +66,11 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
             WRITE_CONCURRENCY_RANGE.min,
         ),
         tombstoneTtlSeconds: positiveInteger(SETTING_VARIABLES.tombstoneTtlSeconds),
-        ttlExpirations: ttlExpirations as TtlExpirationMode,
+        ttlExpirations,
         serviceName: required(SETTING_VARIABLES.serviceName),
         metricsNamespace: required(SETTING_VARIABLES.metricsNamespace),
         ...(routes ? { routes } : {}),
-        ...(archiveScope ? { archiveScope: archiveScope as ArchiveScope } : {}),
+        ...(archiveScope ? { archiveScope } : {}),
         ...(archiveExcludeAttributes ? { archiveExcludeAttributes } : {}),
     };
 }
@@ -97,6 +86,14 @@ export function readKeyAttributes(env: Readonly<Record<string, string | undefine
     const names = (env[variable] ?? "").split(",").filter((name) => name !== "");
     if (names.length === 0) throw new MissingSettingError(variable);
     return names;
+}
+
+/** A setting that takes one of a few words. */
+function oneOf<T extends string>(variable: string, value: string, allowed: readonly T[]): T {
+    if (!(allowed as readonly string[]).includes(value)) {
+        throw new InvalidSettingError(variable, value, allowed.join(" or "));
+    }
+    return value as T;
 }
 
 /** An optional JSON setting: undefined when unset or empty. */
