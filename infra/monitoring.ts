@@ -40,6 +40,16 @@ export type AlarmDefinition<T> = {
     readonly comparisonOperator: "GreaterThanThreshold" | "GreaterThanOrEqualToThreshold";
 };
 
+/** Alarm on the first occurrence: any datapoint of a one-minute sum. */
+const ANY_IN_A_MINUTE = {
+    statistic: "Sum",
+    period: 60,
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    threshold: 1,
+    comparisonOperator: "GreaterThanOrEqualToThreshold",
+} as const;
+
 /**
  * The change feed's alarms. Each says what it means for the data and where to look, since that
  * text is what arrives in the on-call's email. Pure.
@@ -114,12 +124,7 @@ export function alarmDefinitions<T>(
             namespace: LAMBDA_NAMESPACE,
             metricName: "OnFailureDestinationDeliveredEventCount",
             dimensions: { EventSourceMappingUUID: targets.mappingUuid },
-            statistic: "Sum",
-            period: 60,
-            evaluationPeriods: 1,
-            datapointsToAlarm: 1,
-            threshold: 1,
-            comparisonOperator: "GreaterThanOrEqualToThreshold",
+            ...ANY_IN_A_MINUTE,
         },
         {
             id: "failure-delivery",
@@ -129,12 +134,7 @@ export function alarmDefinitions<T>(
             namespace: LAMBDA_NAMESPACE,
             metricName: "DestinationDeliveryFailures",
             dimensions: byFunction,
-            statistic: "Sum",
-            period: 60,
-            evaluationPeriods: 1,
-            datapointsToAlarm: 1,
-            threshold: 1,
-            comparisonOperator: "GreaterThanOrEqualToThreshold",
+            ...ANY_IN_A_MINUTE,
         },
     ];
 }

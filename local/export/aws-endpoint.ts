@@ -19,6 +19,18 @@ type Handler = (body: Body) => Promise<unknown> | unknown;
 /** Timestamps in the AWS JSON protocols: epoch seconds. */
 const seconds = (date: Date | undefined) => (date === undefined ? undefined : date.getTime() / 1000);
 
+/** The fields DescribeExecution and ListExecutions both answer with, as Step Functions writes them. */
+function executionSummary(found: Execution) {
+    return {
+        executionArn: found.executionArn,
+        stateMachineArn: found.stateMachineArn,
+        name: found.name,
+        status: found.status,
+        startDate: seconds(found.startDate),
+        stopDate: seconds(found.stopDate),
+    };
+}
+
 /**
  * One HTTP endpoint on 127.0.0.1 that speaks the AWS JSON protocol (`X-Amz-Target`) for what a
  * backfill from an export calls: Step Functions' StartExecution, DescribeExecution,
@@ -55,12 +67,7 @@ export async function startLocalAwsEndpoint(options: LocalAwsEndpointOptions): P
         "AWSStepFunctions.DescribeExecution": (body) => {
             const found = execution(body.executionArn);
             return {
-                executionArn: found.executionArn,
-                stateMachineArn: found.stateMachineArn,
-                name: found.name,
-                status: found.status,
-                startDate: seconds(found.startDate),
-                stopDate: seconds(found.stopDate),
+                ...executionSummary(found),
                 input: JSON.stringify(found.input),
                 output: found.output === undefined ? undefined : JSON.stringify(found.output),
                 error: found.error,
@@ -75,12 +82,7 @@ export async function startLocalAwsEndpoint(options: LocalAwsEndpointOptions): P
             const listed = runner.list(body.statusFilter as Execution["status"] | undefined);
             return {
                 executions: listed.slice(0, Number(body.maxResults) || listed.length).map((found) => ({
-                    executionArn: found.executionArn,
-                    stateMachineArn: found.stateMachineArn,
-                    name: found.name,
-                    status: found.status,
-                    startDate: seconds(found.startDate),
-                    stopDate: seconds(found.stopDate),
+                    ...executionSummary(found),
                     redriveCount: found.redriveCount,
                 })),
             };
