@@ -3,6 +3,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type * as HandlerModule from "../handler";
 import { bundledFactory, handlerBundle } from "./handler-bundle";
 import { handlerCodePathOptions } from "./handler-code-paths";
+import { FUNCTION_RUNTIME } from "./lambda-runtime";
 import { lambdaAssumeRolePolicy } from "./permissions";
 
 /** A factory export of the handler module: what a bundled function runs. */
@@ -76,7 +77,7 @@ export function bundledFunction(
                 args.factory,
             ),
             role,
-            runtime: aws.lambda.Runtime.NodeJS22dX,
+            runtime: FUNCTION_RUNTIME.name,
             architectures: ["arm64"],
             memorySize: args.memorySize,
             timeout: args.timeout,

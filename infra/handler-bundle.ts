@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import type * as Esbuild from "esbuild";
+import { BUNDLE_TARGET } from "./lambda-runtime";
 
 /**
  * The handler's code as one CommonJS bundle: handler/index.ts bundled by esbuild when the program
@@ -25,7 +26,7 @@ function buildHandlerBundle(): string {
         platform: "node",
         format: "cjs",
         packages: "external",
-        target: "node20",
+        target: BUNDLE_TARGET,
         write: false,
         logLevel: "warning",
     }).outputFiles;

@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import * as path from "node:path";
 import { LAMBDA_RUNTIME } from "./runtime-modules";
+import { runtimeNodeBinary } from "./runtime-node";
 
 /** What Lambda would know about the function: where its code is and how it is configured. */
 export type LocalFunctionSpec = {
@@ -175,6 +176,8 @@ export class LocalFunction {
                 ...spec.awsEnvironment,
                 ...spec.environment,
             },
+            // The runtime's Node.js, whatever Node runs the local stack.
+            execPath: runtimeNodeBinary(),
             execArgv: [],
         });
         const forward = (chunk: Buffer): void => {

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { RUNTIME_PROVIDED_PACKAGES } from "../../handler/contract";
+import { FUNCTION_RUNTIME } from "../../infra/lambda-runtime";
 import { PROJECT_ROOT } from "../program";
 
 type LockPackage = {
@@ -17,11 +18,13 @@ type LockPackage = {
  * AWS publishes no version per runtime: "The specific minor version that's included in the runtime
  * depends on the runtime version and your AWS Region" (Lambda Developer Guide, Runtime-included SDK
  * versions, https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html#nodejs-sdk-included),
- * whose example answer is 3.632.0, the SDK nodejs22.x shipped when it was released. Lambda may
- * have updated it since; the guide's snippet prints the version a Region runs. Running against
- * that oldest SDK is what catches handler code that needs a newer client than the runtime has.
+ * whose example answer is 3.632.0, the SDK nodejs22.x shipped when it was released. For
+ * nodejs24.x the guide gives no figure, and it could not be confirmed here; that runtime came out
+ * later, so it ships that version or a newer one. Keeping the older pin is what catches handler
+ * code that needs a newer client than a runtime has; the guide's snippet prints the version a
+ * Region runs.
  */
-export const LAMBDA_RUNTIME = { name: "nodejs22.x", sdkVersion: "3.632.0" } as const;
+export const LAMBDA_RUNTIME = { name: FUNCTION_RUNTIME.name, sdkVersion: "3.632.0" } as const;
 
 /**
  * Where a runtime-provided package is installed at the runtime's version: an npm alias in

@@ -139,7 +139,7 @@ for (const stack of ["dev", "prod"]) {
             });
             assert.deepEqual(
                 [backfill.runtime, backfill.architectures, backfill.timeout, backfill.memorySize],
-                ["nodejs22.x", ["arm64"], 900, setting("memoryMb")],
+                ["nodejs24.x", ["arm64"], 900, setting("memoryMb")],
             );
             assert.equal(backfill.role, role.state.arn);
             assert.deepEqual(JSON.parse(String(role.inputs.assumeRolePolicy)).Statement[0].Principal, {

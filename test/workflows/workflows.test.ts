@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
+import { FUNCTION_RUNTIME } from "../../infra/lambda-runtime";
 import { PROJECT_ROOT } from "../../local/program";
 
 /** The parts of a GitHub Actions workflow these tests read. */
@@ -90,7 +91,11 @@ function assertTestJob(target: Job): void {
         [...order].sort((a, b) => a - b),
         "checkout, setup, install, then type-check, lint, test",
     );
-    assert.equal(String(step(target, "actions/setup-node").with?.["node-version"]), "20");
+    assert.equal(
+        String(step(target, "actions/setup-node").with?.["node-version"]),
+        String(FUNCTION_RUNTIME.nodeMajor),
+        "the Node.js the functions run on",
+    );
     assert.ok(
         Number(step(target, "actions/setup-java").with?.["java-version"]) >= 17,
         "DynamoDB Local needs Java 17+",
