@@ -23,8 +23,13 @@ export type BackfillDefinitionArgs = {
     readonly toleratedFailurePercentage: number;
 };
 
-/** The Lambda service errors worth retrying: throttling and transient service faults, never the function's own error. */
-const TRANSIENT_LAMBDA_ERRORS = [
+/**
+ * The Lambda service errors worth retrying, never the function's own error: the transient set AWS
+ * recommends for a Lambda task ("Handle transient Lambda service exceptions", Step Functions
+ * Developer Guide), and throttling.
+ */
+export const TRANSIENT_LAMBDA_ERRORS = [
+    "Lambda.ClientExecutionTimeoutException",
     "Lambda.ServiceException",
     "Lambda.AWSLambdaException",
     "Lambda.SdkClientException",

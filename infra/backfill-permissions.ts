@@ -93,10 +93,12 @@ export function backfillStateMachinePolicyDocument(
                 Resource: args.stateMachineArn,
             },
             {
+                // A child's ARN is `execution:<state machine>/<map label>:<id>`, which
+                // `execution:<state machine>:*` does not match: AWS's Distributed Map policy names `/*`.
                 Sid: "WatchChildWorkflows",
                 Effect: "Allow",
                 Action: ["states:DescribeExecution", "states:StopExecution"],
-                Resource: `${executions}:*`,
+                Resource: `${executions}/*`,
             },
             {
                 Sid: "RedriveChildWorkflows",

@@ -12,6 +12,8 @@ export type HandlerPermissionsArgs = {
     readonly logGroupArn: string;
     /** The customer-managed key that encrypts the tables and buckets, when the stack uses one. */
     readonly kmsKeyArn?: string;
+    /** The KMS key of an existing source table, when it has one: reading its stream decrypts with it. */
+    readonly sourceTableKmsKeyArn?: string;
 };
 
 /**
@@ -91,8 +93,25 @@ export function handlerPolicyDocument(args: HandlerPermissionsArgs): aws.iam.Pol
                 Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
                 Resource: `${args.logGroupArn}:*`,
             },
+            ...(args.sourceTableKmsKeyArn ? [sourceStreamKeyStatement(args.sourceTableKmsKeyArn)] : []),
             ...(args.kmsKeyArn ? keyStatements(args.kmsKeyArn) : []),
         ],
+    };
+}
+
+/**
+ * Decrypting an encrypted table's stream records, through DynamoDB only: what the AWS CDK's
+ * `grantStreamRead` grants on a table's key (aws/aws-cdk#23400).
+ */
+function sourceStreamKeyStatement(kmsKeyArn: string): aws.iam.PolicyStatement {
+    return {
+        Sid: "DecryptSourceStream",
+        Effect: "Allow",
+        Action: ["kms:Decrypt"],
+        Resource: kmsKeyArn,
+        Condition: {
+            StringEquals: { "kms:ViaService": `dynamodb.${kmsKeyRegion(kmsKeyArn)}.amazonaws.com` },
+        },
     };
 }
 

@@ -12,6 +12,11 @@ export type SourceTableShape = {
     readonly streamArn: string;
     readonly partitionKey: KeyAttribute;
     readonly sortKey?: KeyAttribute;
+    /**
+     * The KMS key that encrypts an existing table (and so its stream), when it is not DynamoDB's
+     * own: whoever reads the stream needs `kms:Decrypt` on it.
+     */
+    readonly kmsKeyArn?: string;
 };
 
 /** What `aws.dynamodb.getTable` answers, as far as the feed reads it. */
@@ -24,6 +29,8 @@ export type DescribedTable = {
     readonly streamEnabled: boolean;
     readonly streamViewType?: string;
     readonly streamArn?: string;
+    /** The table's KMS key, when encrypted with one (customer-managed or `aws/dynamodb`). */
+    readonly kmsKeyArn?: string;
 };
 
 /**
@@ -59,6 +66,7 @@ export function checkExistingSourceTable(table: DescribedTable, region: string):
         streamArn: table.streamArn,
         partitionKey: keyAttribute(table, table.hashKey),
         ...(table.rangeKey ? { sortKey: keyAttribute(table, table.rangeKey) } : {}),
+        ...(table.kmsKeyArn ? { kmsKeyArn: table.kmsKeyArn } : {}),
     };
 }
 
@@ -72,16 +80,22 @@ export function readExistingSourceTable(
     opts: pulumi.InvokeOptions,
 ): pulumi.Output<SourceTableShape> {
     const described = aws.dynamodb.getTable({ name: tableName }, opts).then(
-        (table): DescribedTable => ({
-            name: table.name,
-            arn: table.arn,
-            hashKey: table.hashKey,
-            ...(table.rangeKey ? { rangeKey: table.rangeKey } : {}),
-            attributes: table.attributes,
-            streamEnabled: table.streamEnabled,
-            streamViewType: table.streamViewType,
-            streamArn: table.streamArn,
-        }),
+        (table): DescribedTable => {
+            // Absent from the answer, or disabled, when the table uses DynamoDB's own key.
+            const encryption = table.serverSideEncryption as
+                { enabled: boolean; kmsKeyArn: string } | undefined;
+            return {
+                name: table.name,
+                arn: table.arn,
+                hashKey: table.hashKey,
+                ...(table.rangeKey ? { rangeKey: table.rangeKey } : {}),
+                attributes: table.attributes,
+                streamEnabled: table.streamEnabled,
+                streamViewType: table.streamViewType,
+                streamArn: table.streamArn,
+                ...(encryption?.enabled && encryption.kmsKeyArn ? { kmsKeyArn: encryption.kmsKeyArn } : {}),
+            };
+        },
         (error: unknown) => {
             const cause = error instanceof Error ? error.message : String(error);
             throw new Error(

@@ -117,6 +117,7 @@ export class ChangeFeed extends pulumi.ComponentResource {
             settings,
             {
                 sourceStreamArn: this.sourceStreamArn,
+                sourceKmsKeyArn: source.shape.apply((shape) => shape.kmsKeyArn),
                 projections,
                 archiveBucket: this.archiveBucket,
                 failureBucket: this.failureBucket,

@@ -12,6 +12,8 @@ import type { FeedProjections } from "./tables";
 /** What the stream handler reads and writes. */
 export type StreamHandlerTargets = {
     readonly sourceStreamArn: pulumi.Output<string>;
+    /** The existing source table's KMS key, when it has one. */
+    readonly sourceKmsKeyArn: pulumi.Output<string | undefined>;
     readonly projections: FeedProjections;
     readonly archiveBucket: SecureBucket;
     readonly failureBucket: SecureBucket;
@@ -41,6 +43,7 @@ export function streamHandler(
                 pulumi
                     .all([
                         targets.sourceStreamArn,
+                        targets.sourceKmsKeyArn,
                         pulumi.all(targets.projections.all.map((table) => table.arn)),
                         targets.archiveBucket.arn,
                         targets.failureBucket.arn,
@@ -49,6 +52,7 @@ export function streamHandler(
                     .apply(
                         ([
                             sourceStreamArn,
+                            sourceTableKmsKeyArn,
                             projectionTableArns,
                             archiveBucketArn,
                             failureBucketArn,
@@ -63,6 +67,7 @@ export function streamHandler(
                                     failureBucketArn,
                                     logGroupArn: logGroup,
                                     ...(kmsKeyArn ? { kmsKeyArn } : {}),
+                                    ...(sourceTableKmsKeyArn ? { sourceTableKmsKeyArn } : {}),
                                 }),
                             ),
                     ),

@@ -29,6 +29,15 @@ const statements = (run: ProgramRun, name: string): Statement[] =>
     (JSON.parse(String(findResource(run, ROLE_POLICY, name).inputs.policy)) as { Statement: Statement[] })
         .Statement;
 
+/** Whether an IAM resource pattern matches an ARN: `*` spans any characters, `/` and `:` included. */
+const arnMatches = (pattern: string, arn: string): boolean =>
+    new RegExp(
+        `^${pattern
+            .split("*")
+            .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+            .join(".*")}$`,
+    ).test(arn);
+
 for (const stack of ["dev", "prod"]) {
     describe(`the backfill from point-in-time exports on the ${stack} stack (Pulumi mocks)`, function () {
         let run: ProgramRun;
@@ -64,6 +73,45 @@ for (const stack of ["dev", "prod"]) {
             );
         });
 
+        it("lets the state machine describe and stop the Distributed Map's child executions, as AWS's Distributed Map policy does", () => {
+            // Step Functions Developer Guide, "IAM policies for using Distributed Map states".
+            const machine = findResource(run, STATE_MACHINE, "changefeed-backfill-state-machine").state;
+            const child = `${String(machine.arn).replace(":stateMachine:", ":execution:")}/DataFiles:0b5c1e7a-5d2f-4f7e-9a39-2b1c0d4e6f80`;
+            const allowed = (action: string) =>
+                statements(run, "changefeed-backfill-state-machine-policy").some(
+                    (statement) => statement.Action.includes(action) && arnMatches(statement.Resource, child),
+                );
+
+            assert.deepEqual(
+                ["states:DescribeExecution", "states:StopExecution", "states:RedriveExecution"].map(allowed),
+                [true, true, true],
+            );
+        });
+
+        it("retries an invocation on every transient Lambda error AWS lists, and on throttling", () => {
+            const definition = JSON.parse(
+                String(
+                    findResource(run, STATE_MACHINE, "changefeed-backfill-state-machine").inputs.definition,
+                ),
+            );
+            const retry = definition.States.ApplyDataFiles.ItemProcessor.States.ApplyDataFile.Retry as {
+                ErrorEquals: string[];
+            }[];
+
+            assert.deepEqual(
+                retry.map((rule) => [...rule.ErrorEquals].sort()),
+                [
+                    [
+                        "Lambda.AWSLambdaException",
+                        "Lambda.ClientExecutionTimeoutException",
+                        "Lambda.SdkClientException",
+                        "Lambda.ServiceException",
+                        "Lambda.TooManyRequestsException",
+                    ],
+                ],
+            );
+        });
+
         it("lets only Step Functions assume the state machine's role, which may run its own map and nothing else", () => {
             const machine = findResource(run, STATE_MACHINE, "changefeed-backfill-state-machine").state;
             const role = findResource(run, ROLE, "changefeed-backfill-state-machine-role");
@@ -85,7 +133,7 @@ for (const stack of ["dev", "prod"]) {
                     Sid: "WatchChildWorkflows",
                     Effect: "Allow",
                     Action: ["states:DescribeExecution", "states:StopExecution"],
-                    Resource: `${executions}:*`,
+                    Resource: `${executions}/*`,
                 },
                 {
                     Sid: "RedriveChildWorkflows",

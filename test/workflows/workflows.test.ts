@@ -6,12 +6,13 @@ import { FUNCTION_RUNTIME } from "../../infra/lambda-runtime";
 import { PROJECT_ROOT } from "../../local/program";
 
 /** The parts of a GitHub Actions workflow these tests read. */
-type Step = { name?: string; uses?: string; run?: string; with?: Record<string, unknown> };
+type Step = { name?: string; if?: string; uses?: string; run?: string; with?: Record<string, unknown> };
 type Concurrency = { group: string; "cancel-in-progress": boolean };
 type Job = {
     name?: string;
     needs?: string | string[];
     if?: string;
+    env?: Record<string, string>;
     environment?: string | { name: string };
     concurrency?: Concurrency;
     permissions?: Record<string, string> | string;
@@ -150,21 +151,48 @@ describe("the pull-request workflow", () => {
         assertTestJob(job(flow, "test"));
     });
 
-    it("previews every stack in stacks/ after the tests pass, one matrix job each", () => {
+    it("previews each stack the deploy workflow updates after the tests pass, one matrix job each", () => {
         const preview = job(flow, "preview");
+        const deployed = Object.entries(workflow("deploy.yml").jobs)
+            .filter(([, target]) => target.steps.some((s) => s.uses?.split("@")[0] === "pulumi/actions"))
+            .map(([id]) => id);
 
         assert.equal(preview.needs, "test");
-        assert.deepEqual(preview.strategy?.matrix, { stack: stacks() });
-        assert.deepEqual(stacks(), ["adopt", "dev", "prod"]);
+        // The stacks the bootstrap creates; pulumi/actions would create a missing one only with
+        // upsert, and a preview must not. adopt is the local stack (npm start -- --stack adopt).
+        assert.deepEqual(preview.strategy?.matrix, { stack: deployed });
+        assert.deepEqual(deployed, ["dev", "prod"]);
+        for (const stack of deployed) assert.ok(stacks().includes(stack), `stacks/Pulumi.${stack}.yaml`);
+        assert.equal(step(preview, "pulumi/actions").with?.upsert, undefined, "a preview creates no stack");
         assert.equal(
             preview.strategy?.["fail-fast"],
             false,
             "one stack's failure does not hide the other's preview",
         );
-        assert.match(
-            preview.if ?? "",
-            /github\.event\.pull_request\.head\.repo\.full_name == github\.repository/,
+    });
+
+    it("reports the required checks Preview dev and Preview prod on every pull request, a fork's too", () => {
+        const preview = job(flow, "preview");
+        const matrix = preview.strategy?.matrix as { stack: string[] };
+
+        // A job-level if on a matrix job skips one check named with the unexpanded matrix
+        // expression (actions/runner#952): the required checks would never report for a fork.
+        assert.equal(preview.if, undefined, "no job-level condition");
+        assert.deepEqual(
+            matrix.stack.map((stack) => preview.name?.replace("${{ matrix.stack }}", stack)),
+            ["Preview dev", "Preview prod"],
         );
+        // A fork gets no OIDC token: every step but the one that says so runs only for this repository's branches.
+        assert.match(
+            preview.env?.SAME_REPOSITORY ?? "",
+            /^\$\{\{ github\.event\.pull_request\.head\.repo\.full_name == github\.repository \}\}$/,
+        );
+        const forkSteps = preview.steps.filter((s) => s.if !== "env.SAME_REPOSITORY == 'true'");
+        assert.deepEqual(
+            forkSteps.map((s) => [s.if, s.uses]),
+            [["env.SAME_REPOSITORY != 'true'", undefined]],
+        );
+        assert.match(forkSteps[0]?.run ?? "", /^echo "::notice::/);
     });
 
     it("previews with the policy pack through pulumi/actions and comments on the pull request", () => {
