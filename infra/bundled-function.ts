@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import type * as HandlerModule from "../handler";
+import { withinEnvironmentLimit, withinInlinePolicyLimit } from "./function-limits";
 import { bundledFactory, handlerBundle } from "./handler-bundle";
 import { handlerCodePathOptions } from "./handler-code-paths";
 import { FUNCTION_RUNTIME } from "./lambda-runtime";
@@ -66,7 +67,12 @@ export function bundledFunction(
     );
     const policy = new aws.iam.RolePolicy(
         `${name}-policy`,
-        { role: role.id, policy: args.policy(logGroup.arn) },
+        {
+            role: role.id,
+            policy: pulumi
+                .output(args.policy(logGroup.arn))
+                .apply((policy) => withinInlinePolicyLimit(`${name}-role`, policy)),
+        },
         opts,
     );
     const callback = new aws.lambda.CallbackFunction(
@@ -84,7 +90,11 @@ export function bundledFunction(
             ...(args.reservedConcurrentExecutions !== undefined
                 ? { reservedConcurrentExecutions: args.reservedConcurrentExecutions }
                 : {}),
-            environment: { variables: args.variables },
+            environment: {
+                variables: pulumi
+                    .output(args.variables)
+                    .apply((variables) => withinEnvironmentLimit(name, variables)),
+            },
             loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
             codePathOptions: handlerCodePathOptions(),
         },

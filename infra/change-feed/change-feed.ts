@@ -4,6 +4,7 @@ import { archiveTableDdl } from "../athena";
 import { ExportBackfill } from "../backfill";
 import { resolveChangeFeedArgs, type ChangeFeedArgs, type ChangeFeedConfig } from "../config";
 import { SecureBucket, type BucketLifecycle } from "../secure-bucket";
+import { withinNameLimits } from "../name-limits";
 import type { SourceTableShape } from "../source-table";
 import { feedAlarms, feedDashboard } from "./alarms";
 import { streamHandler, streamMapping } from "./stream-handler";
@@ -78,7 +79,24 @@ export class ChangeFeed extends pulumi.ComponentResource {
         // Before super(), so that invalid arguments declare nothing.
         const settings = resolveChangeFeedArgs(name, args, aws.config.region);
         const { movedFromStackRoot, ...componentOptions } = opts;
-        super(CHANGE_FEED_TYPE, name, {}, componentOptions);
+        // Every child's physical name within AWS's limits, shortened or refused before AWS would.
+        super(
+            CHANGE_FEED_TYPE,
+            name,
+            {},
+            {
+                ...componentOptions,
+                transformations: [
+                    ...(componentOptions.transformations ?? []),
+                    withinNameLimits({
+                        what: `ChangeFeed "${name}" on stack "${pulumi.getStack()}"`,
+                        fix:
+                            `Give the feed a shorter name of lowercase letters, digits and hyphens: its resources ` +
+                            `are named "${name}-…", and its dashboard "<name>-<stack>".`,
+                    }),
+                ],
+            },
+        );
         this.settings = settings;
         const child: pulumi.CustomResourceOptions = {
             parent: this,
