@@ -25,6 +25,18 @@ try {
     const module = require(path.join(codeDirectory, handlerSpec.slice(0, dot)));
     handler = module[handlerSpec.slice(dot + 1)];
     if (typeof handler !== "function") throw new Error(`${handlerSpec} is not a function`);
+    // Lambda's Node.js 24 and later runtimes refuse a callback-style handler (three or more
+    // parameters) at init, with this error.
+    const runtimeMajor = Number(/^AWS_Lambda_nodejs(\d+)\.x$/.exec(process.env.AWS_EXECUTION_ENV ?? "")?.[1]);
+    if (runtimeMajor >= 24 && handler.length >= 3) {
+        const deprecated = new Error(
+            "ERROR: AWS Lambda has removed support for callback-based function handlers starting with Node.js 24. " +
+                "You need to modify this function to use a supported handler signature to use Node.js 24 or later. " +
+                "For more information see https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html.",
+        );
+        deprecated.name = "Runtime.CallbackHandlerDeprecated";
+        throw deprecated;
+    }
     process.send({ type: "ready", initMs: Number(process.hrtime.bigint() - started) / 1e6 });
 } catch (error) {
     process.send({ type: "init-error", error: serializeError(error) });
