@@ -202,17 +202,22 @@ describe("AWS's limits, checked before AWS would (Pulumi mocks)", function () {
     });
 
     it("keeps the physical names of the dev, prod and adopt stacks as they were: nothing there is shortened", () => {
+        // Only the log groups are named by the program (a /aws/lambda/ prefix); everything else
+        // keeps Pulumi's auto-name.
         for (const configuration of ["dev", "prod", "adopt"]) {
-            const prefixed = configurations[configuration]!.filter(
-                (resource) =>
-                    ["namePrefix", "bucketPrefix", "name", "bucket"].some(
-                        (key) => resource.inputs[key] !== undefined,
-                    ) &&
+            const named = configurations[configuration]!.filter((resource) => {
+                const limit = NAME_LIMITS[resource.type];
+                return (
+                    limit !== undefined &&
                     resource.type !== "aws:cloudwatch/logGroup:LogGroup" &&
-                    !resource.type.startsWith("aws:s3/bucket"),
-            );
+                    resource.type !== "aws:cloudwatch/dashboard:Dashboard" &&
+                    [limit.property, limit.prefixProperty].some(
+                        (key) => key !== undefined && resource.inputs[key] !== undefined,
+                    )
+                );
+            });
             assert.deepEqual(
-                prefixed.map((resource) => resource.name),
+                named.map((resource) => resource.name),
                 [],
                 configuration,
             );
