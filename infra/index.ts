@@ -8,11 +8,25 @@
  */
 export { CHANGE_FEED_TYPE, ChangeFeed, type ChangeFeedOptions } from "./change-feed";
 export {
+    ArchiveScope,
     ConfigError,
+    keyAttribute,
+    KeyAttributeType,
     readConfig,
+    StartingPosition,
+    TtlExpirationMode,
     type ChangeFeedArgs,
     type ChangeFeedConfig,
     type KeyAttribute,
-    type KeyAttributeType,
-    type StartingPosition,
 } from "./config";
+export {
+    attributeEquals,
+    keyPrefix,
+    matchAll,
+    type AttributeEqualsMatch,
+    type AttributeSelection,
+    type KeyPrefixMatch,
+    type Route,
+    type RouteConfig,
+    type RouteMatch,
+} from "./routes";
