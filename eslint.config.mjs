@@ -6,7 +6,8 @@ import tseslint from "typescript-eslint";
 /**
  * Which folder may import which: the Lambda's code and the program stand alone, the emulator and
  * the operations share only stack-access/, the bench sees the emulator and the handler through
- * their entry points, and the command entries are imported by nothing but their tests.
+ * their entry points, the component package's provider reads the program's entry only, and the
+ * command entries are imported by nothing but their tests.
  */
 const FOLDER_BOUNDARIES = [
     {
@@ -58,6 +59,34 @@ const FOLDER_BOUNDARIES = [
         message: "bench/ measures the emulator and the handler only.",
     },
     {
+        target: "./provider",
+        from: ["./handler", "./local", "./ops", "./bench", "./stack-access", "./policy", "./examples"],
+        message: "provider/ hosts the components for other languages: it reads infra/ only.",
+    },
+    {
+        target: "./provider",
+        from: "./infra",
+        except: ["./index.ts"],
+        message:
+            "provider/ hosts what the package exports: it reads infra/ through its entry, infra/index.ts.",
+    },
+    {
+        target: [
+            "./handler",
+            "./infra",
+            "./local",
+            "./ops",
+            "./bench",
+            "./stack-access",
+            "./cli",
+            "./policy",
+            "./examples",
+            "./index.ts",
+        ],
+        from: "./provider",
+        message: "provider/ is the plugin's entry: nothing imports it but its tests.",
+    },
+    {
         target: [
             "./handler",
             "./infra",
@@ -67,6 +96,7 @@ const FOLDER_BOUNDARIES = [
             "./stack-access",
             "./policy",
             "./examples",
+            "./provider",
             "./index.ts",
         ],
         from: "./cli",
