@@ -3,6 +3,26 @@ import eslint from "@eslint/js";
 import { createNodeResolver, importX } from "eslint-plugin-import-x";
 import tseslint from "typescript-eslint";
 
+/** Every folder of the project's code, and the stack entry. */
+const PROJECT_PARTS = [
+    "./handler",
+    "./infra",
+    "./local",
+    "./ops",
+    "./bench",
+    "./stack-access",
+    "./cli",
+    "./policy",
+    "./examples",
+    "./provider",
+    "./index.ts",
+];
+
+/** A zone that keeps every other part of the project from importing `folder` (its tests may). */
+function importedByNothing(folder, message) {
+    return { target: PROJECT_PARTS.filter((part) => part !== folder), from: folder, message };
+}
+
 /**
  * Which folder may import which: the Lambda's code and the program stand alone, the emulator and
  * the operations share only stack-access/, the bench sees the emulator and the handler through
@@ -70,38 +90,8 @@ const FOLDER_BOUNDARIES = [
         message:
             "provider/ hosts what the package exports: it reads infra/ through its entry, infra/index.ts.",
     },
-    {
-        target: [
-            "./handler",
-            "./infra",
-            "./local",
-            "./ops",
-            "./bench",
-            "./stack-access",
-            "./cli",
-            "./policy",
-            "./examples",
-            "./index.ts",
-        ],
-        from: "./provider",
-        message: "provider/ is the plugin's entry: nothing imports it but its tests.",
-    },
-    {
-        target: [
-            "./handler",
-            "./infra",
-            "./local",
-            "./ops",
-            "./bench",
-            "./stack-access",
-            "./policy",
-            "./examples",
-            "./provider",
-            "./index.ts",
-        ],
-        from: "./cli",
-        message: "cli/ holds the command entries: nothing imports them.",
-    },
+    importedByNothing("./provider", "provider/ is the plugin's entry: nothing imports it but its tests."),
+    importedByNothing("./cli", "cli/ holds the command entries: nothing imports them."),
 ];
 
 export default tseslint.config(
