@@ -25,10 +25,10 @@ export interface KeyAttribute {
 }
 
 /**
- * A key attribute from its stack-config spelling, for TypeScript programs.
+ * A key attribute from its stack-config spelling, typed: a type other than S, N or B does not compile.
  *
  * @example
- * new ChangeFeed("orders", { partitionKey: keyAttribute("pk:S"), sortKey: keyAttribute("sk:S") });
+ * resolveChangeFeedArgs("orders", { partitionKey: keyAttribute("pk:S") }, "us-east-1");
  */
 export function keyAttribute(written: `${string}:${KeyAttributeType}`): KeyAttribute {
     const colon = written.lastIndexOf(":");
