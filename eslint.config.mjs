@@ -3,10 +3,31 @@ import eslint from "@eslint/js";
 import { createNodeResolver, importX } from "eslint-plugin-import-x";
 import tseslint from "typescript-eslint";
 
+/** Every folder of the project's code, and the stack entry. */
+const PROJECT_PARTS = [
+    "./handler",
+    "./infra",
+    "./local",
+    "./ops",
+    "./bench",
+    "./stack-access",
+    "./cli",
+    "./policy",
+    "./examples",
+    "./provider",
+    "./index.ts",
+];
+
+/** A zone that keeps every other part of the project from importing `folder` (its tests may). */
+function importedByNothing(folder, message) {
+    return { target: PROJECT_PARTS.filter((part) => part !== folder), from: folder, message };
+}
+
 /**
  * Which folder may import which: the Lambda's code and the program stand alone, the emulator and
  * the operations share only stack-access/, the bench sees the emulator and the handler through
- * their entry points, and the command entries are imported by nothing but their tests.
+ * their entry points, the component package's provider reads the program's entry only, and the
+ * command entries are imported by nothing but their tests.
  */
 const FOLDER_BOUNDARIES = [
     {
@@ -58,20 +79,19 @@ const FOLDER_BOUNDARIES = [
         message: "bench/ measures the emulator and the handler only.",
     },
     {
-        target: [
-            "./handler",
-            "./infra",
-            "./local",
-            "./ops",
-            "./bench",
-            "./stack-access",
-            "./policy",
-            "./examples",
-            "./index.ts",
-        ],
-        from: "./cli",
-        message: "cli/ holds the command entries: nothing imports them.",
+        target: "./provider",
+        from: ["./handler", "./local", "./ops", "./bench", "./stack-access", "./policy", "./examples"],
+        message: "provider/ hosts the components for other languages: it reads infra/ only.",
     },
+    {
+        target: "./provider",
+        from: "./infra",
+        except: ["./index.ts"],
+        message:
+            "provider/ hosts what the package exports: it reads infra/ through its entry, infra/index.ts.",
+    },
+    importedByNothing("./provider", "provider/ is the plugin's entry: nothing imports it but its tests."),
+    importedByNothing("./cli", "cli/ holds the command entries: nothing imports them."),
 ];
 
 export default tseslint.config(

@@ -1,20 +1,79 @@
 import { RESERVED_ATTRIBUTE_PREFIX, type RouteDefinition, type RouteValue } from "../handler/contract";
 
-/** A route as stack config and ChangeFeed's args write it: values as plain strings, numbers and booleans. */
-export type RouteConfig = {
-    /** Kebab-case, unique; the route's projection table is named from the feed and this name. */
+/**
+ * One entity of a single-table design, routed to a projection table of its own. Plain data, as
+ * every language's SDK and the stack file write it; `matchAll`, `keyPrefix` and `attributeEquals`
+ * build its match in TypeScript.
+ */
+export interface Route {
+    /** Kebab-case, unique in the feed; names the route's projection table, log fields and metrics. */
     readonly name: string;
-    readonly match:
-        | "all"
-        | { readonly keyPrefix: { readonly attribute: string; readonly prefix: string } }
-        | {
-              readonly attributeEquals: {
-                  readonly attribute: string;
-                  readonly values: readonly (string | number | boolean)[];
-              };
-          };
-    readonly attributes?: { readonly include?: readonly string[]; readonly exclude?: readonly string[] };
-};
+    /** Which items the route holds: exactly one of all, keyPrefix and attributeEquals. */
+    readonly match: RouteMatch;
+    /** The top-level attributes the route's projection carries; absent: every attribute. */
+    readonly attributes?: AttributeSelection;
+}
+
+/** Which items a route holds: set exactly one of its fields. */
+export interface RouteMatch {
+    /** true: every item. */
+    readonly all?: boolean;
+    /** Items whose key attribute (of type S) starts with a prefix. */
+    readonly keyPrefix?: KeyPrefixMatch;
+    /** Items whose top-level attribute equals one of some values. */
+    readonly attributeEquals?: AttributeEqualsMatch;
+}
+
+/** Items whose key attribute (of type S) starts with `prefix`. */
+export interface KeyPrefixMatch {
+    /** A key attribute of type S. */
+    readonly attribute: string;
+    /** A non-empty prefix of the attribute's value. */
+    readonly prefix: string;
+}
+
+/** Items whose top-level attribute equals one of the values, of any of the three types. */
+export interface AttributeEqualsMatch {
+    /** A top-level attribute. */
+    readonly attribute: string;
+    /** String values (S). */
+    readonly values?: string[];
+    /** Number values (N), compared by the decimal text DynamoDB writes; no exponent. */
+    readonly numbers?: number[];
+    /** Boolean values (BOOL). */
+    readonly booleans?: boolean[];
+}
+
+/** The attributes a projection carries: only `include` (when given), less `exclude`; keys are always kept. */
+export interface AttributeSelection {
+    /** Only these top-level attributes (and the key). */
+    readonly include?: string[];
+    /** These top-level attributes are left out. */
+    readonly exclude?: string[];
+}
+
+/** The name routes had before they were plain data. */
+export type RouteConfig = Route;
+
+/** A route's match of every item. */
+export function matchAll(): RouteMatch {
+    return { all: true };
+}
+
+/** A route's match of items whose key attribute (of type S) starts with `prefix`. */
+export function keyPrefix(attribute: string, prefix: string): RouteMatch {
+    return { keyPrefix: { attribute, prefix } };
+}
+
+/**
+ * A route's match of items whose attribute equals one of `values`, each filed by its type.
+ *
+ * @example
+ * { name: "gold", match: attributeEquals("tier", "gold", 3, true) }
+ */
+export function attributeEquals(attribute: string, ...values: (string | number | boolean)[]): RouteMatch {
+    return { attributeEquals: { attribute, ...valuesByType(values) } };
+}
 
 /** A key attribute's name and type, as the source table declares it. */
 export type KeyShape = { readonly name: string; readonly type: string };
@@ -45,7 +104,7 @@ export class UnreadableRoutes {
 export function checkRoutes(
     value: unknown,
     key: string,
-): { readonly routes: readonly RouteConfig[] | undefined; readonly problems: readonly string[] } {
+): { readonly routes: Route[] | undefined; readonly problems: readonly string[] } {
     if (value === undefined) return { routes: undefined, problems: [] };
     if (value instanceof UnreadableRoutes) {
         return {
@@ -99,7 +158,10 @@ export function checkRoutes(
         problems.push(...matchProblems(entry.match, `${label}.match`));
         problems.push(...selectionProblems(entry.attributes, `${label}.attributes`));
     });
-    return { routes: problems.length === 0 ? (value as RouteConfig[]) : undefined, problems };
+    return {
+        routes: problems.length === 0 ? (value as StackFileRoute[]).map(plainRoute) : undefined,
+        problems,
+    };
 }
 
 /**
@@ -107,7 +169,7 @@ export function checkRoutes(
  * be on a key attribute of type S, and no key attribute may be excluded (keys are always kept).
  */
 export function keySchemaProblems(
-    routes: readonly RouteConfig[] | undefined,
+    routes: readonly Route[] | undefined,
     archiveExcludeAttributes: readonly string[],
     keys: readonly KeyShape[],
     name: (key: string) => string,
@@ -118,9 +180,8 @@ export function keySchemaProblems(
     const schema = keys.map((key) => `${key.name} (${key.type})`).join(" and ");
     (routes ?? []).forEach((route, index) => {
         const where = `${name("routes")}[${index}] ("${route.name}")`;
-        const match = route.match;
-        if (typeof match === "object" && "keyPrefix" in match) {
-            const attribute = match.keyPrefix.attribute;
+        if (route.match.keyPrefix) {
+            const attribute = route.match.keyPrefix.attribute;
             const key = keys.find((candidate) => candidate.name === attribute);
             if (!key || key.type !== "S") {
                 problems.push(
@@ -153,10 +214,7 @@ export function keySchemaProblems(
  * Validates `archiveExcludeAttributes`: a list of top-level attribute names ("" for none, as an
  * unset stack key reads).
  */
-export function checkAttributeList(
-    value: unknown,
-    key: string,
-): { names: readonly string[]; problems: string[] } {
+export function checkAttributeList(value: unknown, key: string): { names: string[]; problems: string[] } {
     if (typeof value === "string" && value.trim() === "") return { names: [], problems: [] };
     const problems = nameListProblems(value, key);
     if (problems.length > 0) {
@@ -173,18 +231,23 @@ export function checkAttributeList(
 }
 
 /** A route in the function's form: values typed as DynamoDB writes them in stream images. */
-export function toRouteDefinition(route: RouteConfig): RouteDefinition {
-    const { match } = route;
-    const typed =
-        match === "all" || "keyPrefix" in match
-            ? match
-            : {
-                  attributeEquals: {
-                      attribute: match.attributeEquals.attribute,
-                      values: match.attributeEquals.values.map(toRouteValue),
-                  },
-              };
-    return { name: route.name, match: typed, ...(route.attributes ? { attributes: route.attributes } : {}) };
+export function toRouteDefinition(route: Route): RouteDefinition {
+    const { keyPrefix, attributeEquals } = route.match;
+    const match = keyPrefix
+        ? { keyPrefix }
+        : attributeEquals
+          ? {
+                attributeEquals: {
+                    attribute: attributeEquals.attribute,
+                    values: [
+                        ...(attributeEquals.values ?? []),
+                        ...(attributeEquals.numbers ?? []),
+                        ...(attributeEquals.booleans ?? []),
+                    ].map(toRouteValue),
+                },
+            }
+          : "all";
+    return { name: route.name, match, ...(route.attributes ? { attributes: route.attributes } : {}) };
 }
 
 /**
@@ -201,10 +264,16 @@ export function toRouteValue(value: string | number | boolean): RouteValue {
 function matchProblems(match: unknown, where: string): string[] {
     const allowed =
         `allowed: all, { keyPrefix: { attribute, prefix } } on a key attribute's string value, or ` +
-        `{ attributeEquals: { attribute, values: [...] } } with string, number or boolean values`;
+        `{ attributeEquals: { attribute, values: [...] } } with string, number or boolean values ` +
+        `(as plain data: { all: true }, and numbers and booleans also in numbers: [...] and booleans: [...])`;
     if (match === "all") return [];
     if (!isObject(match) || Object.keys(match).length !== 1) {
         return [`${where} is ${JSON.stringify(match)}; ${allowed}.`];
+    }
+    if ("all" in match) {
+        return match.all === true
+            ? []
+            : [`${where}.all is ${JSON.stringify(match.all)}; allowed: true (every item).`];
     }
     if (isObject(match.keyPrefix)) {
         const { attribute, prefix, ...rest } = match.keyPrefix;
@@ -220,35 +289,92 @@ function matchProblems(match: unknown, where: string): string[] {
             );
         return problems;
     }
-    if (isObject(match.attributeEquals)) {
-        const { attribute, values, ...rest } = match.attributeEquals;
-        const problems = attributeNameProblems(attribute, `${where}.attributeEquals.attribute`);
-        if (!Array.isArray(values) || values.length === 0) {
-            problems.push(
-                `${where}.attributeEquals.values is ${JSON.stringify(values)}; allowed: a list of at least one string, number or boolean.`,
-            );
-        } else {
-            for (const value of values) {
-                const isNumber = typeof value === "number";
-                if (typeof value !== "string" && typeof value !== "boolean" && !isNumber) {
-                    problems.push(
-                        `${where}.attributeEquals.values has ${JSON.stringify(value)}; allowed: strings, numbers and booleans.`,
-                    );
-                } else if (isNumber && (!Number.isFinite(value) || /e/i.test(String(value)))) {
-                    problems.push(
-                        `${where}.attributeEquals.values has the number ${String(value)}; allowed: numbers written ` +
-                            `without exponent (from 1e-7 to 1e21 in magnitude), as DynamoDB writes them in stream records.`,
-                    );
-                }
-            }
-        }
-        if (Object.keys(rest).length > 0)
-            problems.push(
-                `${where}.attributeEquals has ${Object.keys(rest).join(", ")}; allowed fields: attribute, values.`,
-            );
-        return problems;
-    }
+    if (isObject(match.attributeEquals)) return attributeEqualsProblems(match.attributeEquals, where);
     return [`${where} is ${JSON.stringify(match)}; ${allowed}.`];
+}
+
+function attributeEqualsProblems(equals: Record<string, unknown>, where: string): string[] {
+    const { attribute, values, numbers, booleans, ...rest } = equals;
+    const problems = attributeNameProblems(attribute, `${where}.attributeEquals.attribute`);
+    const lists = { values, numbers, booleans };
+    const given = Object.values(lists).filter((list) => list !== undefined);
+    if (given.length === 0 || given.every((list) => Array.isArray(list) && list.length === 0)) {
+        problems.push(
+            `${where}.attributeEquals.values is ${JSON.stringify(values)}; allowed: a list of at least one string, number or boolean.`,
+        );
+    }
+    for (const [field, list] of Object.entries(lists)) {
+        if (list === undefined) continue;
+        const at = `${where}.attributeEquals.${field}`;
+        if (!Array.isArray(list)) {
+            problems.push(`${at} is ${JSON.stringify(list)}; allowed: a list of ${VALUE_KINDS[field]}.`);
+            continue;
+        }
+        // `values` takes every type (as the stack file writes them); the typed lists take their own.
+        for (const value of list) problems.push(...matchValueProblems(value, field, at));
+    }
+    if (Object.keys(rest).length > 0)
+        problems.push(
+            `${where}.attributeEquals has ${Object.keys(rest).join(", ")}; allowed fields: attribute, values, numbers, booleans.`,
+        );
+    return problems;
+}
+
+const VALUE_KINDS: Record<string, string> = {
+    values: "strings, numbers and booleans",
+    numbers: "numbers",
+    booleans: "booleans",
+};
+
+function matchValueProblems(value: unknown, field: string, at: string): string[] {
+    const isNumber = typeof value === "number";
+    const typeFits =
+        field === "values"
+            ? typeof value === "string" || typeof value === "boolean" || isNumber
+            : typeof value === (field === "numbers" ? "number" : "boolean");
+    if (!typeFits) return [`${at} has ${JSON.stringify(value)}; allowed: ${VALUE_KINDS[field]}.`];
+    if (isNumber && (!Number.isFinite(value) || /e/i.test(String(value)))) {
+        return [
+            `${at} has the number ${String(value)}; allowed: numbers written ` +
+                `without exponent (from 1e-7 to 1e21 in magnitude), as DynamoDB writes them in stream records.`,
+        ];
+    }
+    return [];
+}
+
+/** A route as a stack file may write it: `match: all`, and values of every type in one list. */
+type StackFileRoute = Omit<Route, "match"> & {
+    readonly match:
+        | "all"
+        | (Omit<RouteMatch, "attributeEquals"> & {
+              readonly attributeEquals?: Omit<AttributeEqualsMatch, "values"> & {
+                  readonly values?: readonly (string | number | boolean)[];
+              };
+          });
+};
+
+/** A valid route as plain data: `all` as `{ all: true }`, values filed by type (a plain route is kept as it is). */
+function plainRoute(route: StackFileRoute): Route {
+    const { match } = route;
+    if (match === "all") return { ...route, match: matchAll() };
+    const equals = match.attributeEquals;
+    if (!equals || (equals.values ?? []).every((value) => typeof value === "string")) return route as Route;
+    const { attribute, values = [], numbers = [], booleans = [] } = equals;
+    return { ...route, match: attributeEquals(attribute, ...values, ...numbers, ...booleans) };
+}
+
+/** Values filed by type, each list only when it has any. */
+function valuesByType(
+    values: readonly (string | number | boolean)[],
+): Omit<AttributeEqualsMatch, "attribute"> {
+    const strings = values.filter((value): value is string => typeof value === "string");
+    const numbers = values.filter((value): value is number => typeof value === "number");
+    const booleans = values.filter((value): value is boolean => typeof value === "boolean");
+    return {
+        ...(strings.length > 0 ? { values: strings } : {}),
+        ...(numbers.length > 0 ? { numbers } : {}),
+        ...(booleans.length > 0 ? { booleans } : {}),
+    };
 }
 
 function selectionProblems(attributes: unknown, where: string): string[] {

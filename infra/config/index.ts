@@ -25,13 +25,16 @@ export {
 } from "./settings";
 export type { ChangeFeedArgs, ChangeFeedConfig } from "./values";
 export {
+    ArchiveScope,
     KEY_ATTRIBUTE_TYPES,
+    keyAttribute,
+    KeyAttributeType,
     kmsKeyRegion,
     LOG_RETENTION_DAYS,
     STARTING_POSITIONS,
+    StartingPosition,
+    TtlExpirationMode,
     type KeyAttribute,
-    type KeyAttributeType,
-    type StartingPosition,
 } from "./values";
 
 /**

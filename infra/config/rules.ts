@@ -25,13 +25,7 @@ import {
     type KeyAttribute,
 } from "./values";
 import { routeFilterProblem } from "../route-filter";
-import {
-    checkAttributeList,
-    checkRoutes,
-    keySchemaProblems,
-    toRouteDefinition,
-    type RouteConfig,
-} from "../routes";
+import { checkAttributeList, checkRoutes, keySchemaProblems, toRouteDefinition, type Route } from "../routes";
 
 /**
  * Checks setting values against the description, defaults applied, and returns the feed's settings.
@@ -206,7 +200,7 @@ function checkAlarmEmail(check: Check): string {
 /** The archive's key prefix and the attributes it leaves out (its scope is a scalar choice). */
 type ArchiveSettings = {
     readonly archivePrefix: string;
-    readonly archiveExcludeAttributes: readonly string[];
+    readonly archiveExcludeAttributes: string[];
 };
 
 function checkArchive(check: Check): ArchiveSettings {
@@ -228,7 +222,7 @@ function checkRouting(
     source: SourceTableSettings,
     archiveExcludeAttributes: readonly string[],
     archiveScope: ArchiveScope | undefined,
-): readonly RouteConfig[] | undefined {
+): Route[] | undefined {
     const checked = checkRoutes(check.values.routes, check.name("routes"));
     check.problems.push(...checked.problems);
     const { routes } = checked;

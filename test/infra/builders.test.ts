@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { athenaTableName, keySchema } from "../../infra/change-feed";
 import { archiveTableDdl } from "../../infra/athena";
-import { ConfigError, resolveChangeFeedArgs } from "../../infra/config";
+import { ConfigError, keyAttribute, resolveChangeFeedArgs } from "../../infra/config";
 import { alarmDefinitions } from "../../infra/monitoring";
 import { handlerPolicyDocument } from "../../infra/permissions";
 import { lifecycleRules } from "../../infra/secure-bucket";
@@ -229,7 +229,7 @@ describe("resolveChangeFeedArgs", () => {
             () =>
                 resolveChangeFeedArgs(
                     "orders",
-                    { batchSize: 0, maxRetryAttempts: -1, sortKey: "id:S" },
+                    { batchSize: 0, maxRetryAttempts: -1, sortKey: keyAttribute("id:S") },
                     "us-east-1",
                 ),
             (error: unknown) => {

@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ChangeFeed } from "../../infra/change-feed";
+import { keyAttribute } from "../../infra/config";
 import { installMocks, type DeclaredResource, type MockEngine } from "../../local/program";
 import { existingTables, SINGLE_TABLE_DESIGN, type ExistingTable } from "../helpers/pulumi-mocks";
 
@@ -63,7 +64,7 @@ describe("ChangeFeed (Pulumi mocks)", () => {
 
         before(async () => {
             declared = await declare({}, () => {
-                feed = new ChangeFeed("orders", { sortKey: "createdAt:N" });
+                feed = new ChangeFeed("orders", { sortKey: keyAttribute("createdAt:N") });
                 return { projection: feed.projectionTable!.name };
             });
         });
@@ -195,11 +196,15 @@ describe("ChangeFeed (Pulumi mocks)", () => {
 
         it("a key schema given together with the table, before anything is declared", () => {
             installMocks("dev", { "aws:region": REGION });
-            assert.throws(() => new ChangeFeed("feed", { sourceTableName: "orders", partitionKey: "id:S" }), {
-                name: "ConfigError",
-                message:
-                    /^Invalid ChangeFeed "feed" args:\n {2}- `partitionKey` is set together with `sourceTableName`/,
-            });
+            assert.throws(
+                () =>
+                    new ChangeFeed("feed", { sourceTableName: "orders", partitionKey: keyAttribute("id:S") }),
+                {
+                    name: "ConfigError",
+                    message:
+                        /^Invalid ChangeFeed "feed" args:\n {2}- `partitionKey` is set together with `sourceTableName`/,
+                },
+            );
         });
 
         it("a table name DynamoDB would not accept", () => {

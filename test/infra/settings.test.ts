@@ -6,6 +6,7 @@ import { parse as parseYaml } from "yaml";
 import {
     CONFIG_KEYS,
     ConfigError,
+    keyAttribute,
     parseConfig,
     resolveChangeFeedArgs,
     SETTINGS,
@@ -112,7 +113,7 @@ const argsAreTheSettings: Same<Exclude<keyof ChangeFeedArgs, "region">, SettingK
 const EVERY_ARG: Required<ChangeFeedArgs> = {
     region: "us-east-1",
     partitionKey: { name: "pk", type: "S" },
-    sortKey: "sk:S",
+    sortKey: keyAttribute("sk:S"),
     sourceTableName: "",
     batchSize: 250,
     batchingWindowSeconds: 1,

@@ -263,11 +263,45 @@ describe("the deploy workflow", () => {
     });
 });
 
+describe("the release workflow", () => {
+    const flow = workflow("release.yml");
+
+    it("runs on version tags, with read-only default permissions", () => {
+        assert.deepEqual(flow.on, { push: { tags: ["v*.*.*"] } });
+        assert.deepEqual(flow.permissions, { contents: "read" });
+        assert.equal(flow.concurrency?.["cancel-in-progress"], false);
+    });
+
+    it("tests before it releases", () => {
+        assertTestJob(job(flow, "test"));
+        assert.equal(job(flow, "release").needs, "test");
+    });
+
+    it("checks the tag is package.json's version, builds, checks the schema, then creates the release, its only write", () => {
+        const release = job(flow, "release");
+        const order = [
+            stepIndex(release, { run: /^npm ci\b/ }),
+            stepIndex(release, { run: /GITHUB_REF_NAME" = "v\$\(node -p .*version/ }),
+            stepIndex(release, { run: /^npm run build$/ }),
+            stepIndex(release, { run: /^npm run schema && git diff --exit-code provider\/schema\.json$/ }),
+            stepIndex(release, { run: /^gh release create "\$GITHUB_REF_NAME" provider\/schema\.json/ }),
+        ];
+
+        assert.deepEqual(
+            order,
+            [...order].sort((a, b) => a - b),
+        );
+        assert.deepEqual(release.permissions, { contents: "write" });
+        for (const script of ["build", "schema"])
+            assert.ok(PACKAGE_SCRIPTS[script], `npm run ${script} exists`);
+    });
+});
+
 describe("every workflow", () => {
     const files = fs.readdirSync(WORKFLOWS).filter((name) => /\.ya?ml$/.test(name));
 
-    it("is one of the two this repository documents", () => {
-        assert.deepEqual(files.sort(), ["deploy.yml", "pull-request.yml"]);
+    it("is one of the three this repository documents", () => {
+        assert.deepEqual(files.sort(), ["deploy.yml", "pull-request.yml", "release.yml"]);
     });
 
     for (const file of files) {
