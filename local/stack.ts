@@ -18,7 +18,7 @@ import {
     runProgram,
 } from "./program";
 import { credentialsOf, type LocalPrincipal } from "./iam/principals";
-import { startLocalAccess, type LocalAccess } from "./iam/local-access";
+import { startLocalAccess, type AmendPolicies, type LocalAccess } from "./iam/local-access";
 import { prepareRuntimeModules } from "./lambda/runtime-modules";
 import { s3ClientConfig, startS3rver } from "./servers/s3rver";
 
@@ -108,6 +108,8 @@ export type LocalStackOptions = {
     readonly s3Directory?: string;
     /** Enforce IAM on the program's requests (default true; `npm start -- --no-iam` turns it off). */
     readonly iam?: boolean;
+    /** Changes a role's declared policies before they are enforced (what a statement less would break). */
+    readonly amendPolicies?: AmendPolicies;
 };
 
 /**
@@ -166,6 +168,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
                       accountId: LOCAL_ACCOUNT_ID,
                       servers: { dynamodb: dynamodbServer.endpoint, s3: s3Server.endpoint },
                       declaredStreamArns: declaredStreamArns(run, deployment.streamArns),
+                      ...(options.amendPolicies ? { amendPolicies: options.amendPolicies } : {}),
                   });
         if (access) started.push(access);
         const names = {

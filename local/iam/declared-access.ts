@@ -26,7 +26,14 @@ export const OPERATOR_NAME = "operator";
  * policies docs/bootstrap.md gives operators (placeholders filled from the run's outputs), and
  * each bucket's policy.
  */
-export function declaredAccess(run: ProgramRun, accountId: string): DeclaredAccess {
+export function declaredAccess(
+    run: ProgramRun,
+    accountId: string,
+    amendPolicies: (roleName: string, policies: readonly PolicyDocument[]) => readonly PolicyDocument[] = (
+        _role,
+        policies,
+    ) => policies,
+): DeclaredAccess {
     const region = run.config["aws:region"] ?? "us-east-1";
     const ofType = (type: string) => run.resources.filter((resource) => resource.type === type);
     const users = [...ofType("aws:lambda/function:Function"), ...ofType("aws:sfn/stateMachine:StateMachine")];
@@ -42,7 +49,14 @@ export function declaredAccess(run: ProgramRun, accountId: string): DeclaredAcce
         );
         roles.set(
             name,
-            principalForRole({ name, policies, sessionName: String(user?.state.name ?? name) }, accountId),
+            principalForRole(
+                {
+                    name,
+                    policies: amendPolicies(name, policies),
+                    sessionName: String(user?.state.name ?? name),
+                },
+                accountId,
+            ),
         );
     }
     const bucketPolicies = new Map(
