@@ -6,7 +6,9 @@ import { fillPlaceholders, policyBlocks, type Statement } from "../../local/iam/
 import { actionReference, documentedContext, evaluatedResource } from "../../local/iam/service-reference";
 import { LOCAL_ACCOUNT_ID, PROJECT_ROOT, runProgram, type ProgramRun } from "../../local/program";
 import { existingTables, SINGLE_TABLE_DESIGN } from "../helpers/pulumi-mocks";
+import { declaredAccess } from "../../local/iam/declared-access";
 import { GET_TABLE_CALLS, PROVIDER_CALLS, type ProviderCall } from "./provider-calls";
+import { RUNTIME_CALLS, runtimeCalls, type RuntimeActor } from "./runtime-calls";
 
 const BOOTSTRAP = fs.readFileSync(path.join(PROJECT_ROOT, "docs", "bootstrap.md"), "utf8");
 const SCOPE = { region: "us-east-1", account: LOCAL_ACCOUNT_ID };
@@ -42,6 +44,7 @@ async function denials(
     role: string,
     policies: readonly PolicyDocument[],
     calls: readonly ProviderCall[],
+    bucketPolicies: ReadonlyMap<string, PolicyDocument> = new Map(),
 ): Promise<Denied[]> {
     const denied: Denied[] = [];
     for (const call of calls) {
@@ -58,14 +61,19 @@ async function denials(
             action: reference.action,
             resource: evaluatedResource(reference, call.arn),
             accountId: SCOPE.account,
-            context: documentedContext(reference, call.context ?? {}),
+            context: { ...documentedContext(reference, call.context ?? {}), "aws:SecureTransport": "true" },
             identityPolicies: policies,
+            ...(bucketPolicies.has(bucketOf(call.arn))
+                ? { resourcePolicy: bucketPolicies.get(bucketOf(call.arn))! }
+                : {}),
         });
         if (!decision.allowed)
             denied.push({ call: `${call.phase} ${call.action} ${call.arn}`, reason: decision.reason });
     }
     return denied;
 }
+
+const bucketOf = (arn: string): string => /^arn:aws:s3:::([^/]+)/.exec(arn)?.[1] ?? "";
 
 function providerCalls(run: ProgramRun, phases: readonly string[]): ProviderCall[] {
     return run.resources
@@ -150,6 +158,38 @@ describe("every role, proven against the calls its user makes (the evaluator, do
     });
 
     for (const stack of ["dev", "prod"]) {
+        it(`lets each runtime principal of the ${stack} stack make the calls the local runs recorded, under the policies the program declares (the operator: docs/bootstrap.md's)`, async () => {
+            const run = runs.get(stack)!;
+            const access = declaredAccess(run, SCOPE.account);
+            const roleOf = (logicalName: string) =>
+                String(run.resources.find((resource) => resource.name === logicalName)?.state.name);
+            const principals: Record<RuntimeActor, string> = {
+                handler: roleOf("changefeed-handler-role"),
+                backfillFunction: roleOf("changefeed-backfill-function-role"),
+                stateMachine: roleOf("changefeed-backfill-state-machine-role"),
+                operator: access.operator.name,
+            };
+            const denied: Denied[] = [];
+            for (const actor of Object.keys(RUNTIME_CALLS) as RuntimeActor[]) {
+                const principal =
+                    actor === "operator" ? access.operator : access.roles.get(principals[actor])!;
+                const calls = runtimeCalls(actor, stack).map((call) => {
+                    const [action = "", arn = ""] = call.replace("…", "example").split(" ");
+                    return { phase: "read" as const, action, arn };
+                });
+                denied.push(
+                    ...(await denials(
+                        principal.name,
+                        principal.identityPolicies,
+                        calls,
+                        access.bucketPolicies,
+                    )),
+                );
+            }
+
+            assert.deepEqual(denied, []);
+        });
+
         it(`lets the ${stack} deploy role make every create, read, update and delete call of the ${stack} stack`, async () => {
             const policies = stack === "dev" ? DEV_DEPLOY : DEPLOY;
 

@@ -19,6 +19,7 @@ import { canonicalItem } from "../../local/compare";
 import { startExportBackfill, type RunningExportBackfill } from "../../local/export/start-export-backfill";
 import { startEventSourceMapping, type RunningMapping } from "../../local/mapping/start-mapping";
 import { credentialsOf } from "../../local/iam/principals";
+import { asRuntimeCall, runtimeCalls } from "../iam/runtime-calls";
 import { scanAll } from "../../local/scan";
 import { s3ClientConfig } from "../../local/servers/s3rver";
 import { listKeys } from "../../stack-access/s3-keys";
@@ -115,11 +116,29 @@ describe("backfill from a point-in-time export (on the local stack)", function (
         );
         assert.equal(new Set(archived).size, archived.length, "an item was archived twice");
         assert.equal(archived.length, outcome.summary.items);
+        const callsOf = (principal: string) =>
+            [
+                ...new Set(
+                    stack
+                        .access!.log.calls()
+                        .filter((call) => call.principal === principal && call.allowed)
+                        .map((call) => asRuntimeCall(call.action, call.resource)),
+                ),
+            ].sort();
         assert.deepEqual(
             stack.access!.log.calls().filter((call) => !call.allowed),
             [],
             "the operator, the state machine or the backfill function was denied a call",
         );
+        assert.deepEqual(
+            callsOf(stack.roleOf("changefeed-backfill-function")),
+            runtimeCalls("backfillFunction", "dev"),
+        );
+        assert.deepEqual(
+            callsOf("changefeed-backfill-state-machine-role-dev"),
+            runtimeCalls("stateMachine", "dev"),
+        );
+        assert.deepEqual(callsOf(stack.access!.operator.name), runtimeCalls("operator", "dev"));
 
         const rates = fileRates(backfill, outcome.executionArn);
         this.test!.title += ` (${outcome.summary.items} items, ${outcome.summary.files.total} files: ${Math.round(outcome.summary.items / mapSeconds(backfill, outcome.executionArn))} items/s for the map at MaxConcurrency ${backfill.maxConcurrency}, ${Math.round(rates.median)} items/s per file applier)`;
