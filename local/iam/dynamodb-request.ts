@@ -6,8 +6,10 @@ import type { ArnScope, RequiredAuthorization, ServiceRequest } from "./mapped-r
  * Streams' operations are `dynamodb:` actions too), the resource the table its body names
  * (`TableName`), one per table for batch and transaction operations (`RequestItems`,
  * `TransactItems`), or the stream (`StreamArn`, or the stream a shard iterator was issued for).
- * Condition keys: `dynamodb:LeadingKeys` (partition key values), `dynamodb:Attributes`,
- * `dynamodb:Select`, `dynamodb:ReturnValues`, `dynamodb:ReturnConsumedCapacity`, from the body.
+ * Condition keys: `dynamodb:Attributes` (an item's attribute names), `dynamodb:Select`,
+ * `dynamodb:ReturnValues`, `dynamodb:ReturnConsumedCapacity`, from the body. Not
+ * `dynamodb:LeadingKeys`: which of a key's attributes is the partition key is in the table's key
+ * schema, not the request, and no policy of the program conditions on it.
  *
  * @param streamArnOf turns a stream ARN as DynamoDB Local names it into the one the program declared
  */
@@ -28,11 +30,7 @@ export function dynamodbAuthorizations(
         return [{ action, arn: streamArn ? streamArnOf(streamArn) : "*", context: {} }];
     }
     if (isRecord(body.RequestItems)) {
-        return Object.entries(body.RequestItems).map(([table, items]) => ({
-            action,
-            arn: tableArn(table),
-            context: batchContext(items),
-        }));
+        return Object.keys(body.RequestItems).map((table) => ({ action, arn: tableArn(table), context: {} }));
     }
     if (Array.isArray(body.TransactItems)) {
         return body.TransactItems.flatMap((item: unknown) =>
@@ -81,10 +79,6 @@ function streamOfIterator(iterator: unknown): string | undefined {
 
 function itemContext(body: Body): Record<string, string | readonly string[]> {
     const context: Record<string, string | readonly string[]> = {};
-    const key = isRecord(body.Key) ? body.Key : isRecord(body.Item) ? body.Item : undefined;
-    const leading = key ? Object.values(key).find(isRecord) : undefined;
-    const leadingValue = leading ? Object.values(leading)[0] : undefined;
-    if (typeof leadingValue === "string") context["dynamodb:LeadingKeys"] = [leadingValue];
     if (isRecord(body.Item)) context["dynamodb:Attributes"] = Object.keys(body.Item);
     for (const [field, conditionKey] of [
         ["Select", "dynamodb:Select"],
@@ -94,12 +88,4 @@ function itemContext(body: Body): Record<string, string | readonly string[]> {
         if (typeof body[field] === "string") context[conditionKey] = body[field];
     }
     return context;
-}
-
-function batchContext(items: unknown): Record<string, string | readonly string[]> {
-    const keys = (Array.isArray(items) ? items : [])
-        .map((item: unknown) => (isRecord(item) ? (item.PutRequest ?? item.DeleteRequest ?? item) : {}))
-        .map((request) => itemContext(isRecord(request) ? request : {})["dynamodb:LeadingKeys"] ?? [])
-        .flat();
-    return keys.length > 0 ? { "dynamodb:LeadingKeys": [...new Set(keys)] } : {};
 }
