@@ -22,6 +22,8 @@ polls the source table's stream and drives the packaged handler with the mapping
   --create-source      with a stack that attaches to an existing table (sourceTableName), create
                        that table first if it does not exist (pk S + sk S, stream NEW_AND_OLD_IMAGES),
                        as a team's table would be; --demo does this by itself
+  --no-iam             do not enforce IAM (by default every request of the program's roles and of
+                       the ops commands is authorized against their policies, as AWS would)
   --state-dir <path>   where to keep the local state (default: .local/<stack>/)
   --verbose            also print the function's INFO lines and metrics
   --dynamodb-port <n>  fixed port for DynamoDB Local (default: a free port)
@@ -43,6 +45,7 @@ const FLAGS = {
     "s3-port": { type: "string" },
     chaos: { type: "boolean", default: false },
     "chaos-seed": { type: "string" },
+    "no-iam": { type: "boolean", default: false },
 } as const;
 
 runCommand({
@@ -75,6 +78,7 @@ function options(values: ParsedFlags<typeof FLAGS>): StartOptions {
         events: values.events,
         fresh: values.fresh,
         createSource: values["create-source"] || values.demo,
+        iam: !values["no-iam"],
         ports: {
             dynamodb: integerFlag("dynamodb-port", values["dynamodb-port"], 1, 65_535),
             s3: integerFlag("s3-port", values["s3-port"], 1, 65_535),

@@ -36,8 +36,8 @@ export type LocalClients = { readonly dynamodb: DynamoDBClient; readonly s3: S3C
 
 /** Why each kind of resource that is not created locally can be left out. */
 const NOT_EMULATED: Record<string, string> = {
-    "aws:iam/role:Role": "IAM is not enforced locally",
-    "aws:iam/rolePolicy:RolePolicy": "IAM is not enforced locally",
+    "aws:iam/role:Role": "not created: its policies are enforced by the local IAM gates, unless --no-iam",
+    "aws:iam/rolePolicy:RolePolicy": "not created: enforced by the local IAM gates, unless --no-iam",
     "aws:cloudwatch/logGroup:LogGroup": "the function's logs go to the terminal",
     "aws:cloudwatch/metricAlarm:MetricAlarm":
         "no CloudWatch locally; the function's EMF metrics go to the terminal",
@@ -49,7 +49,7 @@ const NOT_EMULATED: Record<string, string> = {
     "aws:s3/bucketVersioning:BucketVersioning": "s3rver does not enforce bucket settings",
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration":
         "s3rver does not enforce bucket settings",
-    "aws:s3/bucketPolicy:BucketPolicy": "s3rver does not enforce bucket settings",
+    "aws:s3/bucketPolicy:BucketPolicy": "not set on s3rver: enforced by the local IAM gate, unless --no-iam",
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration":
         "s3rver does not enforce bucket settings",
 };

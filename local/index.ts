@@ -33,3 +33,6 @@ export { startExportBackfill, type RunningExportBackfill } from "./export/start-
 // The demo's workload and its checks.
 export { checkDemo, checkFilter, writeDemoWorkload, type DemoKeyAttribute, type DemoKeySchema } from "./demo";
 export { sourceKeySchema } from "./source-key-schema";
+export { accessSummary, type AccessLog, type AccessRecord } from "./iam/access-log";
+export { credentialsOf } from "./iam/principals";
+export type { LocalAccess } from "./iam/local-access";

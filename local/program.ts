@@ -5,7 +5,8 @@ import { PROJECT_ROOT, readStackConfigFile } from "../stack-access/project";
 export { PROJECT_ROOT };
 
 export const PROJECT_NAME = "ddb-changefeed";
-const LOCAL_ACCOUNT_ID = "000000000000";
+/** The account every ARN of a local run is in. */
+export const LOCAL_ACCOUNT_ID = "000000000000";
 
 /** A resource the program declared, with the inputs it was given (Outputs resolved). */
 export type DeclaredResource = {

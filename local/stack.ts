@@ -10,7 +10,15 @@ import { dynamoDBClientConfig, startDynamoDBLocal } from "./servers/dynamodb-loc
 import { LocalFunction } from "./lambda/local-function";
 import { LOCAL_CREDENTIALS } from "../stack-access/local-stack-file";
 import { LOCAL_REGION, type LocalServer } from "./servers/supervision";
-import { declaredFunctionEnvironment, type ProgramRun, readStackConfig, runProgram } from "./program";
+import {
+    declaredFunctionEnvironment,
+    LOCAL_ACCOUNT_ID,
+    type ProgramRun,
+    readStackConfig,
+    runProgram,
+} from "./program";
+import { credentialsOf, type LocalPrincipal } from "./iam/principals";
+import { startLocalAccess, type AmendPolicies, type LocalAccess } from "./iam/local-access";
 import { prepareRuntimeModules } from "./lambda/runtime-modules";
 import { s3ClientConfig, startS3rver } from "./servers/s3rver";
 
@@ -25,6 +33,18 @@ export type LocalStack = {
         readonly streams: DynamoDBStreamsClient;
         readonly s3: S3Client;
     };
+    /**
+     * IAM as enforced on this stack (unless `iam: false`): the gates every principal's request
+     * passes, who may pass, and what was allowed and denied.
+     */
+    readonly access: LocalAccess | undefined;
+    /**
+     * SDK clients that sign as a role the program declares (by the role's name), through the IAM
+     * gates; the stack's own clients when IAM is off. The caller destroys them.
+     */
+    clientsAs(roleName: string): { dynamodb: DynamoDBClient; streams: DynamoDBStreamsClient; s3: S3Client };
+    /** The role a declared function runs with, by the function's logical name (default: the stream handler). */
+    roleOf(declared?: string): string;
     /** The program's function, packaged, talking to the local servers. */
     readonly handler: LocalFunction;
     /**
@@ -86,6 +106,10 @@ export type LocalStackOptions = {
      * directory). The caller owns it: it is not removed on stop.
      */
     readonly s3Directory?: string;
+    /** Enforce IAM on the program's requests (default true; `npm start -- --no-iam` turns it off). */
+    readonly iam?: boolean;
+    /** Changes a role's declared policies before they are enforced (what a statement less would break). */
+    readonly amendPolicies?: AmendPolicies;
 };
 
 /**
@@ -136,6 +160,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
             invoke: answerFromDynamoDBLocal(clients.dynamodb),
         });
         const deployment = await deployLocally(run, clients, workDirectory);
+        const access =
+            options.iam === false
+                ? undefined
+                : await startLocalAccess({
+                      run,
+                      accountId: LOCAL_ACCOUNT_ID,
+                      servers: { dynamodb: dynamodbServer.endpoint, s3: s3Server.endpoint },
+                      declaredStreamArns: declaredStreamArns(run, deployment.streamArns),
+                      ...(options.amendPolicies ? { amendPolicies: options.amendPolicies } : {}),
+                  });
+        if (access) started.push(access);
         const names = {
             sourceTable: String(run.outputs.sourceTableName),
             projectionTable: String(run.outputs.projectionTableName),
@@ -153,11 +188,43 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         if (!handlerFunction) throw new Error("The program declared no stream handler function.");
         const region = run.config["aws:region"] ?? LOCAL_REGION;
         const runtimeModules = prepareRuntimeModules(path.join(workDirectory, "runtime"));
-        const createFunction = (overrides: FunctionOverrides = {}): LocalFunction => {
-            const deployedFunction = overrides.declared
-                ? deployment.functions.find((fn) => fn.resource.name === overrides.declared)
+        const findFunction = (declared: string | undefined) => {
+            const deployedFunction = declared
+                ? deployment.functions.find((fn) => fn.resource.name === declared)
                 : handlerFunction;
-            if (!deployedFunction) throw new Error(`The program declared no function ${overrides.declared}.`);
+            if (!deployedFunction) throw new Error(`The program declared no function ${declared}.`);
+            return deployedFunction;
+        };
+        const roleOf = (declared?: string): string =>
+            String(findFunction(declared).resource.inputs.role).split("/").at(-1) ?? "";
+        const principalOf = (roleName: string): LocalPrincipal => {
+            const principal = access?.roles.get(roleName);
+            if (!principal) throw new Error(`The program declares no role ${roleName}.`);
+            return principal;
+        };
+        const clientsAs = (roleName: string) => {
+            if (!access) return clients;
+            const credentials = credentialsOf(principalOf(roleName));
+            return {
+                dynamodb: new DynamoDBClient({
+                    ...dynamoDBClientConfig(access.endpoints.dynamodb),
+                    credentials,
+                }),
+                streams: new DynamoDBStreamsClient({
+                    ...dynamoDBClientConfig(access.endpoints.dynamodb),
+                    credentials,
+                }),
+                s3: new S3Client({ ...s3ClientConfig(access.endpoints.s3), credentials }),
+            };
+        };
+        const createFunction = (overrides: FunctionOverrides = {}): LocalFunction => {
+            const deployedFunction = findFunction(overrides.declared);
+            // Endpoints pointed elsewhere (a fault proxy in front of a server) bypass the gates, and
+            // the servers accept only their own key.
+            const gated = access && !overrides.dynamodbEndpoint && !overrides.s3Endpoint ? access : undefined;
+            const credentials = gated
+                ? credentialsOf(principalOf(roleOf(overrides.declared)))
+                : { ...LOCAL_CREDENTIALS };
             const inputs = deployedFunction.resource.inputs as {
                 handler: string;
                 timeout: number;
@@ -180,10 +247,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
                 awsEnvironment: {
                     AWS_REGION: region,
                     AWS_DEFAULT_REGION: region,
-                    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-                    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-                    AWS_ENDPOINT_URL_DYNAMODB: overrides.dynamodbEndpoint ?? dynamodbServer.endpoint,
-                    AWS_ENDPOINT_URL_S3: overrides.s3Endpoint ?? s3Server.endpoint,
+                    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+                    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+                    AWS_ENDPOINT_URL_DYNAMODB:
+                        overrides.dynamodbEndpoint ?? gated?.endpoints.dynamodb ?? dynamodbServer.endpoint,
+                    AWS_ENDPOINT_URL_S3: overrides.s3Endpoint ?? gated?.endpoints.s3 ?? s3Server.endpoint,
                     // s3rver predates the SDK's default flexible checksums.
                     AWS_REQUEST_CHECKSUM_CALCULATION: "WHEN_REQUIRED",
                     AWS_RESPONSE_CHECKSUM_VALIDATION: "WHEN_REQUIRED",
@@ -204,6 +272,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
             dynamodbServer,
             s3Server,
             clients,
+            access,
+            clientsAs,
+            roleOf,
             handler,
             createFunction,
             names,
@@ -215,4 +286,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         await stopAll();
         throw error;
     }
+}
+
+/** Each declared table's stream: DynamoDB Local's ARN for it → the ARN the program's policies name. */
+function declaredStreamArns(
+    run: ProgramRun,
+    localStreamArns: ReadonlyMap<string, string>,
+): Map<string, string> {
+    const declared = new Map<string, string>();
+    for (const resource of run.resources) {
+        const local = localStreamArns.get(String(resource.state.name));
+        if (resource.type === "aws:dynamodb/table:Table" && local && resource.state.streamArn) {
+            declared.set(local, String(resource.state.streamArn));
+        }
+    }
+    return declared;
 }

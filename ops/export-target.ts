@@ -31,7 +31,7 @@ export async function resolveExportBackfill(options: TargetOptions): Promise<Res
     if (options.local) {
         const file = readLocalTarget(options);
         if (!file.backfill) throw noStateMachine(`The local stack "${options.stack}"`);
-        const credentials = localClientConfig(file.backfill.endpoint, file.region);
+        const credentials = localClientConfig(file.backfill.endpoint, file.region, file.credentials);
         const clients = {
             dynamodb: new DynamoDBClient({
                 endpoint: file.backfill.endpoint,
@@ -43,7 +43,7 @@ export async function resolveExportBackfill(options: TargetOptions): Promise<Res
                 region: file.region,
                 credentials: credentials.credentials,
             }),
-            s3: new S3Client(localClientConfig(file.s3Endpoint, file.region)),
+            s3: new S3Client(localClientConfig(file.s3Endpoint, file.region, file.credentials)),
         };
         const sourceTable = options.names?.sourceTable ?? file.names.sourceTable;
         const described = await clients.dynamodb.send(new DescribeTableCommand({ TableName: sourceTable }));

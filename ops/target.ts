@@ -120,8 +120,8 @@ export function readLocalTarget(options: Pick<TargetOptions, "stack" | "stateDir
 
 function localClients(file: LocalStackFile): ChangeFeedClients {
     return createChangeFeedClients({
-        dynamodb: localClientConfig(file.dynamodbEndpoint, file.region),
-        s3: localClientConfig(file.s3Endpoint, file.region),
+        dynamodb: localClientConfig(file.dynamodbEndpoint, file.region, file.credentials),
+        s3: localClientConfig(file.s3Endpoint, file.region, file.credentials),
     });
 }
 

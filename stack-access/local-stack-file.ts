@@ -15,6 +15,11 @@ export type LocalStackFile = {
         readonly archiveBucket: string;
         readonly failureBucket: string;
     };
+    /**
+     * The operator's access key, when the local stack enforces IAM: the endpoints are then its
+     * IAM gates, which authorize the ops commands with docs/bootstrap.md's operator policies.
+     */
+    readonly credentials?: LocalCredentials;
     /** The function's environment, as the program declared it. */
     readonly functionEnvironment: Readonly<Record<string, string>>;
     /**
@@ -35,6 +40,8 @@ export type LocalStackFile = {
  */
 export const LOCAL_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } as const;
 
+export type LocalCredentials = { readonly accessKeyId: string; readonly secretAccessKey: string };
+
 export const STACK_FILE_NAME = "stack.json";
 
 /** Where a local stack keeps its state (tables, buckets, checkpoints, its stack file) unless told otherwise. */
@@ -44,15 +51,19 @@ export function defaultLocalStateDirectory(stack: string): string {
 
 /**
  * SDK client settings for an endpoint of a running local stack (its servers, or the endpoint of
- * its backfill from exports): the one credential pair they accept, and what s3rver needs (paths,
+ * its backfill from exports): the credentials given (by default the one pair the servers accept), and what s3rver needs (paths,
  * not virtual hosts; no default checksums, which it predates). The S3 options are ignored by other
  * clients.
  */
-export function localClientConfig(endpoint: string, region: string) {
+export function localClientConfig(
+    endpoint: string,
+    region: string,
+    credentials: LocalCredentials = LOCAL_CREDENTIALS,
+) {
     return {
         endpoint,
         region,
-        credentials: { ...LOCAL_CREDENTIALS },
+        credentials: { ...credentials },
         forcePathStyle: true,
         requestChecksumCalculation: "WHEN_REQUIRED",
         responseChecksumValidation: "WHEN_REQUIRED",

@@ -1,5 +1,6 @@
 import { readSettings } from "../../handler";
 import {
+    accessSummary,
     checkDemo,
     checkFilter,
     declaredFunctionEnvironment,
@@ -76,6 +77,7 @@ Demo summary
   invocations             ${feed.poller.progress.batches} (up to ${feed.functions.peakConcurrency} at once)
   failure destination     ${report.failureObjects} objects, ${report.failedRecords.length} records${listSome(report.failedRecords.map((record) => `${record.eventName} ${JSON.stringify(record.dynamodb?.Keys)}`))}${chaos ? `\n  chaos                   seed ${chaos.seed}: ${chaos.counts.redelivered} batches re-delivered, ${chaos.counts.throttled} invocations throttled, ${chaos.counts.timedOut} timed out` : ""}
   duration                ${seconds} s`);
+    if (stack.access) for (const line of accessSummary(stack.access.log)) console.log(`  ${line}`);
     if (divergences.length === 0) {
         console.log(
             "\nConverged: every change but the poison record is in the projection, and the poison record is in the failure destination.",

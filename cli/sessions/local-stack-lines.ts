@@ -18,6 +18,11 @@ export function printDeployment(stack: LocalStack, stateDirectory: string | unde
     console.log(
         `  function         ${String(deployed?.resource.state.name)} (code archive ${((deployed?.zipBytes ?? 0) / 1024).toFixed(0)} KB zipped, run as on Lambda in its own process)`,
     );
+    console.log(
+        stack.access
+            ? `  IAM              enforced: every role's requests pass a gate (DynamoDB ${stack.access.endpoints.dynamodb}, S3 ${stack.access.endpoints.s3}); --no-iam turns it off`
+            : "  IAM              not enforced (--no-iam)",
+    );
     for (const line of groupNotEmulated(stack.deployment.notEmulated))
         console.log(`  not emulated     ${line}`);
     console.log(

@@ -1,7 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import {
+    accessSummary,
     createChaos,
+    credentialsOf,
     createTeamTable,
     declaredFunctionEnvironment,
     formatProgress,
@@ -37,6 +39,8 @@ export type StartOptions = {
     readonly ports: { dynamodb?: number; s3?: number };
     /** The chaos mode's seed, when it is on. */
     readonly chaosSeed: number | undefined;
+    /** Enforce IAM on the program's and the ops commands' requests. */
+    readonly iam: boolean;
 };
 
 /**
@@ -57,6 +61,7 @@ export async function runLocalStack(options: StartOptions, context: CommandConte
     const stack = await startLocalStack({
         stack: options.stack,
         ports: options.ports,
+        iam: options.iam,
         ...(stateDirectory ? { stateDirectory } : {}),
         ...(options.createSource
             ? {
@@ -85,6 +90,9 @@ export async function runLocalStack(options: StartOptions, context: CommandConte
             await feed?.stop();
             await backfill?.stop();
             await stack.stop();
+            // The demo's summary has these lines already.
+            if (stack.access && !options.demo)
+                for (const line of accessSummary(stack.access.log)) console.log(line);
             console.log("Stopped the mapping, the function's process, DynamoDB Local and s3rver.");
             return code;
         })());
@@ -159,8 +167,9 @@ function publishStack(
         stack: stack.run.stack,
         pid: process.pid,
         region: stack.region,
-        dynamodbEndpoint: stack.dynamodbServer.endpoint,
-        s3Endpoint: stack.s3Server.endpoint,
+        dynamodbEndpoint: stack.access?.endpoints.dynamodb ?? stack.dynamodbServer.endpoint,
+        s3Endpoint: stack.access?.endpoints.s3 ?? stack.s3Server.endpoint,
+        ...(stack.access ? { credentials: credentialsOf(stack.access.operator) } : {}),
         names: { ...stack.names },
         functionEnvironment: declaredFunctionEnvironment(stack.run),
         ...(backfill

@@ -64,10 +64,13 @@ export async function startExportBackfill(
             pool.push(environment);
         }
     };
+    // The state machine reads the manifest and writes the map's results with its own role.
+    const roleName = String(machine.inputs.roleArn).split("/").at(-1) ?? "";
+    const asStateMachine = stack.clientsAs(roleName);
     const runner = new LocalStateMachineRunner({
         stateMachineArn: String(machine.state.arn),
         definition,
-        s3: stack.clients.s3,
+        s3: asStateMachine.s3,
         invoke,
     });
     const pointInTimeRecovery = new Map(
@@ -87,7 +90,8 @@ export async function startExportBackfill(
     const endpoint = await startLocalAwsEndpoint({
         runner,
         exports,
-        dynamodbEndpoint: stack.dynamodbServer.endpoint,
+        // The operator's other DynamoDB calls pass the IAM gate, as its export calls would on AWS.
+        dynamodbEndpoint: stack.access?.endpoints.dynamodb ?? stack.dynamodbServer.endpoint,
     });
     const map = Object.values(definition.States as Record<string, Record<string, unknown>>).find(
         (state) => state.Type === "Map",
@@ -103,6 +107,8 @@ export async function startExportBackfill(
         stop: async () => {
             await endpoint.stop();
             await Promise.all(all.map((fn) => fn.stop()));
+            if (asStateMachine !== stack.clients)
+                Object.values(asStateMachine).forEach((client) => client.destroy());
         },
     };
 }

@@ -63,8 +63,10 @@ export function startEventSourceMapping(stack: LocalStack, options: MappingOptio
     const functions = options.handler
         ? new FunctionPool(options.handler)
         : new FunctionPool(stack.handler, () => stack.createFunction());
+    // On AWS the mapping reads the stream and writes the failure destination with the function's role.
+    const asFunction = stack.clientsAs(stack.roleOf());
     const poller = new LocalEventSourceMapping({
-        streams: stack.clients.streams,
+        streams: asFunction.streams,
         streamArn: stack.sourceStreamArn,
         region: stack.region,
         settings: mapping.settings,
@@ -76,7 +78,7 @@ export function startEventSourceMapping(stack: LocalStack, options: MappingOptio
             : memoryCheckpoints(),
         invoke: (event, invokeOptions) => functions.invoke(event, invokeOptions),
         discard: async (batch, shardId) => {
-            const key = await sendToFailureDestination(stack.clients.s3, failureBucket, batch, {
+            const key = await sendToFailureDestination(asFunction.s3, failureBucket, batch, {
                 mappingUuid: String(resource.state.uuid),
                 functionArn: String(deployed?.resource.state.arn),
                 streamArn: stack.sourceStreamArn,
@@ -111,6 +113,7 @@ export function startEventSourceMapping(stack: LocalStack, options: MappingOptio
         stop: async () => {
             await poller.stop();
             await functions.stop();
+            if (asFunction !== stack.clients) Object.values(asFunction).forEach((client) => client.destroy());
         },
     };
 }

@@ -11,14 +11,17 @@ import {
     UpdateItemCommand,
     type AttributeValue,
 } from "@aws-sdk/client-dynamodb";
-import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { decodeArchiveObject } from "../../handler/archive";
 import { isTombstone, withoutReservedAttributes } from "../../handler/projection-item";
 import { canonicalItem } from "../../local/compare";
 import { startExportBackfill, type RunningExportBackfill } from "../../local/export/start-export-backfill";
 import { startEventSourceMapping, type RunningMapping } from "../../local/mapping/start-mapping";
+import { credentialsOf } from "../../local/iam/principals";
+import { asRuntimeCall, runtimeCalls } from "../iam/runtime-calls";
 import { scanAll } from "../../local/scan";
+import { s3ClientConfig } from "../../local/servers/s3rver";
 import { listKeys } from "../../stack-access/s3-keys";
 import { startLocalStack, type LocalStack } from "../../local/stack";
 import {
@@ -59,12 +62,14 @@ describe("backfill from a point-in-time export (on the local stack)", function (
             itemsPerFile: ITEMS_PER_FILE,
             onFunctionLog: () => undefined,
         }))!;
-        const local = {
-            endpoint: backfill.endpoint,
-            region: stack.region,
-            credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+        // As `npm run backfill -- --local --from-export` runs: the operator's key, through the IAM gates.
+        const credentials = credentialsOf(stack.access!.operator);
+        const local = { endpoint: backfill.endpoint, region: stack.region, credentials };
+        clients = {
+            dynamodb: new DynamoDBClient(local),
+            sfn: new SFNClient(local),
+            s3: new S3Client({ ...s3ClientConfig(stack.access!.endpoints.s3), credentials }),
         };
-        clients = { dynamodb: new DynamoDBClient(local), sfn: new SFNClient(local), s3: stack.clients.s3 };
         const table = await stack.clients.dynamodb.send(
             new DescribeTableCommand({ TableName: stack.names.sourceTable }),
         );
@@ -83,6 +88,7 @@ describe("backfill from a point-in-time export (on the local stack)", function (
         await backfill?.stop();
         clients?.dynamodb.destroy();
         clients?.sfn.destroy();
+        clients?.s3.destroy();
         await stack?.stop();
     });
 
@@ -110,6 +116,29 @@ describe("backfill from a point-in-time export (on the local stack)", function (
         );
         assert.equal(new Set(archived).size, archived.length, "an item was archived twice");
         assert.equal(archived.length, outcome.summary.items);
+        const callsOf = (principal: string) =>
+            [
+                ...new Set(
+                    stack
+                        .access!.log.calls()
+                        .filter((call) => call.principal === principal && call.allowed)
+                        .map((call) => asRuntimeCall(call.action, call.resource)),
+                ),
+            ].sort();
+        assert.deepEqual(
+            stack.access!.log.calls().filter((call) => !call.allowed),
+            [],
+            "the operator, the state machine or the backfill function was denied a call",
+        );
+        assert.deepEqual(
+            callsOf(stack.roleOf("changefeed-backfill-function")),
+            runtimeCalls("backfillFunction", "dev"),
+        );
+        assert.deepEqual(
+            callsOf("changefeed-backfill-state-machine-role-dev"),
+            runtimeCalls("stateMachine", "dev"),
+        );
+        assert.deepEqual(callsOf(stack.access!.operator.name), runtimeCalls("operator", "dev"));
 
         const rates = fileRates(backfill, outcome.executionArn);
         this.test!.title += ` (${outcome.summary.items} items, ${outcome.summary.files.total} files: ${Math.round(outcome.summary.items / mapSeconds(backfill, outcome.executionArn))} items/s for the map at MaxConcurrency ${backfill.maxConcurrency}, ${Math.round(rates.median)} items/s per file applier)`;

@@ -10,10 +10,26 @@ import { startEventSourceMapping } from "../../local/mapping/start-mapping";
 import { checkDemo, writeDemoWorkload } from "../../local/demo";
 import { dynamoDBClientConfig } from "../../local/servers/dynamodb-local";
 import { findFreePort } from "../../local/servers/free-port";
-import { startLocalStack } from "../../local/stack";
+import { accessSummary } from "../../local/iam/access-log";
+import { asRuntimeCall, runtimeCalls } from "../iam/runtime-calls";
+import { startLocalStack, type LocalStack } from "../../local/stack";
 import { runStart, stillRunning } from "../helpers/processes";
 
 const ORDER_KEY = { partitionKey: { name: "id", type: "S" } } as const;
+
+/** A principal's distinct calls, as the IAM gate saw them, in the form of test/iam/runtime-calls.ts. */
+function callsOf(stack: LocalStack, principal: string): { allowed: string[]; denied: string[] } {
+    const calls = stack.access!.log.calls().filter((call) => call.principal === principal);
+    const distinct = (allowed: boolean) =>
+        [
+            ...new Set(
+                calls
+                    .filter((call) => call.allowed === allowed)
+                    .map((call) => asRuntimeCall(call.action, call.resource)),
+            ),
+        ].sort();
+    return { allowed: distinct(true), denied: distinct(false) };
+}
 
 describe("the local stack's change feed (in process)", function () {
     this.timeout(120_000);
@@ -81,6 +97,67 @@ describe("the local stack's change feed (in process)", function () {
             assert.equal(batchInfo.startSequenceNumber, failed.dynamodb?.SequenceNumber);
             assert.equal(batchInfo.endSequenceNumber, failed.dynamodb?.SequenceNumber);
             assert.deepEqual(JSON.parse(record.payload), { Records: [failed] });
+            // IAM was enforced on every call of the function and its mapping, and allowed each one.
+            assert.deepEqual(callsOf(stack, stack.roleOf()), {
+                allowed: runtimeCalls("handler", "dev"),
+                denied: [],
+            });
+        } finally {
+            await feed.stop();
+            await stack.stop();
+        }
+    });
+
+    it("with WriteProjection removed from the handler's policy, denies its writes as AWS would: its records fail with AccessDenied and reach the failure destination", async () => {
+        const logs: string[] = [];
+        const stack = await startLocalStack({
+            stack: "dev",
+            onFunctionLog: (line) => logs.push(line),
+            amendPolicies: (role, policies) =>
+                role !== "changefeed-handler-role-dev"
+                    ? policies
+                    : policies.map((policy) => ({
+                          ...policy,
+                          Statement: (policy.Statement as { Sid?: string }[]).filter(
+                              (statement) => statement.Sid !== "WriteProjection",
+                          ),
+                      })),
+        });
+        const feed = startEventSourceMapping(stack);
+        try {
+            for (const id of ["a", "b", "c"]) {
+                await stack.clients.dynamodb.send(
+                    new PutItemCommand({ TableName: stack.names.sourceTable, Item: { id: { S: id } } }),
+                );
+            }
+            await feed.poller.whenIdle();
+
+            const failedKeys: string[] = [];
+            for (const key of feed.failureObjects) {
+                const object = await stack.clients.s3.send(
+                    new GetObjectCommand({ Bucket: feed.failureBucket, Key: key }),
+                );
+                const payload = JSON.parse(
+                    (JSON.parse(await object.Body!.transformToString()) as { payload: string }).payload,
+                ) as { Records: { dynamodb: { Keys: { id: { S: string } } } }[] };
+                failedKeys.push(...payload.Records.map((record) => record.dynamodb.Keys.id.S));
+            }
+            assert.deepEqual(failedKeys.sort(), ["a", "b", "c"]);
+            assert.equal(feed.poller.progress.failed, 3);
+            const denial =
+                "AccessDeniedException: User: arn:aws:sts::000000000000:assumed-role/changefeed-handler-role-dev/changefeed-handler-dev " +
+                "is not authorized to perform: dynamodb:PutItem on resource: arn:aws:dynamodb:us-east-1:000000000000:table/changefeed-projection-dev " +
+                "because no identity-based policy allows the dynamodb:PutItem action";
+            assert.ok(
+                logs.some((line) => line.includes(denial)),
+                `no record failed with the denial:\n${logs.slice(0, 3).join("\n")}`,
+            );
+            const [total, handlerLine] = accessSummary(stack.access!.log);
+            assert.match(String(total), /^IAM: [\d,]+ requests allowed, [1-9][\d,]* denied$/);
+            assert.match(
+                String(handlerLine),
+                /^ {2}changefeed-handler-role-dev: [\d,]+ allowed, [1-9][\d,]* denied$/,
+            );
         } finally {
             await feed.stop();
             await stack.stop();
@@ -174,6 +251,7 @@ describe("npm start (the command a newcomer runs)", function () {
         assert.match(run.output(), /Demo summary/);
         assert.match(run.output(), /failure destination\s+1 objects, 1 records/);
         assert.match(run.output(), /Converged: every change but the poison record is in the projection/);
+        assert.match(run.output(), /IAM: [\d,]+ requests allowed, 0 denied\n +changefeed-handler-role-dev: /);
         assert.ok(
             run.descendants.size >= 3,
             `expected the servers and the function's process, saw ${[...run.descendants]}`,
@@ -217,6 +295,7 @@ describe("npm start (the command a newcomer runs)", function () {
             Number(redelivered) + Number(throttled) + Number(timedOut) > 0,
             `chaos did nothing:\n${run.output()}`,
         );
+        assert.match(run.output(), /IAM: [\d,]+ requests allowed, 0 denied/);
         assert.deepEqual(stillRunning(run.descendants), []);
         this.test!.title += ` (${redelivered} re-delivered, ${throttled} throttled, ${timedOut} timed out)`;
     });
@@ -292,6 +371,10 @@ describe("npm start (the command a newcomer runs)", function () {
         );
         assert.match(run.output(), /Converged: every change but the poison record is in the projection/);
         assert.match(run.output(), /the mapping filtered out exactly the changes no route needs/);
+        assert.match(
+            run.output(),
+            /IAM: [\d,]+ requests allowed, 0 denied\n +changefeed-handler-role-adopt: /,
+        );
         assert.deepEqual(stillRunning(run.descendants), []);
     });
 
