@@ -7,24 +7,28 @@
  * export const ordersProjection = orders.projectionTable.name;
  */
 export { CHANGE_FEED_TYPE, ChangeFeed, type ChangeFeedOptions } from "./change-feed";
-// Values stay ChangeFeed, readConfig and ConfigError: the args' shapes are types, written as plain
-// objects and string literals (the enums' values), as every language's SDK writes them.
+// The args are plain data, as every language's SDK writes them; for TypeScript programs, the enums'
+// values as objects and helpers that build a key attribute and each kind of route match.
 export {
+    ArchiveScope,
     ConfigError,
+    KeyAttributeType,
+    StartingPosition,
+    TtlExpirationMode,
+    keyAttribute,
     readConfig,
-    type ArchiveScope,
     type ChangeFeedArgs,
     type ChangeFeedConfig,
     type KeyAttribute,
-    type KeyAttributeType,
-    type StartingPosition,
-    type TtlExpirationMode,
 } from "./config";
-export type {
-    AttributeEqualsMatch,
-    AttributeSelection,
-    KeyPrefixMatch,
-    Route,
-    RouteConfig,
-    RouteMatch,
+export {
+    attributeEquals,
+    keyPrefix,
+    matchAll,
+    type AttributeEqualsMatch,
+    type AttributeSelection,
+    type KeyPrefixMatch,
+    type Route,
+    type RouteConfig,
+    type RouteMatch,
 } from "./routes";

@@ -117,15 +117,23 @@ describe("examples/two-tables: two ChangeFeeds in a program that installed this 
         }
     });
 
-    it("exports ChangeFeed, readConfig and ConfigError from its entry, and nothing deeper", () => {
+    it("exports ChangeFeed, readConfig, ConfigError and the args' enums and helpers from its entry, and nothing deeper", () => {
         const entry = require(require.resolve(PACKAGE_NAME, { paths: [consumer] })) as Record<
             string,
             unknown
         >;
         assert.deepEqual(Object.keys(entry).sort(), [
+            "ArchiveScope",
             "CHANGE_FEED_TYPE",
             "ChangeFeed",
             "ConfigError",
+            "KeyAttributeType",
+            "StartingPosition",
+            "TtlExpirationMode",
+            "attributeEquals",
+            "keyAttribute",
+            "keyPrefix",
+            "matchAll",
             "readConfig",
         ]);
         assert.equal(entry.CHANGE_FEED_TYPE, CHANGE_FEED);
