@@ -27,7 +27,9 @@ export function dynamodbAuthorizations(
     const action = `dynamodb:${operation}`;
     const body = jsonBody(request);
     const tableArn = (name: string): string =>
-        name.startsWith("arn:") ? name : `arn:aws:dynamodb:${scope.region}:${scope.accountId}:table/${name}`;
+        name.startsWith("arn:")
+            ? name.replace(DYNAMODB_LOCAL_ARN, `arn:aws:dynamodb:${scope.region}:`)
+            : `arn:aws:dynamodb:${scope.region}:${scope.accountId}:table/${name}`;
     if (target.startsWith("DynamoDBStreams_")) {
         const streamArn =
             typeof body.StreamArn === "string" ? body.StreamArn : streamOfIterator(body.ShardIterator);
@@ -61,6 +63,9 @@ function exportDestination(body: Body): RequiredAuthorization[] {
 }
 
 const EXPORT_WRITE_ACTIONS = ["s3:PutObject", "s3:PutObjectAcl", "s3:AbortMultipartUpload"] as const;
+
+/** DynamoDB Local names its region `ddblocal` in the ARNs it hands out (a table's, so an export's); the program's are in the stack's region. */
+const DYNAMODB_LOCAL_ARN = /^arn:aws:dynamodb:ddblocal:/;
 
 const TRANSACT_ACTIONS: Readonly<Record<string, string>> = {
     Put: "PutItem",

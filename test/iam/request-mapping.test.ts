@@ -122,6 +122,15 @@ describe("an export request, as the IAM authorizations it needs", () => {
         );
     });
 
+    it("names a table or export ARN DynamoDB Local handed out in the stack's region", () => {
+        assert.deepEqual(
+            authorizations("DescribeExport", {
+                ExportArn: "arn:aws:dynamodb:ddblocal:000000000000:table/source/export/1-a",
+            }),
+            [`dynamodb:DescribeExport ${TABLE}/source/export/1-a`],
+        );
+    });
+
     it("names the export for DescribeExport and the table for DescribeContinuousBackups", () => {
         assert.deepEqual(
             [
