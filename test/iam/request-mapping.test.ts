@@ -146,7 +146,7 @@ describe("a Step Functions request, as the IAM authorization it needs", () => {
     const STATES = "arn:aws:states:us-east-1:000000000000";
     const MACHINE = `${STATES}:stateMachine:backfill`;
     const EXECUTION = `${STATES}:execution:backfill:run-1`;
-    const MAP_RUN = `${STATES}:mapRun:backfill/ApplyDataFiles:0d6c`;
+    const MAP_RUN = `${STATES}:mapRun:backfill/DataFiles:0d6c`;
     const authorization = (operation: string, body: unknown) =>
         statesAuthorizations(dynamodbRequest(operation, body, "AWSStepFunctions"));
 

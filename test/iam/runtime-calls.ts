@@ -36,7 +36,7 @@ export const RUNTIME_CALLS = {
         "s3:PutObject arn:aws:s3:::changefeed-backfill-exports-<stack>/exports/…",
         "s3:PutObjectAcl arn:aws:s3:::changefeed-backfill-exports-<stack>/exports/…",
         "states:DescribeExecution arn:aws:states:us-east-1:000000000000:execution:changefeed-backfill-state-machine-<stack>:…",
-        "states:DescribeMapRun arn:aws:states:us-east-1:000000000000:mapRun:changefeed-backfill-state-machine-<stack>/ApplyDataFiles:…",
+        "states:DescribeMapRun arn:aws:states:us-east-1:000000000000:mapRun:changefeed-backfill-state-machine-<stack>/DataFiles:…",
         "states:ListExecutions arn:aws:states:us-east-1:000000000000:stateMachine:changefeed-backfill-state-machine-<stack>",
         "states:ListMapRuns arn:aws:states:us-east-1:000000000000:execution:changefeed-backfill-state-machine-<stack>:…",
         "states:StartExecution arn:aws:states:us-east-1:000000000000:stateMachine:changefeed-backfill-state-machine-<stack>",
