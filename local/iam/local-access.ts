@@ -66,7 +66,9 @@ function administrator(accountId: string): LocalPrincipal {
  * Starts a gate in front of DynamoDB Local and one in front of s3rver that authorize each request
  * of the program's roles and the operator against the policies the program declares (and the
  * operator's in docs/bootstrap.md), and of the account's administrator (the servers' own key).
- * Other keys are refused, as AWS refuses an unknown key.
+ * Other keys are refused, as AWS refuses an unknown key. The same decisions, recorded in the same
+ * log, serve the calls the local stack answers itself (`authorize`: Step Functions, DynamoDB
+ * exports) and those a role makes inside it (`authorizeAs`: the state machine invoking a function).
  */
 export async function startLocalAccess(options: LocalAccessOptions): Promise<LocalAccess> {
     const access = declaredAccess(options.run, options.accountId, options.amendPolicies);
