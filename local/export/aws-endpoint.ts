@@ -1,5 +1,6 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import { sendRefusal, type RequestAuthorizer } from "../iam/access-gate";
 import { serviceError, type LocalExportService } from "./export-service";
 import type { Execution, LocalStateMachineRunner, MapRun } from "./state-machine-runner";
 
@@ -11,6 +12,8 @@ export type LocalAwsEndpointOptions = {
     readonly exports: LocalExportService;
     /** DynamoDB Local, which answers every other DynamoDB call. */
     readonly dynamodbEndpoint: string;
+    /** Authorizes each call the endpoint answers itself, as the caller's key says who it is (absent: no IAM). */
+    readonly authorize?: RequestAuthorizer;
 };
 
 type Body = Record<string, unknown>;
@@ -38,6 +41,8 @@ function executionSummary(found: Execution) {
  * machine runner), and DynamoDB's ExportTableToPointInTime, DescribeExport and
  * DescribeContinuousBackups (answered by the local export service); every other DynamoDB call
  * goes on to DynamoDB Local. So the command's AWS SDK code runs unchanged against the local stack.
+ * With `authorize`, each call it answers itself is authorized first, as AWS would (a call it
+ * forwards is authorized by the gate it is forwarded to), and a refused one gets AWS's answer.
  */
 export async function startLocalAwsEndpoint(options: LocalAwsEndpointOptions): Promise<LocalAwsEndpoint> {
     const { runner, exports } = options;
@@ -164,16 +169,21 @@ export async function startLocalAwsEndpoint(options: LocalAwsEndpointOptions): P
                         target === "DynamoDB_20120810.DescribeContinuousBackups"
                             ? exports.pointInTimeRecovery(String(body.TableName))
                             : undefined;
-                    if (declared !== undefined) {
-                        const status = declared ? "ENABLED" : "DISABLED";
-                        return reply(200, {
-                            ContinuousBackupsDescription: {
-                                ContinuousBackupsStatus: status,
-                                PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: status },
-                            },
-                        });
-                    }
-                    const handler = handlers[target];
+                    const handler = Object.hasOwn(handlers, target) ? handlers[target] : undefined;
+                    const refusal =
+                        (handler !== undefined || declared !== undefined) && options.authorize
+                            ? await options.authorize(
+                                  target.startsWith("AWSStepFunctions.") ? "states" : "dynamodb",
+                                  {
+                                      method: request.method ?? "POST",
+                                      url: request.url ?? "/",
+                                      headers: request.headers,
+                                      body: raw,
+                                  },
+                              )
+                            : undefined;
+                    if (refusal) return sendRefusal(response, refusal);
+                    if (declared !== undefined) return reply(200, continuousBackups(declared));
                     if (handler) return reply(200, await handler(body));
                     if (target.startsWith("DynamoDB_20120810."))
                         return await forward(options.dynamodbEndpoint, request, raw, response);
@@ -200,6 +210,16 @@ export async function startLocalAwsEndpoint(options: LocalAwsEndpointOptions): P
                 server.closeAllConnections();
                 server.close(() => resolve());
             }),
+    };
+}
+
+function continuousBackups(enabled: boolean): Record<string, unknown> {
+    const status = enabled ? "ENABLED" : "DISABLED";
+    return {
+        ContinuousBackupsDescription: {
+            ContinuousBackupsStatus: status,
+            PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: status },
+        },
     };
 }
 

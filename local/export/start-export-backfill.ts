@@ -30,7 +30,9 @@ export type ExportBackfillOptions = {
  * interpreted by the local runner (which refuses what it does not implement), every child
  * workflow invokes the program's backfill function in a Lambda-like process of its own (at most
  * the map's MaxConcurrency of them, reused warm), and exports of DynamoDB Local's tables are
- * written to s3rver in DynamoDB's layout. Returns undefined when the program declared no state
+ * written to s3rver in DynamoDB's layout. With IAM enforced, the endpoint authorizes the
+ * operator's Step Functions and export calls, and the runner each invocation as the state
+ * machine's role. Returns undefined when the program declared no state
  * machine (pointInTimeRecovery off).
  */
 export async function startExportBackfill(
@@ -67,11 +69,14 @@ export async function startExportBackfill(
     // The state machine reads the manifest and writes the map's results with its own role.
     const roleName = String(machine.inputs.roleArn).split("/").at(-1) ?? "";
     const asStateMachine = stack.clientsAs(roleName);
+    const access = stack.access;
     const runner = new LocalStateMachineRunner({
         stateMachineArn: String(machine.state.arn),
         definition,
         s3: asStateMachine.s3,
         invoke,
+        // It invokes the function as its role, as Step Functions does.
+        ...(access ? { authorize: (call) => access.authorizeAs(roleName, call) } : {}),
     });
     const pointInTimeRecovery = new Map(
         stack.run.resources
@@ -91,7 +96,8 @@ export async function startExportBackfill(
         runner,
         exports,
         // The operator's other DynamoDB calls pass the IAM gate, as its export calls would on AWS.
-        dynamodbEndpoint: stack.access?.endpoints.dynamodb ?? stack.dynamodbServer.endpoint,
+        dynamodbEndpoint: access?.endpoints.dynamodb ?? stack.dynamodbServer.endpoint,
+        ...(access ? { authorize: access.authorize } : {}),
     });
     const map = Object.values(definition.States as Record<string, Record<string, unknown>>).find(
         (state) => state.Type === "Map",

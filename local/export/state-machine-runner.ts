@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { RequiredAuthorization } from "../iam/mapped-request";
 import type { Invocation } from "../lambda/local-function";
 import { assertSupported, evaluateTemplate, readPath, type PathContext } from "./asl-subset";
 
@@ -62,12 +63,21 @@ export type StateMachineRunnerOptions = {
     readonly s3: S3Client;
     /** Invokes a function by ARN, as Lambda would (`lambda:invoke`). */
     readonly invoke: (functionArn: string, payload: unknown) => Promise<Invocation>;
+    /**
+     * Authorizes a call the state machine makes as its role (`lambda:InvokeFunction` before each
+     * invocation), as IAM would; answers AWS's denial message, or undefined when it is allowed.
+     * Absent: every call is allowed.
+     */
+    readonly authorize?: (authorization: RequiredAuthorization) => Promise<string | undefined>;
     /** Scales Retry intervals (tests: 0). */
     readonly retryDelayScale?: number;
 };
 
 /** The error AWS reports when a Map Run fails more items than it tolerates. */
 export const EXCEED_TOLERATED_FAILURE = "States.ExceedToleratedFailureThreshold";
+
+/** What Step Functions reports when Lambda refuses the invocation (access denied included). */
+export const LAMBDA_SERVICE_EXCEPTION = "Lambda.AWSLambdaException";
 
 /** A child workflow may loop (a file resumed over invocations), but never forever. */
 const MAX_TRANSITIONS = 10_000;
@@ -349,32 +359,54 @@ export class LocalStateMachineRunner {
         }[];
         const attempts = new Map<number, number>();
         for (;;) {
-            const invocation = await this.options.invoke(parameters.FunctionName, parameters.Payload);
-            if (invocation.ok) {
-                return { result: { ExecutedVersion: "$LATEST", Payload: invocation.value, StatusCode: 200 } };
-            }
-            const error = invocation.timedOut ? "Sandbox.Timedout" : invocation.error.errorType;
+            const outcome = await this.invokeOnce(parameters.FunctionName, parameters.Payload);
+            if ("result" in outcome) return outcome;
             const index = retriers.findIndex(
                 (retrier) =>
-                    retrier.ErrorEquals.includes(error) || retrier.ErrorEquals.includes("States.ALL"),
+                    retrier.ErrorEquals.includes(outcome.error) || retrier.ErrorEquals.includes("States.ALL"),
             );
             const retrier = retriers[index];
             const attempt = (attempts.get(index) ?? 0) + 1;
-            if (!retrier || attempt > (retrier.MaxAttempts ?? 3)) {
-                return {
-                    error,
-                    cause: JSON.stringify({
-                        errorType: invocation.error.errorType,
-                        errorMessage: invocation.error.errorMessage,
-                    }),
-                };
-            }
+            if (!retrier || attempt > (retrier.MaxAttempts ?? 3)) return outcome;
             attempts.set(index, attempt);
             const seconds = (retrier.IntervalSeconds ?? 1) * (retrier.BackoffRate ?? 2) ** (attempt - 1);
             await new Promise((resolve) =>
                 setTimeout(resolve, seconds * 1000 * (this.options.retryDelayScale ?? 1)),
             );
         }
+    }
+
+    /**
+     * One Invoke as the state machine's role: refused by IAM, it fails as Step Functions reports
+     * Lambda's AccessDeniedException (`Lambda.AWSLambdaException`, the message as its cause); a
+     * function error fails with the function's errorType.
+     */
+    private async invokeOnce(
+        functionArn: string,
+        payload: unknown,
+    ): Promise<{ result: unknown } | { error: string; cause: string }> {
+        const denial = await this.options.authorize?.({
+            action: "lambda:InvokeFunction",
+            arn: functionArn,
+            context: {},
+        });
+        if (denial) {
+            return {
+                error: LAMBDA_SERVICE_EXCEPTION,
+                cause: `${denial} (Service: Lambda, Status Code: 403, Request ID: ${randomUUID()})`,
+            };
+        }
+        const invocation = await this.options.invoke(functionArn, payload);
+        if (invocation.ok) {
+            return { result: { ExecutedVersion: "$LATEST", Payload: invocation.value, StatusCode: 200 } };
+        }
+        return {
+            error: invocation.timedOut ? "Sandbox.Timedout" : invocation.error.errorType,
+            cause: JSON.stringify({
+                errorType: invocation.error.errorType,
+                errorMessage: invocation.error.errorMessage,
+            }),
+        };
     }
 
     /** The results in ResultWriter's layout: a manifest and one JSON array per status. */

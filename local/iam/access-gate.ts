@@ -7,14 +7,13 @@ import type { PolicyDocument, PolicyEvaluator } from "./evaluator";
 import type { ArnScope, RequiredAuthorization, ServiceRequest } from "./mapped-request";
 import type { LocalPrincipal } from "./principals";
 import { s3Authorizations } from "./s3-request";
+import { statesAuthorizations } from "./states-request";
 import { actionReference, documentedContext, evaluatedResource } from "./service-reference";
 
-export type GatedService = "dynamodb" | "s3";
+export type GatedService = "dynamodb" | "s3" | "states";
 
-export type AccessGateOptions = {
-    /** The server the gate stands in front of (DynamoDB Local or s3rver). */
-    readonly target: string;
-    readonly service: GatedService;
+/** Who may pass, and how their requests are decided and recorded. */
+export type AuthorizerOptions = {
     readonly scope: ArnScope;
     readonly principals: readonly LocalPrincipal[];
     /** Bucket policies, by bucket name (S3 only). */
@@ -23,9 +22,63 @@ export type AccessGateOptions = {
     readonly log: AccessLog;
     /** A stream ARN as DynamoDB Local names it → the one the program declared. */
     readonly streamArnOf?: (localArn: string) => string;
+};
+
+export type AccessGateOptions = AuthorizerOptions & {
+    /** The server the gate stands in front of (DynamoDB Local or s3rver). */
+    readonly target: string;
+    readonly service: "dynamodb" | "s3";
     /** The access key the server itself accepts, which an allowed S3 request is forwarded with. */
     readonly serverAccessKeyId?: string;
 };
+
+/** AWS's answer to a request it refuses: a denial, or an access key it does not know. */
+export type RefusalAnswer = {
+    readonly status: number;
+    readonly headers: Readonly<Record<string, string | number>>;
+    /** Absent for an S3 HEAD request, whose error has no body. */
+    readonly body?: string;
+};
+
+/** Authorizes one request of a service as AWS would: undefined when it may pass, else AWS's answer. */
+export type RequestAuthorizer = (
+    service: GatedService,
+    request: ServiceRequest,
+) => Promise<RefusalAnswer | undefined>;
+
+/**
+ * The decision every gate makes: the caller is the principal whose access key signed the
+ * request, the request becomes the IAM authorizations it needs, each evaluated against the
+ * principal's identity policies (and the bucket's policy), and each recorded in the access log.
+ */
+export function requestAuthorizer(options: AuthorizerOptions): RequestAuthorizer {
+    const byKey = new Map(options.principals.map((principal) => [principal.accessKeyId, principal]));
+    return async (service, request) => {
+        const accessKeyId = accessKeyOf(request);
+        const principal = accessKeyId ? byKey.get(accessKeyId) : undefined;
+        if (!principal) {
+            options.log.record(accessKeyId ?? "(unsigned)", "(any)", "*", false, "unknown access key");
+            return unknownKeyAnswer(service, request.method);
+        }
+        const denial = await firstDenial(principal, authorizationsOf(service, request, options), options);
+        return denial ? denialAnswer(service, request.method, denial) : undefined;
+    };
+}
+
+/**
+ * Authorizes a call a principal makes inside the local stack, where no HTTP request carries it
+ * (a state machine invoking a function), recorded like the gates' calls.
+ *
+ * @returns AWS's denial message, or undefined when the call is allowed
+ */
+export async function authorizeCall(
+    principal: LocalPrincipal,
+    authorization: RequiredAuthorization,
+    options: AuthorizerOptions,
+): Promise<string | undefined> {
+    const denial = await firstDenial(principal, [authorization], options);
+    return denial ? denialMessage(denial) : undefined;
+}
 
 export type AccessGate = {
     readonly endpoint: string;
@@ -47,7 +100,7 @@ export type AccessGate = {
 export async function startAccessGate(options: AccessGateOptions): Promise<AccessGate> {
     const target = new URL(options.target);
     const agent = new http.Agent({ keepAlive: true });
-    const byKey = new Map(options.principals.map((principal) => [principal.accessKeyId, principal]));
+    const authorize = requestAuthorizer(options);
 
     const server = http.createServer((request, response) => {
         void (async () => {
@@ -59,16 +112,9 @@ export async function startAccessGate(options: AccessGateOptions): Promise<Acces
                 headers: request.headers,
                 body: Buffer.concat(chunks),
             };
-            const accessKeyId = accessKeyOf(received);
-            const principal = accessKeyId ? byKey.get(accessKeyId) : undefined;
-            if (!principal) {
-                options.log.record(accessKeyId ?? "(unsigned)", "(any)", "*", false, "unknown access key");
-                sendUnknownKey(response, options.service, received.method);
-                return;
-            }
-            const denial = await firstDenial(principal, authorizationsOf(received, options), options);
-            if (denial) {
-                sendDenial(response, options.service, received.method, denial);
+            const refusal = await authorize(options.service, received);
+            if (refusal) {
+                sendRefusal(response, refusal);
                 return;
             }
             forward(
@@ -95,10 +141,14 @@ export async function startAccessGate(options: AccessGateOptions): Promise<Acces
     };
 }
 
-function authorizationsOf(request: ServiceRequest, options: AccessGateOptions): RequiredAuthorization[] {
-    return options.service === "s3"
-        ? s3Authorizations(request)
-        : dynamodbAuthorizations(request, options.scope, options.streamArnOf ?? ((arn) => arn));
+function authorizationsOf(
+    service: GatedService,
+    request: ServiceRequest,
+    options: AuthorizerOptions,
+): RequiredAuthorization[] {
+    if (service === "s3") return s3Authorizations(request);
+    if (service === "states") return statesAuthorizations(request);
+    return dynamodbAuthorizations(request, options.scope, options.streamArnOf ?? ((arn) => arn));
 }
 
 type Denial = {
@@ -111,7 +161,7 @@ type Denial = {
 async function firstDenial(
     principal: LocalPrincipal,
     authorizations: readonly RequiredAuthorization[],
-    options: AccessGateOptions,
+    options: AuthorizerOptions,
 ): Promise<Denial | undefined> {
     for (const authorization of authorizations) {
         const reference = await actionReference(authorization.action);
@@ -176,55 +226,65 @@ export function denialMessage(denial: Denial): string {
     return `User: ${denial.principal.arn} is not authorized to perform: ${denial.action} on resource: ${denial.resource} ${denial.reason}`;
 }
 
-function sendDenial(
-    response: http.ServerResponse,
-    service: GatedService,
-    method: string,
-    denial: Denial,
-): void {
-    if (service === "dynamodb") {
-        sendJson(response, "AccessDeniedException", { Message: denialMessage(denial) });
-        return;
-    }
-    sendS3Error(response, method, "AccessDenied", "Access Denied");
+/** Sends a refused request AWS's answer. */
+export function sendRefusal(response: http.ServerResponse, refusal: RefusalAnswer): void {
+    response.writeHead(refusal.status, refusal.headers);
+    response.end(refusal.body);
 }
 
-function sendUnknownKey(response: http.ServerResponse, service: GatedService, method: string): void {
-    if (service === "dynamodb") {
-        sendJson(response, "UnrecognizedClientException", {
-            message: "The security token included in the request is invalid.",
+/**
+ * DynamoDB: HTTP 400 `com.amazon.coral.service#AccessDeniedException` with `Message`; Step
+ * Functions: HTTP 400 `AccessDeniedException` with `message`; S3: HTTP 403 `AccessDenied`.
+ */
+function denialAnswer(service: GatedService, method: string, denial: Denial): RefusalAnswer {
+    if (service === "dynamodb")
+        return jsonAnswer("com.amazon.coral.service#AccessDeniedException", {
+            Message: denialMessage(denial),
         });
-        return;
-    }
-    sendS3Error(
-        response,
-        method,
-        "InvalidAccessKeyId",
-        "The AWS Access Key Id you provided does not exist in our records.",
+    if (service === "states") return jsonAnswer("AccessDeniedException", { message: denialMessage(denial) });
+    return s3ErrorAnswer(method, "AccessDenied", "Access Denied");
+}
+
+function unknownKeyAnswer(service: GatedService, method: string): RefusalAnswer {
+    if (service === "s3")
+        return s3ErrorAnswer(
+            method,
+            "InvalidAccessKeyId",
+            "The AWS Access Key Id you provided does not exist in our records.",
+        );
+    return jsonAnswer(
+        `${service === "dynamodb" ? "com.amazon.coral.service#" : ""}UnrecognizedClientException`,
+        { message: "The security token included in the request is invalid." },
     );
 }
 
-function sendJson(response: http.ServerResponse, type: string, fields: Record<string, string>): void {
-    const body = JSON.stringify({ __type: `com.amazon.coral.service#${type}`, ...fields });
-    response.writeHead(400, {
-        "content-type": "application/x-amz-json-1.0",
-        "x-amzn-requestid": randomUUID(),
-        "content-length": Buffer.byteLength(body),
-    });
-    response.end(body);
+function jsonAnswer(type: string, fields: Record<string, string>): RefusalAnswer {
+    const body = JSON.stringify({ __type: type, ...fields });
+    return {
+        status: 400,
+        headers: {
+            "content-type": "application/x-amz-json-1.0",
+            "x-amzn-requestid": randomUUID(),
+            "content-length": Buffer.byteLength(body),
+        },
+        body,
+    };
 }
 
-function sendS3Error(response: http.ServerResponse, method: string, code: string, message: string): void {
+function s3ErrorAnswer(method: string, code: string, message: string): RefusalAnswer {
     const requestId = randomUUID().replace(/-/g, "").slice(0, 16).toUpperCase();
     const body =
         `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message>` +
         `<RequestId>${requestId}</RequestId><HostId>${Buffer.from(requestId).toString("base64")}</HostId></Error>`;
-    response.writeHead(403, {
-        "content-type": "application/xml",
-        "x-amz-request-id": requestId,
-        ...(method === "HEAD" ? {} : { "content-length": Buffer.byteLength(body) }),
-    });
-    response.end(method === "HEAD" ? undefined : body);
+    return {
+        status: 403,
+        headers: {
+            "content-type": "application/xml",
+            "x-amz-request-id": requestId,
+            ...(method === "HEAD" ? {} : { "content-length": Buffer.byteLength(body) }),
+        },
+        ...(method === "HEAD" ? {} : { body }),
+    };
 }
 
 /** Sends an allowed request on unchanged (S3: signed with the one key s3rver accepts, which does not check SigV4 signatures). */

@@ -1,4 +1,4 @@
-import type { ArnScope, RequiredAuthorization, ServiceRequest } from "./mapped-request";
+import { jsonBody, type ArnScope, type RequiredAuthorization, type ServiceRequest } from "./mapped-request";
 
 /**
  * The IAM authorizations a DynamoDB or DynamoDB Streams request needs, as AWS documents them: the
@@ -9,7 +9,11 @@ import type { ArnScope, RequiredAuthorization, ServiceRequest } from "./mapped-r
  * Condition keys: `dynamodb:Attributes` (an item's attribute names), `dynamodb:Select`,
  * `dynamodb:ReturnValues`, `dynamodb:ReturnConsumedCapacity`, from the body. Not
  * `dynamodb:LeadingKeys`: which of a key's attributes is the partition key is in the table's key
- * schema, not the request, and no policy of the program conditions on it.
+ * schema, not the request, and no policy of the program conditions on it. An export is on its
+ * table, and DynamoDB writes it to S3 as the caller, so AWS also requires `s3:AbortMultipartUpload`,
+ * `s3:PutObject` and `s3:PutObjectAcl` on the destination ("Requesting a table export in
+ * DynamoDB", which the reference's dependent actions do not list); `DescribeExport` is on the
+ * export's ARN (`ExportArn`).
  *
  * @param streamArnOf turns a stream ARN as DynamoDB Local names it into the one the program declared
  */
@@ -21,9 +25,11 @@ export function dynamodbAuthorizations(
     const target = String(request.headers["x-amz-target"] ?? "");
     const operation = target.slice(target.indexOf(".") + 1);
     const action = `dynamodb:${operation}`;
-    const body = parseBody(request.body);
+    const body = jsonBody(request);
     const tableArn = (name: string): string =>
-        name.startsWith("arn:") ? name : `arn:aws:dynamodb:${scope.region}:${scope.accountId}:table/${name}`;
+        name.startsWith("arn:")
+            ? name.replace(DYNAMODB_LOCAL_ARN, `arn:aws:dynamodb:${scope.region}:`)
+            : `arn:aws:dynamodb:${scope.region}:${scope.accountId}:table/${name}`;
     if (target.startsWith("DynamoDBStreams_")) {
         const streamArn =
             typeof body.StreamArn === "string" ? body.StreamArn : streamOfIterator(body.ShardIterator);
@@ -41,9 +47,25 @@ export function dynamodbAuthorizations(
             })),
         );
     }
-    const table = body.TableName ?? body.TableArn ?? body.ResourceArn;
-    return [{ action, arn: typeof table === "string" ? tableArn(table) : "*", context: itemContext(body) }];
+    const table = body.TableName ?? body.TableArn ?? body.ResourceArn ?? body.ExportArn;
+    return [
+        { action, arn: typeof table === "string" ? tableArn(table) : "*", context: itemContext(body) },
+        ...(operation === "ExportTableToPointInTime" ? exportDestination(body) : []),
+    ];
 }
+
+/** What writing an export's objects under `<S3Prefix>/AWSDynamoDB/` needs, as the caller. */
+function exportDestination(body: Body): RequiredAuthorization[] {
+    const prefix =
+        typeof body.S3Prefix === "string" && body.S3Prefix ? `${body.S3Prefix.replace(/\/$/, "")}/` : "";
+    const arn = `arn:aws:s3:::${String(body.S3Bucket)}/${prefix}AWSDynamoDB/`;
+    return EXPORT_WRITE_ACTIONS.map((action) => ({ action, arn, context: {} }));
+}
+
+const EXPORT_WRITE_ACTIONS = ["s3:PutObject", "s3:PutObjectAcl", "s3:AbortMultipartUpload"] as const;
+
+/** DynamoDB Local names its region `ddblocal` in the ARNs it hands out (a table's, so an export's); the program's are in the stack's region. */
+const DYNAMODB_LOCAL_ARN = /^arn:aws:dynamodb:ddblocal:/;
 
 const TRANSACT_ACTIONS: Readonly<Record<string, string>> = {
     Put: "PutItem",
@@ -54,15 +76,6 @@ const TRANSACT_ACTIONS: Readonly<Record<string, string>> = {
 };
 
 type Body = Record<string, unknown>;
-
-function parseBody(body: Buffer): Body {
-    try {
-        const parsed: unknown = JSON.parse(body.toString("utf8") || "{}");
-        return isRecord(parsed) ? parsed : {};
-    } catch {
-        return {};
-    }
-}
 
 function isRecord(value: unknown): value is Body {
     return typeof value === "object" && value !== null && !Array.isArray(value);

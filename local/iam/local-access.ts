@@ -1,8 +1,15 @@
 import { LOCAL_CREDENTIALS } from "../../stack-access/local-stack-file";
 import type { ProgramRun } from "../program";
 import { createAccessLog, type AccessLog } from "./access-log";
-import { startAccessGate, type AccessGate } from "./access-gate";
+import {
+    authorizeCall,
+    requestAuthorizer,
+    startAccessGate,
+    type AccessGate,
+    type RequestAuthorizer,
+} from "./access-gate";
 import { declaredAccess, type DeclaredAccess } from "./declared-access";
+import type { RequiredAuthorization } from "./mapped-request";
 import type { LocalPrincipal } from "./principals";
 import { evaluatePolicies, type PolicyDocument, type PolicyEvaluator } from "./evaluator";
 
@@ -11,6 +18,15 @@ export type LocalAccess = DeclaredAccess & {
     /** Where the program's principals reach DynamoDB Local and s3rver. */
     readonly endpoints: { readonly dynamodb: string; readonly s3: string };
     readonly log: AccessLog;
+    /** Authorizes a request the local stack answers itself (Step Functions, DynamoDB exports). */
+    readonly authorize: RequestAuthorizer;
+    /**
+     * Authorizes a call a declared role makes inside the local stack (the state machine invoking a
+     * function).
+     *
+     * @returns AWS's denial message, or undefined when the call is allowed
+     */
+    authorizeAs(roleName: string, authorization: RequiredAuthorization): Promise<string | undefined>;
     stop(): Promise<void>;
 };
 
@@ -50,7 +66,9 @@ function administrator(accountId: string): LocalPrincipal {
  * Starts a gate in front of DynamoDB Local and one in front of s3rver that authorize each request
  * of the program's roles and the operator against the policies the program declares (and the
  * operator's in docs/bootstrap.md), and of the account's administrator (the servers' own key).
- * Other keys are refused, as AWS refuses an unknown key.
+ * Other keys are refused, as AWS refuses an unknown key. The same decisions, recorded in the same
+ * log, serve the calls the local stack answers itself (`authorize`: Step Functions, DynamoDB
+ * exports) and those a role makes inside it (`authorizeAs`: the state machine invoking a function).
  */
 export async function startLocalAccess(options: LocalAccessOptions): Promise<LocalAccess> {
     const access = declaredAccess(options.run, options.accountId, options.amendPolicies);
@@ -62,6 +80,8 @@ export async function startLocalAccess(options: LocalAccessOptions): Promise<Loc
         resourcePolicies: access.bucketPolicies,
         evaluate: options.evaluate ?? evaluatePolicies,
         log,
+        // An adopted table's stream is not declared: the program read its ARN from DynamoDB Local.
+        streamArnOf: (arn: string) => options.declaredStreamArns.get(arn) ?? arn,
     };
     const gates: AccessGate[] = [];
     try {
@@ -70,8 +90,6 @@ export async function startLocalAccess(options: LocalAccessOptions): Promise<Loc
                 ...common,
                 target: options.servers.dynamodb,
                 service: "dynamodb",
-                // An adopted table's stream is not declared: the program read its ARN from DynamoDB Local.
-                streamArnOf: (arn) => options.declaredStreamArns.get(arn) ?? arn,
             }),
         );
         gates.push(
@@ -91,6 +109,12 @@ export async function startLocalAccess(options: LocalAccessOptions): Promise<Loc
         ...access,
         endpoints: { dynamodb: dynamodb.endpoint, s3: s3.endpoint },
         log,
+        authorize: requestAuthorizer(common),
+        authorizeAs: (roleName, authorization) => {
+            const principal = access.roles.get(roleName);
+            if (!principal) throw new Error(`The program declares no role named ${roleName}.`);
+            return authorizeCall(principal, authorization, common);
+        },
         stop: async () => {
             await Promise.all(gates.map((gate) => gate.stop()));
         },

@@ -16,3 +16,15 @@ export type ServiceRequest = {
 
 /** Where the local stack's ARNs live: the stack's region and the local account. */
 export type ArnScope = { readonly region: string; readonly accountId: string };
+
+/** A JSON protocol request's body as an object (`{}` when it is empty or not an object). */
+export function jsonBody(request: ServiceRequest): Record<string, unknown> {
+    try {
+        const parsed: unknown = JSON.parse(request.body.toString("utf8") || "{}");
+        return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)
+            ? (parsed as Record<string, unknown>)
+            : {};
+    } catch {
+        return {};
+    }
+}

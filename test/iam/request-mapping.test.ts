@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { dynamodbAuthorizations } from "../../local/iam/dynamodb-request";
 import type { ServiceRequest } from "../../local/iam/mapped-request";
 import { s3Authorizations } from "../../local/iam/s3-request";
+import { statesAuthorizations } from "../../local/iam/states-request";
 
 const SCOPE = { region: "us-east-1", accountId: "000000000000" };
 const TABLE = "arn:aws:dynamodb:us-east-1:000000000000:table";
@@ -95,6 +96,74 @@ describe("a DynamoDB request, as the IAM authorizations it needs", () => {
             { action: "dynamodb:ListTables", arn: "*", context: {} },
         ]);
     });
+});
+
+describe("an export request, as the IAM authorizations it needs", () => {
+    const EXPORT = `${TABLE}/source/export/01700000000000-abcd1234`;
+    const authorizations = (operation: string, body: unknown) =>
+        dynamodbAuthorizations(dynamodbRequest(operation, body), SCOPE, (arn) => arn).map(
+            ({ action, arn }) => `${action} ${arn}`,
+        );
+
+    it("needs ExportTableToPointInTime on the table, and the S3 writes DynamoDB makes as the caller on the destination", () => {
+        assert.deepEqual(
+            authorizations("ExportTableToPointInTime", {
+                TableArn: `${TABLE}/source`,
+                S3Bucket: "backfill",
+                S3Prefix: "exports",
+                ExportFormat: "DYNAMODB_JSON",
+            }),
+            [
+                `dynamodb:ExportTableToPointInTime ${TABLE}/source`,
+                "s3:PutObject arn:aws:s3:::backfill/exports/AWSDynamoDB/",
+                "s3:PutObjectAcl arn:aws:s3:::backfill/exports/AWSDynamoDB/",
+                "s3:AbortMultipartUpload arn:aws:s3:::backfill/exports/AWSDynamoDB/",
+            ],
+        );
+    });
+
+    it("names a table or export ARN DynamoDB Local handed out in the stack's region", () => {
+        assert.deepEqual(
+            authorizations("DescribeExport", {
+                ExportArn: "arn:aws:dynamodb:ddblocal:000000000000:table/source/export/1-a",
+            }),
+            [`dynamodb:DescribeExport ${TABLE}/source/export/1-a`],
+        );
+    });
+
+    it("names the export for DescribeExport and the table for DescribeContinuousBackups", () => {
+        assert.deepEqual(
+            [
+                ...authorizations("DescribeExport", { ExportArn: EXPORT }),
+                ...authorizations("DescribeContinuousBackups", { TableName: "source" }),
+            ],
+            [`dynamodb:DescribeExport ${EXPORT}`, `dynamodb:DescribeContinuousBackups ${TABLE}/source`],
+        );
+    });
+});
+
+describe("a Step Functions request, as the IAM authorization it needs", () => {
+    const STATES = "arn:aws:states:us-east-1:000000000000";
+    const MACHINE = `${STATES}:stateMachine:backfill`;
+    const EXECUTION = `${STATES}:execution:backfill:run-1`;
+    const MAP_RUN = `${STATES}:mapRun:backfill/DataFiles:0d6c`;
+    const authorization = (operation: string, body: unknown) =>
+        statesAuthorizations(dynamodbRequest(operation, body, "AWSStepFunctions"));
+
+    for (const [operation, body, arn] of [
+        ["StartExecution", { stateMachineArn: MACHINE, input: "{}" }, MACHINE],
+        ["ListExecutions", { stateMachineArn: MACHINE, statusFilter: "RUNNING" }, MACHINE],
+        ["DescribeExecution", { executionArn: EXECUTION }, EXECUTION],
+        ["RedriveExecution", { executionArn: EXECUTION }, EXECUTION],
+        ["ListMapRuns", { executionArn: EXECUTION }, EXECUTION],
+        ["DescribeMapRun", { mapRunArn: MAP_RUN }, MAP_RUN],
+    ] as const) {
+        it(`needs states:${operation} on ${arn.split(":")[5]}`, () => {
+            assert.deepEqual(authorization(operation, body), [
+                { action: `states:${operation}`, arn, context: {} },
+            ]);
+        });
+    }
 });
 
 describe("an S3 request, as the IAM authorizations it needs", () => {

@@ -168,11 +168,14 @@ describe("every role, proven against the calls its user makes (the evaluator, do
                 backfillFunction: roleOf("changefeed-backfill-function-role"),
                 stateMachine: roleOf("changefeed-backfill-state-machine-role"),
                 operator: access.operator.name,
+                operatorRedrive: access.operator.name,
             };
             const denied: Denied[] = [];
             for (const actor of Object.keys(RUNTIME_CALLS) as RuntimeActor[]) {
                 const principal =
-                    actor === "operator" ? access.operator : access.roles.get(principals[actor])!;
+                    principals[actor] === access.operator.name
+                        ? access.operator
+                        : access.roles.get(principals[actor])!;
                 const calls = runtimeCalls(actor, stack).map((call) => {
                     const [action = "", arn = ""] = call.replace("…", "example").split(" ");
                     return { phase: "read" as const, action, arn };

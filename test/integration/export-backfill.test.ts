@@ -199,6 +199,14 @@ describe("backfill from a point-in-time export (on the local stack)", function (
             [broken],
         );
         assert.equal(redriven.summary.files.succeeded, files.length);
+        const operatorCalls = stack
+            .access!.log.calls()
+            .filter((call) => call.principal === stack.access!.operator.name && call.allowed)
+            .map((call) => asRuntimeCall(call.action, call.resource));
+        assert.deepEqual(
+            runtimeCalls("operatorRedrive", "dev").filter((call) => !operatorCalls.includes(call)),
+            [],
+        );
         assert.equal(again.kind, "already-complete");
         await feed.poller.whenIdle();
         await assertConverged(stack);

@@ -1,9 +1,16 @@
 import { strict as assert } from "node:assert";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { backfillStateMachineDefinition } from "../../infra/backfill-definition";
+import { backfillStateMachinePolicyDocument } from "../../infra/backfill-permissions";
 import { unsupportedFeatures } from "../../local/export/asl-subset";
-import { LocalStateMachineRunner } from "../../local/export/state-machine-runner";
+import { LAMBDA_SERVICE_EXCEPTION, LocalStateMachineRunner } from "../../local/export/state-machine-runner";
+import { authorizeCall } from "../../local/iam/access-gate";
+import { accessSummary, createAccessLog } from "../../local/iam/access-log";
+import { evaluatePolicies, type PolicyDocument } from "../../local/iam/evaluator";
+import type { RequiredAuthorization } from "../../local/iam/mapped-request";
+import { principalForRole } from "../../local/iam/principals";
 import type { Invocation } from "../../local/lambda/local-function";
+import { readMapResults, summarizeResults } from "../../ops/map-results";
 
 const ARN = "arn:aws:states:us-east-1:000000000000:stateMachine:backfill";
 const FUNCTION = "arn:aws:lambda:us-east-1:000000000000:function:apply";
@@ -28,6 +35,7 @@ function runner(options: {
     maxConcurrency: number;
     tolerated: number;
     invoke: (payload: Record<string, unknown>) => Promise<Invocation>;
+    authorize?: (authorization: RequiredAuthorization) => Promise<string | undefined>;
 }) {
     const objects = new Map<string, string>([
         [
@@ -50,6 +58,7 @@ function runner(options: {
             definition,
             s3: fakeS3(objects),
             invoke: async (_arn, payload) => options.invoke(payload as Record<string, unknown>),
+            ...(options.authorize ? { authorize: options.authorize } : {}),
             retryDelayScale: 0,
         }),
     };
@@ -160,6 +169,79 @@ describe("the local state machine runner", () => {
         assert.equal(execution.status, "SUCCEEDED");
         assert.equal(machine.redriveStatus(execution), "NOT_REDRIVABLE");
         assert.throws(() => machine.redrive(execution.executionArn), { name: "ExecutionNotRedrivable" });
+    });
+
+    it("fails each child as Step Functions does when its role may not invoke the function, and the run's summary says so", async () => {
+        const declared = backfillStateMachinePolicyDocument({
+            stateMachineArn: ARN,
+            functionArn: FUNCTION,
+            bucketArn: "arn:aws:s3:::b",
+        });
+        const withoutInvoke: PolicyDocument = {
+            Version: "2012-10-17",
+            Statement: (declared.Statement as { Sid?: string }[]).filter(
+                (statement) => statement.Sid !== "InvokeBackfillFunction",
+            ),
+        };
+        const role = principalForRole(
+            { name: "backfill-role", sessionName: "backfill", policies: [withoutInvoke] },
+            "000000000000",
+        );
+        const log = createAccessLog();
+        const invoked: string[] = [];
+        const { runner: machine, objects } = runner({
+            files: 3,
+            maxConcurrency: 1,
+            tolerated: 0,
+            invoke: async (payload) => {
+                invoked.push(fileOf(payload));
+                return ok(payload);
+            },
+            authorize: (call) =>
+                authorizeCall(role, call, {
+                    scope: { region: "us-east-1", accountId: "000000000000" },
+                    principals: [role],
+                    resourcePolicies: new Map(),
+                    evaluate: evaluatePolicies,
+                    log,
+                }),
+        });
+
+        const execution = machine.start(INPUT);
+        await execution.done;
+        const summary = summarizeResults(
+            await readMapResults(
+                fakeS3(objects),
+                "b",
+                `results/${execution.mapRun!.mapRunArn.split(":").pop()}/manifest.json`,
+            ),
+        );
+
+        assert.deepEqual(
+            {
+                status: execution.status,
+                error: execution.error,
+                invoked,
+                files: summary.files,
+                failures: summary.failures.map((failure) => [failure.dataFileS3Key, failure.error]),
+            },
+            {
+                status: "FAILED",
+                error: "States.ExceedToleratedFailureThreshold",
+                invoked: [],
+                files: { total: 3, succeeded: 0, failed: 1, notRun: 2 },
+                failures: [["f0", LAMBDA_SERVICE_EXCEPTION]],
+            },
+        );
+        assert.match(
+            summary.failures[0]!.cause,
+            new RegExp(
+                `^User: arn:aws:sts::000000000000:assumed-role/backfill-role/backfill is not authorized to perform: ` +
+                    `lambda:InvokeFunction on resource: ${FUNCTION} because no identity-based policy allows the ` +
+                    `lambda:InvokeFunction action \\(Service: Lambda, Status Code: 403, Request ID: [0-9a-f-]+\\)$`,
+            ),
+        );
+        assert.match(accessSummary(log)[1]!, /^ {2}backfill-role: 0 allowed, [1-9]\d* denied$/);
     });
 
     it("accepts the program's definition and refuses every state type or field it does not implement", () => {
