@@ -1,7 +1,7 @@
 /**
  * `CREATE EXTERNAL TABLE` for the archive, ready to paste into Athena.
  *
- * Keys and images are declared as strings: the JSON SerDe keeps a nested object's JSON text, so
+ * Keys, images and route membership are declared as strings: the JSON SerDe keeps a nested object's JSON text, so
  * every DynamoDB type survives and is read with `json_extract_scalar(newimage, '$.status.S')`.
  * Partition projection on `dt` and `hour` means no `MSCK REPAIR` or crawler is needed.
  */
@@ -15,7 +15,8 @@ export function archiveTableDdl(args: { bucket: string; prefix: string; tableNam
   ttlexpired boolean,
   keys string,
   oldimage string,
-  newimage string
+  newimage string,
+  routes string
 )
 PARTITIONED BY (dt string, hour string)
 ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'
