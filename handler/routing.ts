@@ -1,8 +1,13 @@
-import type { DeployedRoute, RouteAttributes, RouteDefinition, RouteValue } from "./contract";
+import {
+    DEFAULT_ROUTE_NAME,
+    type DeployedRoute,
+    type RouteAttributes,
+    type RouteDefinition,
+    type RouteValue,
+} from "./contract";
 import type { HandlerSettings, ProjectionChange, RouteMembership, SdkItem, StreamImage } from "./types";
 
-/** The route of a feed without `routes`: every item, on the feed's one projection table. */
-export const DEFAULT_ROUTE_NAME = "default";
+export { DEFAULT_ROUTE_NAME };
 
 /** What a change does to one route's projection: put the item, write a tombstone, or nothing. */
 export type RouteAction = "put" | "tombstone" | undefined;

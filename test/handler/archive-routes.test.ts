@@ -1,11 +1,9 @@
 import { strict as assert } from "node:assert";
-import { BatchProcessor, EventType } from "@aws-lambda-powertools/batch";
 import type { DynamoDBRecord } from "aws-lambda";
 import { decodeArchiveLine, decodeArchiveObject } from "../../handler/archive";
-import type { DeployedRoute, TtlExpirationMode } from "../../handler/contract";
-import { processStreamBatch } from "../../handler/process-batch";
-import type { ArchiveObject } from "../../handler/types";
-import { dynamodbRecordFactory, streamEvent, ttlExpiryRecordFactory } from "../helpers/records";
+import type { DeployedRoute } from "../../handler/contract";
+import { archiveBatch, type ArchivingSettings } from "../helpers/archived-batches";
+import { dynamodbRecordFactory, ttlExpiryRecordFactory } from "../helpers/records";
 
 const ROUTES: readonly DeployedRoute[] = [
     {
@@ -17,29 +15,8 @@ const ROUTES: readonly DeployedRoute[] = [
 ];
 
 /** The archive lines the handler writes for one batch, decoded. */
-async function archivedLines(
-    records: DynamoDBRecord[],
-    settings: { routes?: readonly DeployedRoute[]; ttlExpirations?: TtlExpirationMode } = {},
-) {
-    const archived: ArchiveObject[] = [];
-    await processStreamBatch(streamEvent(...records), {
-        processor: new BatchProcessor(EventType.DynamoDBStreams),
-        archivePrefix: "changes/",
-        writeConcurrency: 4,
-        ttlExpirations: settings.ttlExpirations ?? "delete",
-        projectionTable: "projection",
-        ...(settings.routes ? { routes: settings.routes } : {}),
-        writeProjection: async () => "applied",
-        writeArchive: async (archive) => {
-            archived.push(archive);
-        },
-        telemetry: {
-            batchStarted: () => undefined,
-            recordFailed: () => undefined,
-            batchFinished: () => undefined,
-        },
-    });
-    return archived.flatMap((archive) => decodeArchiveObject(archive.body));
+async function archivedLines(records: DynamoDBRecord[], settings: ArchivingSettings = {}) {
+    return (await archiveBatch(records, settings)).flatMap((archive) => decodeArchiveObject(archive.body));
 }
 
 const order = (status: string) => ({ id: { S: "order-1" }, status: { S: status } });
