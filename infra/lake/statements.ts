@@ -124,7 +124,8 @@ export function mergeCurrent(
     const inRoute = (list: string) => `coalesce(${dialect.listContains(list, name)}, false)`;
     const keepsExpired = feed.ttlExpirations === "archiveOnly" ? "\n      AND NOT ttl_expired" : "";
     // The reductions are aggregates (max_by), not row_number() filtered to the first row: DuckDB
-    // 1.5's optimizer fails on that filter over a window (TopNWindowElimination).
+    // 1.5's optimizer fails on that filter over a window (TopNWindowElimination). A REMOVE's item
+    // is NULL, which max_by may pass over; such a key's row is deleted, so its item is never read.
     return `MERGE INTO ${dialect.table(table)} AS target
 USING (
   SELECT
