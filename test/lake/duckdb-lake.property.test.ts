@@ -5,7 +5,7 @@ import type { DeployedRoute, TtlExpirationMode } from "../../handler/contract";
 import type { ArchiveObject, StreamImage } from "../../handler/types";
 import { archiveBatch } from "../helpers/archived-batches";
 import { dynamodbRecordFactory, ttlExpiryRecordFactory } from "../helpers/records";
-import { DuckdbLake, expectedStates } from "./duckdb-lake";
+import { TestLake, expectedStates } from "./duckdb-lake";
 
 const ROUTES: readonly DeployedRoute[] = [
     {
@@ -120,7 +120,7 @@ describe("the lake on DuckDB, over random histories (property)", function () {
                     const end = history.at(-1)!.dynamodb!.ApproximateCreationDateTime! * 1000;
                     const lookBack = { from: new Date(START), to: new Date(end + 1000) };
                     const feed = { routes: ROUTES, ttlExpirations };
-                    const lake = await DuckdbLake.open(feed);
+                    const lake = await TestLake.open(feed);
                     try {
                         for (const [index, { object }] of arrivals.entries()) {
                             await lake.arrive([object]);

@@ -3,7 +3,7 @@ import type { DynamoDBRecord } from "aws-lambda";
 import type { DeployedRoute } from "../../handler/contract";
 import { archiveBatch } from "../helpers/archived-batches";
 import { dynamodbRecordFactory, ttlExpiryRecordFactory } from "../helpers/records";
-import { DuckdbLake, expectedStates } from "./duckdb-lake";
+import { TestLake, expectedStates } from "./duckdb-lake";
 
 const ROUTES: readonly DeployedRoute[] = [
     {
@@ -40,11 +40,11 @@ const WHOLE = { from: new Date(START), to: new Date(START + 24 * 3600 * 1000) };
 
 describe("the lake on DuckDB", function () {
     this.timeout(20_000);
-    let lake: DuckdbLake;
+    let lake: TestLake;
     afterEach(async () => lake?.close());
 
     it("keeps one row per archived record and each route's projection, live items only", async () => {
-        lake = await DuckdbLake.open({ routes: ROUTES, ttlExpirations: "delete" });
+        lake = await TestLake.open({ routes: ROUTES, ttlExpirations: "delete" });
         const history = [
             change("INSERT", "a", "open"),
             change("INSERT", "b", "open"),
@@ -64,7 +64,7 @@ describe("the lake on DuckDB", function () {
     });
 
     it("holds each record once when a batch is archived twice, bisected, and objects arrive out of order", async () => {
-        lake = await DuckdbLake.open({ routes: ROUTES, ttlExpirations: "delete" });
+        lake = await TestLake.open({ routes: ROUTES, ttlExpirations: "delete" });
         const history = Array.from({ length: 8 }, (_, index) => change("INSERT", `k${index % 3}`, "open"));
         const whole = await archiveBatch(history, { routes: ROUTES });
         const halves = [
@@ -84,7 +84,7 @@ describe("the lake on DuckDB", function () {
 
     it("deletes a TTL-expired item, or keeps it under ttlExpirations: archiveOnly", async () => {
         for (const ttlExpirations of ["delete", "archiveOnly"] as const) {
-            lake = await DuckdbLake.open({ routes: ROUTES, ttlExpirations });
+            lake = await TestLake.open({ routes: ROUTES, ttlExpirations });
             const history = [
                 change("INSERT", "a", "open"),
                 ttlExpiryRecordFactory({
@@ -105,7 +105,7 @@ describe("the lake on DuckDB", function () {
     });
 
     it("changes nothing when windows are run again, an older one after a newer one", async () => {
-        lake = await DuckdbLake.open({ routes: ROUTES, ttlExpirations: "delete" });
+        lake = await TestLake.open({ routes: ROUTES, ttlExpirations: "delete" });
         const early = [change("INSERT", "a", "open"), change("INSERT", "b", "open")];
         clock += 3600;
         const late = [change("MODIFY", "a", "shipped", "open"), change("REMOVE", "b", undefined, "open")];
@@ -127,7 +127,7 @@ describe("the lake on DuckDB", function () {
     });
 
     it("converges when a run that failed after its history insert is retried", async () => {
-        lake = await DuckdbLake.open({ routes: ROUTES, ttlExpirations: "delete" });
+        lake = await TestLake.open({ routes: ROUTES, ttlExpirations: "delete" });
         const history = [change("INSERT", "a", "open"), change("MODIFY", "a", "open", "open")];
         await lake.arrive(await archiveBatch(history, { routes: ROUTES }));
 
@@ -140,7 +140,7 @@ describe("the lake on DuckDB", function () {
     });
 
     it("merges a record that arrives late inside the look-back, and keeps a late older one from winning", async () => {
-        lake = await DuckdbLake.open({ routes: ROUTES, ttlExpirations: "delete" });
+        lake = await TestLake.open({ routes: ROUTES, ttlExpirations: "delete" });
         const [insertA, moveA, insertB, modifyB] = [
             change("INSERT", "a", "open"),
             change("MODIFY", "a", "shipped", "open"),
@@ -170,7 +170,7 @@ describe("the lake on DuckDB", function () {
 
     it("keeps the one default route of a feed without routes", async () => {
         const defaultRoute: DeployedRoute = { name: "default", match: "all", table: "projection" };
-        lake = await DuckdbLake.open({ routes: [defaultRoute], ttlExpirations: "delete" });
+        lake = await TestLake.open({ routes: [defaultRoute], ttlExpirations: "delete" });
         const history = [
             change("INSERT", "a", "open"),
             change("INSERT", "b", "x"),

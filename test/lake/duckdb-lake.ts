@@ -1,45 +1,26 @@
 import * as fs from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
-import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import type { DynamoDBRecord } from "aws-lambda";
 import type { DeployedRoute } from "../../handler/contract";
 import { planBatch, keyIdentity } from "../../handler/plan";
 import type { ArchiveObject, StreamImage } from "../../handler/types";
-import { duckdbDialect, type LakeDialect } from "../../infra/lake/dialects";
-import {
-    createStatements,
-    insertChanges,
-    runStatements,
-    type LakeFeed,
-    type LakeWindow,
-} from "../../infra/lake/statements";
-import { CHANGES_TABLE, currentTableName } from "../../infra/lake/table-names";
+import type { LakeFeed, LakeWindow } from "../../infra/lake/statements";
+import { DuckdbLake } from "../../local/lake/duckdb-lake";
 
 /** A route's current state as comparable text: key identity → the item's JSON, sorted by key. */
 export type RouteState = Readonly<Record<string, string>>;
 
-/** An in-process DuckDB lake over an archive folder of the handler's own objects. */
-export class DuckdbLake {
+/** The local DuckDB lake over a temporary archive folder the test stores the handler's objects in. */
+export class TestLake {
     private constructor(
-        private readonly connection: DuckDBConnection,
-        private readonly dialect: LakeDialect,
+        private readonly lake: DuckdbLake,
         private readonly folder: string,
-        public readonly feed: LakeFeed,
     ) {}
 
-    public static async open(feed: LakeFeed): Promise<DuckdbLake> {
+    public static async open(feed: LakeFeed): Promise<TestLake> {
         const folder = await fs.mkdtemp(path.join(os.tmpdir(), "lake-"));
-        const instance = await DuckDBInstance.create(":memory:");
-        const connection = await instance.connect();
-        const lake = new DuckdbLake(
-            connection,
-            duckdbDialect({ archiveFolder: `${folder}/changes/` }),
-            folder,
-            feed,
-        );
-        await lake.runAll(createStatements(lake.dialect, feed));
-        return lake;
+        return new TestLake(await DuckdbLake.open(feed, `${folder}/changes/`), folder);
     }
 
     /** Stores archive objects at their keys, as the archive bucket holds them. */
@@ -51,43 +32,29 @@ export class DuckdbLake {
         }
     }
 
-    public async run(window: LakeWindow): Promise<void> {
-        await this.runAll(runStatements(this.dialect, this.feed, window));
+    public run(window: LakeWindow): Promise<void> {
+        return this.lake.run(window);
     }
 
-    /** A run that stops after its first statement, as one failing midway would. */
-    public async runHistoryOnly(window: LakeWindow): Promise<void> {
-        await this.runAll([insertChanges(this.dialect, window)]);
+    public runHistoryOnly(window: LakeWindow): Promise<void> {
+        return this.lake.runHistoryOnly(window);
     }
 
-    /** The event ids `changes` holds, sorted, with repeats. */
-    public async changeEventIds(): Promise<string[]> {
-        const reader = await this.connection.runAndReadAll(
-            `SELECT event_id FROM ${CHANGES_TABLE} ORDER BY event_id`,
-        );
-        return reader.getRowObjectsJson().map((row) => String(row.event_id));
+    public changeEventIds(): Promise<string[]> {
+        return this.lake.changeEventIds();
     }
 
     public async currentState(routeName: string): Promise<RouteState> {
-        const reader = await this.connection.runAndReadAll(
-            `SELECT item_key, item FROM ${currentTableName(routeName)}`,
-        );
-        const rows = reader
-            .getRowObjectsJson()
-            .map((row) => [
-                keyIdentity(JSON.parse(String(row.item_key)) as StreamImage),
-                canonical(String(row.item)),
-            ]);
+        const rows = (await this.lake.currentRows(routeName)).map(({ itemKey, item }) => [
+            keyIdentity(JSON.parse(itemKey) as StreamImage),
+            canonical(item),
+        ]);
         return Object.fromEntries(rows.sort(([a], [b]) => (a! < b! ? -1 : 1)));
     }
 
     public async close(): Promise<void> {
-        this.connection.closeSync();
+        this.lake.close();
         await fs.rm(this.folder, { recursive: true, force: true });
-    }
-
-    private async runAll(statements: readonly string[]): Promise<void> {
-        for (const statement of statements) await this.connection.run(statement);
     }
 }
 
