@@ -40,8 +40,11 @@ const WHOLE = { from: new Date(START), to: new Date(START + 24 * 3600 * 1000) };
 
 describe("the lake on DuckDB", function () {
     this.timeout(20_000);
-    let lake: TestLake;
-    afterEach(async () => lake?.close());
+    let lake: TestLake | undefined;
+    afterEach(async () => {
+        await lake?.close();
+        lake = undefined;
+    });
 
     it("keeps one row per archived record and each route's projection, live items only", async () => {
         lake = await TestLake.open({ routes: ROUTES, ttlExpirations: "delete" });
@@ -101,6 +104,7 @@ describe("the lake on DuckDB", function () {
             assert.deepEqual(await lake.currentState("open-orders"), expected["open-orders"]);
             assert.equal(Object.keys(expected["open-orders"]!).length, ttlExpirations === "delete" ? 0 : 1);
             await lake.close();
+            lake = undefined;
         }
     });
 
