@@ -3,7 +3,7 @@ import type { DynamoDBRecord } from "aws-lambda";
 import { toSdkItem } from "./attribute-values";
 import { archiveObjectKey } from "./archive-key";
 import { isTtlExpiration } from "./ttl";
-import type { ArchiveLine, ArchiveObject, SdkItem, StreamImage } from "./types";
+import type { ArchiveLine, ArchiveObject, RouteMembership, SdkItem, StreamImage } from "./types";
 
 export const ARCHIVE_CONTENT_TYPE = "application/x-ndjson";
 export const ARCHIVE_CONTENT_ENCODING = "gzip";
@@ -12,6 +12,8 @@ export const ARCHIVE_CONTENT_ENCODING = "gzip";
 export type ArchiveOptions = {
     /** Top-level attributes left out of both images (never of `keys`). */
     readonly excludeAttributes?: readonly string[];
+    /** The routes a record's images belong to, as the batch's plan decided them (see `planBatch`). */
+    readonly routesOf?: (record: DynamoDBRecord) => RouteMembership | undefined;
 };
 
 /**
@@ -19,11 +21,12 @@ export type ArchiveOptions = {
  * typed encoding: numbers as decimal strings (all 38 digits), binary as base64, sets typed as
  * SS/NS/BS, so every value round-trips exactly (see `decodeArchiveLine`). Tolerates malformed
  * records (missing parts become null): the archive keeps what arrived, less the attributes
- * `excludeAttributes` names.
+ * `excludeAttributes` names. `routes`, when given, is written as the line's route membership.
  */
 export function toArchiveLine(
     record: DynamoDBRecord,
     excludeAttributes: readonly string[] = [],
+    routes?: RouteMembership,
 ): ArchiveLine {
     const stream = record.dynamodb;
     const image = (value: StreamImage | undefined): StreamImage | null =>
@@ -40,6 +43,7 @@ export function toArchiveLine(
         approximateCreationDateTime:
             epochSeconds === undefined ? null : new Date(epochSeconds * 1000).toISOString(),
         ttlExpired: isTtlExpiration(record),
+        ...(routes ? { routes } : {}),
         keys: stream?.Keys ?? null,
         oldImage: image(stream?.OldImage),
         newImage: image(stream?.NewImage),
@@ -59,7 +63,9 @@ export async function encodeArchiveObject(
     options: ArchiveOptions = {},
 ): Promise<ArchiveObject> {
     const exclude = options.excludeAttributes ?? [];
-    const ndjson = records.map((record) => `${JSON.stringify(toArchiveLine(record, exclude))}\n`).join("");
+    const ndjson = records
+        .map((record) => `${JSON.stringify(toArchiveLine(record, exclude, options.routesOf?.(record)))}\n`)
+        .join("");
     const body = await new Promise<Buffer>((resolve, reject) =>
         gzip(Buffer.from(ndjson, "utf8"), (error, zipped) => (error ? reject(error) : resolve(zipped))),
     );

@@ -67,6 +67,12 @@ export type RouteDefinition = {
     readonly attributes?: RouteAttributes;
 };
 
+/**
+ * The name of the one route of a feed without `routes` (every item, on the feed's one projection
+ * table): what its archive lines name and what the lake calls its current-state table.
+ */
+export const DEFAULT_ROUTE_NAME = "default";
+
 /** A route as the function runs it: its definition and the physical name of its projection table. */
 export type DeployedRoute = RouteDefinition & { readonly table: string };
 

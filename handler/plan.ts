@@ -1,9 +1,9 @@
 import type { DynamoDBRecord } from "aws-lambda";
 import type { MalformedRecordError } from "./errors";
 import { toProjectionChange } from "./projection-change";
-import { feedRoutes, routeAction, selectAttributes, type RouteAction } from "./routing";
+import { feedRoutes, routeAction, routeMembership, selectAttributes, type RouteAction } from "./routing";
 import type { DeployedRoute } from "./contract";
-import type { BatchSettings, ProjectionChange, StreamImage } from "./types";
+import type { BatchSettings, ProjectionChange, RouteMembership, StreamImage } from "./types";
 
 /** What processing does with one record of the batch. */
 export type RecordPlan =
@@ -28,6 +28,8 @@ export type BatchPlan = {
     readonly records: ReadonlyMap<DynamoDBRecord, RecordPlan>;
     /** The records the archive keeps, in batch order. */
     readonly archived: readonly DynamoDBRecord[];
+    /** The routes each well-formed record's images belong to, which its archive line records. */
+    readonly memberships: ReadonlyMap<DynamoDBRecord, RouteMembership>;
 };
 
 /** The settings a plan depends on (see {@link feedRoutes} for a feed without routes). */
@@ -56,6 +58,7 @@ export function planBatch(records: readonly DynamoDBRecord[], options: PlanOptio
     const latest = new Map<string, Candidate>();
     const plans = new Map<DynamoDBRecord, RecordPlan>();
     const touching: [DynamoDBRecord, string[]][] = [];
+    const memberships = new Map<DynamoDBRecord, RouteMembership>();
     const routes = feedRoutes(options);
 
     for (const record of records) {
@@ -73,6 +76,7 @@ export function planBatch(records: readonly DynamoDBRecord[], options: PlanOptio
             newImage: stream.NewImage,
             oldImage: stream.OldImage,
         };
+        memberships.set(record, routeMembership(routes, routed));
         // Only archived when config says so; it still counts as needed by the routes it touches.
         const archiveOnly =
             change.kind === "delete" && change.ttlExpired && options.ttlExpirations === "archiveOnly";
@@ -117,7 +121,7 @@ export function planBatch(records: readonly DynamoDBRecord[], options: PlanOptio
         options.archiveScope === "routed"
             ? records.filter((record) => plans.get(record)?.kind !== "unrouted")
             : records;
-    return { writes, writeRoutes, records: plans, archived };
+    return { writes, writeRoutes, records: plans, archived, memberships };
 }
 
 /** A canonical text for a key, independent of attribute order. */

@@ -131,6 +131,7 @@ export async function processStreamBatch(
             ? Promise.resolve()
             : encodeArchiveObject(dependencies.archivePrefix, plan.archived, {
                   excludeAttributes: dependencies.archiveExcludeAttributes,
+                  routesOf: (record) => plan.memberships.get(record),
               }).then(async (archive) => {
                   await dependencies.writeArchive(archive);
                   archiveBytes = archive.body.byteLength;

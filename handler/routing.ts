@@ -1,8 +1,13 @@
-import type { DeployedRoute, RouteAttributes, RouteDefinition, RouteValue } from "./contract";
-import type { HandlerSettings, ProjectionChange, SdkItem, StreamImage } from "./types";
+import {
+    DEFAULT_ROUTE_NAME,
+    type DeployedRoute,
+    type RouteAttributes,
+    type RouteDefinition,
+    type RouteValue,
+} from "./contract";
+import type { HandlerSettings, ProjectionChange, RouteMembership, SdkItem, StreamImage } from "./types";
 
-/** The route of a feed without `routes`: every item, on the feed's one projection table. */
-export const DEFAULT_ROUTE_NAME = "default";
+export { DEFAULT_ROUTE_NAME };
 
 /** What a change does to one route's projection: put the item, write a tombstone, or nothing. */
 export type RouteAction = "put" | "tombstone" | undefined;
@@ -50,6 +55,20 @@ export function routeMatches(
     const value = image?.[match.attributeEquals.attribute];
     if (!value) return false;
     return match.attributeEquals.values.some((expected) => sameValue(expected, value));
+}
+
+/**
+ * The routes each image of a record belongs to, judged as {@link routeMatches} judges a route's
+ * writes: what the archive line records, so that the lake places a change exactly where the
+ * projection did. A missing image (an INSERT's old one, a REMOVE's new one) belongs to no route.
+ * Pure.
+ */
+export function routeMembership(routes: readonly RouteDefinition[], record: RoutedRecord): RouteMembership {
+    const members = (image: StreamImage | undefined): string[] =>
+        image === undefined
+            ? []
+            : routes.filter((route) => routeMatches(route, record.keys, image)).map((route) => route.name);
+    return { old: members(record.oldImage), new: members(record.newImage) };
 }
 
 /**

@@ -24,6 +24,12 @@ export type ProjectionChange =
 /** What a guarded projection write did: landed, or lost to a change with a higher sequence. */
 export type WriteOutcome = "applied" | "stale";
 
+/** The routes a record's old image and new image belong to, by route name (none for a missing image). */
+export type RouteMembership = {
+    readonly old: readonly string[];
+    readonly new: readonly string[];
+};
+
 /** One line of an archive object: a stream record, kept in DynamoDB JSON so it round-trips. */
 export type ArchiveLine = {
     readonly eventID: string | null;
@@ -32,6 +38,11 @@ export type ArchiveLine = {
     readonly approximateCreationDateTime: string | null;
     /** True for a REMOVE made by DynamoDB's TTL process. */
     readonly ttlExpired: boolean;
+    /**
+     * Where the handler placed the record, so readers of the archive never match routes again.
+     * Absent on lines of a malformed record, and on lines archived before it was written.
+     */
+    readonly routes?: RouteMembership;
     readonly keys: StreamImage | null;
     readonly oldImage: StreamImage | null;
     readonly newImage: StreamImage | null;

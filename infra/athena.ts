@@ -1,8 +1,9 @@
 /**
  * `CREATE EXTERNAL TABLE` for the archive, ready to paste into Athena.
  *
- * Keys and images are declared as strings: the JSON SerDe keeps a nested object's JSON text, so
- * every DynamoDB type survives and is read with `json_extract_scalar(newimage, '$.status.S')`.
+ * Keys, images and route membership are declared as strings: the JSON SerDe keeps a nested
+ * object's JSON text, so every DynamoDB type survives and is read with
+ * `json_extract_scalar(newimage, '$.status.S')`.
  * Partition projection on `dt` and `hour` means no `MSCK REPAIR` or crawler is needed.
  */
 export function archiveTableDdl(args: { bucket: string; prefix: string; tableName: string }): string {
@@ -15,7 +16,8 @@ export function archiveTableDdl(args: { bucket: string; prefix: string; tableNam
   ttlexpired boolean,
   keys string,
   oldimage string,
-  newimage string
+  newimage string,
+  routes string
 )
 PARTITIONED BY (dt string, hour string)
 ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'

@@ -142,7 +142,15 @@ describe("the packaged handler on DynamoDB Local and s3rver", function () {
             .toString("utf8")
             .trimEnd()
             .split("\n")
-            .map((line) => JSON.parse(line) as { eventName: string; keys: Item; newImage: Item | null });
+            .map(
+                (line) =>
+                    JSON.parse(line) as {
+                        eventName: string;
+                        keys: Item;
+                        newImage: Item | null;
+                        routes?: { old: string[]; new: string[] };
+                    },
+            );
 
         assert.equal(object.ContentType, "application/x-ndjson");
         assert.equal(object.ContentEncoding, "gzip");
@@ -158,6 +166,9 @@ describe("the packaged handler on DynamoDB Local and s3rver", function () {
         );
         assert.deepEqual(lines[0]?.newImage?.bigNumber, { N: "12345678901234567890123456789012345678" });
         assert.deepEqual(lines[0]?.newImage?.bytes, { B: Buffer.from([0, 1, 2, 255]).toString("base64") });
+        // A feed without routes places every change in its one default route.
+        assert.deepEqual(lines[0]?.routes, { old: [], new: ["default"] });
+        assert.deepEqual(lines[4]?.routes, { old: ["default"], new: [] });
     });
 
     it("skips a late replay of older changes: no overwrite of newer state, no resurrection of a delete", async () => {
